@@ -1,0 +1,1 @@
+"""The conversation engine: channel-neutral, knows no web framework and no provider."""

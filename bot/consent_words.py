@@ -1,0 +1,55 @@
+"""STOP, START and HELP: the words that win over every conversation.
+
+The opt-out words are Twilio's own, because Twilio acts on them at its end too
+(which is why the bot never asks anyone to text CANCEL). An opted-out tenant
+gets nothing but the confirmation, an answer to HELP, and START.
+"""
+
+from __future__ import annotations
+
+from bot import catalogue
+from bot.flow import Reply, Turn
+from bot.matching import normalise
+from models.consent import Topic, opted_out, record_consent
+
+STOP_WORDS = frozenset(
+    {"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "OPTOUT", "REVOKE"}
+)
+START_WORDS = frozenset({"START", "UNSTOP"})
+START_WORDS_WHEN_OPTED_OUT = frozenset({"YES"})
+TELEGRAM_START = "/start"
+
+
+def handle(turn: Turn, text: str) -> bool:
+    """Answer a consent word; True when the message needs nothing more."""
+    said = normalise(text).upper()
+    stopped = opted_out(turn.session, turn.tenant.id, turn.channel)
+    if text.strip().lower().startswith(TELEGRAM_START):
+        if not stopped:
+            return False  # the flows greet a new chat; only a blocked one is opting back in
+        _change(turn, granted=True, source="telegram /start", key="start.confirmed")
+    elif said in STOP_WORDS:
+        turn.put_aside()
+        _change(turn, granted=False, source=f"keyword {said}", key="stop.confirmed")
+    elif said in START_WORDS or (stopped and said in START_WORDS_WHEN_OPTED_OUT):
+        _change(turn, granted=True, source=f"keyword {said}", key="start.confirmed")
+    elif said in catalogue.keyword_forms("keyword.help"):
+        key = "help.reply_mid_flow" if turn.state is not None else "help.reply"
+        turn.replies.append(Reply(turn.text(key), about_consent=True))
+    else:
+        return stopped
+    return True
+
+
+def _change(turn: Turn, *, granted: bool, source: str, key: str) -> None:
+    record_consent(
+        turn.session,
+        tenant_id=turn.tenant.id,
+        channel=turn.channel,
+        topic=Topic.ALL,
+        granted=granted,
+        source=source,
+        wording_version=catalogue.wording_version(turn.language, key),
+        now=turn.now,
+    )
+    turn.replies.append(Reply(turn.text(key), about_consent=True))

@@ -1,0 +1,205 @@
+"""One step of conversation: an inbound message and the tenant's state in, replies out.
+
+Everything happens in the caller's transaction: the inbound record, the state
+change, consent changes and the outbox rows commit together or not at all.
+Global words (STOP, START, HELP, MENU, LANG) win in every state; anything a
+question does not understand gets one short re-prompt saying what to send.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from bot import catalogue, consent_words
+from bot.flow import Answer, Flow, Option, Question, Reply, Settings, Turn
+from bot.flows import FLOWS, first_contact_flow, flow_for_keyword
+from bot.matching import match_choice, normalise
+from bot.messages import InboundMessage
+from bot.outbox import queue_replies
+from models.conversations import (
+    Conversation,
+    current_conversation,
+    take_saved_progress,
+)
+from models.messages import InboundMessage as InboundRecord
+from models.messages import (
+    InboxState,
+    OutboundMessage,
+    find_inbound,
+    storable,
+    storable_fields,
+)
+from models.tenants import identity_for
+
+
+@dataclass(frozen=True)
+class Outcome:
+    inbound: InboundRecord | None
+    replies: list[OutboundMessage]
+
+    @property
+    def duplicate(self) -> bool:
+        return self.inbound is None
+
+
+def handle(
+    session: Session, message: InboundMessage, *, now: datetime, settings: Settings
+) -> Outcome:
+    """Store the message, answer it, and queue the answers; a provider retry gets nothing."""
+    if find_inbound(session, message.channel, message.provider_id) is not None:
+        return Outcome(None, [])
+    identity = identity_for(session, message.channel, message.address)
+    record = InboundRecord(
+        tenant_id=identity.tenant_id,
+        channel=message.channel,
+        address=message.address,
+        provider_id=message.provider_id,
+        body=storable(message.text),
+        media=_media(message),
+        raw=storable_fields(message.raw),
+        received_at=now,
+    )
+    session.add(record)
+    session.flush()
+    turn = Turn(session, identity.tenant, identity, record.id, now, settings, message)
+    conversation = current_conversation(session, turn.tenant.id, now)
+    if conversation is not None:
+        turn.flow, turn.state = conversation.flow, conversation.state
+        turn.answers = dict(conversation.answers)
+    respond(turn, message)
+    _keep_position(turn)
+    record.flow = turn.flow
+    if turn.to_inbox:
+        record.inbox = InboxState.OPEN
+    return Outcome(record, queue_replies(turn))
+
+
+def respond(turn: Turn, message: InboundMessage) -> None:
+    if consent_words.handle(turn, message.text):
+        return
+    word = _menu_word(message.text)
+    if word is not None:
+        start_flow(turn, FLOWS[word])
+    elif turn.state is not None:
+        continue_flow(turn, message)
+    elif (flow := flow_for_keyword(turn, message.text)) is not None:
+        start_flow(turn, flow)
+    elif not turn.tenant.registered:
+        start_flow(turn, first_contact_flow(turn))
+    else:
+        turn.to_inbox = True
+        turn.say("inbox.thanks")
+
+
+def _menu_word(text: str) -> str | None:
+    said = normalise(text).upper()
+    for flow_name, key in (("menu", "keyword.menu"), ("language", "keyword.language")):
+        if said in catalogue.keyword_forms(key):
+            return flow_name
+    return None
+
+
+def start_flow(turn: Turn, flow: Flow) -> None:
+    """Begin a flow, or resume it where the tenant left it; the current one is put aside."""
+    if turn.flow != flow.name:
+        turn.put_aside()
+    turn.flow = turn.state = None
+    saved = take_saved_progress(turn.session, turn.tenant.id, flow.name) if flow.resumable else None
+    if saved is not None and saved.state in flow.questions:
+        turn.answers = dict(saved.answers)
+        turn.say("conversation.resumed")
+        _ask(turn, flow, saved.state)
+        return
+    turn.answers = {}
+    first = flow.begin(turn)
+    if first is not None:
+        _ask(turn, flow, first)
+
+
+def continue_flow(turn: Turn, message: InboundMessage) -> None:
+    flow = FLOWS.get(turn.flow or "")
+    question = flow.questions.get(turn.state or "") if flow else None
+    if flow is None or question is None:  # a flow or question that no longer exists
+        turn.flow = turn.state = None
+        respond(turn, message)
+        return
+    answer = _understand(turn, question, message)
+    if answer is None:
+        return
+    next_state = question.on_answer(turn, answer)
+    if next_state is not None:
+        _ask(turn, flow, next_state)
+        return
+    turn.flow = turn.state = None
+    if turn.hand_over is not None:
+        start_flow(turn, FLOWS[turn.hand_over])
+
+
+def _label(turn: Turn, option: Option) -> str:
+    if option.label_language is None:
+        return turn.text(option.label)
+    return catalogue.render(option.label_language, option.label)
+
+
+def _understand(turn: Turn, question: Question, message: InboundMessage) -> Answer | None:
+    """The answer, or None after queueing the one short re-prompt that says what to send."""
+    text = message.text.strip()
+    options = question.options_for(turn)
+    if options:
+        words = [(_label(turn, option), option.value, *option.words) for option in options]
+        chosen = match_choice(text, words)
+        if chosen is None:
+            numbers = catalogue.numbers_list(turn.language, len(options))
+            turn.say("reprompt.choice", numbers=numbers)
+            return None
+        return Answer(text=text, value=options[chosen].value)
+    has_photo = bool(question.accepts_photo and message.photo_ids)
+    if not normalise(text) and not has_photo and not message.shared_phone:
+        turn.say("error.text_only" if message.photo_ids else "reprompt.text")
+        return None
+    return Answer(
+        text=text,
+        photo_ids=message.photo_ids,
+        location=message.location,
+        shared_phone=message.shared_phone,
+    )
+
+
+def _ask(turn: Turn, flow: Flow, state: str) -> None:
+    question = flow.questions[state]
+    values = dict(question.prompt_values(turn)) if question.prompt_values else {}
+    labels = tuple(_label(turn, option) for option in question.options_for(turn))
+    turn.replies.append(
+        Reply(turn.text(question.prompt, **values), labels, question.asks_for_contact)
+    )
+    turn.flow, turn.state = flow.name, state
+
+
+def _keep_position(turn: Turn) -> None:
+    """Write where the tenant now stands; a finished conversation leaves no row."""
+    conversation = turn.session.get(Conversation, turn.tenant.id)
+    if turn.state is None or turn.flow is None:
+        if conversation is not None:
+            turn.session.delete(conversation)
+        return
+    if conversation is None:
+        conversation = Conversation(tenant_id=turn.tenant.id)
+        turn.session.add(conversation)
+    conversation.flow, conversation.state = turn.flow, turn.state
+    conversation.answers = dict(turn.answers)
+    conversation.updated_at = turn.now
+    conversation.expires_at = turn.now + turn.settings.conversation_timeout
+
+
+def _media(message: InboundMessage) -> dict[str, object]:
+    media: dict[str, object] = {}
+    if message.photo_ids:
+        media["photos"] = list(message.photo_ids)
+    if message.location is not None:
+        media["location"] = list(message.location)
+    if message.shared_phone:
+        media["shared_phone"] = True
+    return media

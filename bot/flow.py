@@ -1,0 +1,148 @@
+"""How a conversation is declared: questions as data, plus small functions.
+
+A flow is a set of named questions. Each question has a prompt (a catalogue
+key), optional options, and a handler that takes the answer and names the next
+question, or None when the flow is done. The engine does the asking, matching,
+re-prompting, expiry and resuming, so a new survey is a new module of
+declarations and never an engine change.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any, TypeAlias
+
+from sqlalchemy.orm import Session
+
+from bot import catalogue
+from bot.messages import InboundMessage
+from models.conversations import save_progress
+from models.tenants import Identity, Tenant
+
+
+@dataclass(frozen=True)
+class Option:
+    value: str
+    label: str  # catalogue key
+    words: tuple[str, ...] = ()  # more words accepted, e.g. "yes"
+    label_language: str | None = None  # render the label in this language (LANG)
+
+
+@dataclass(frozen=True)
+class Answer:
+    text: str
+    value: str | None = None
+    photo_ids: tuple[str, ...] = ()
+    location: tuple[float, float] | None = None
+    shared_phone: str | None = None
+
+
+@dataclass(frozen=True)
+class Reply:
+    text: str
+    options: tuple[str, ...] = ()  # rendered labels, numbered from 1
+    ask_for_contact: bool = False
+    about_consent: bool = False  # STOP/START/HELP answers reach even an opted-out tenant
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What flows need to know about the landlord and the clock's rules."""
+
+    landlord: str = "your landlord"
+    contact: str = "your housing officer"
+    conversation_timeout: timedelta = timedelta(hours=24)
+
+
+@dataclass
+class Turn:
+    """One inbound message being answered: who sent it, and what we say back."""
+
+    session: Session
+    tenant: Tenant
+    identity: Identity
+    inbound_id: int
+    now: datetime
+    settings: Settings
+    message: InboundMessage
+    flow: str | None = None  # where the conversation stands after this turn
+    state: str | None = None
+    answers: dict[str, Any] = field(default_factory=dict)
+    replies: list[Reply] = field(default_factory=list)
+    hand_over: str | None = None  # a finished flow's choice of the flow to start next
+    to_inbox: bool = False
+
+    @property
+    def language(self) -> str:
+        return self.tenant.language
+
+    @property
+    def channel(self) -> str:
+        return self.identity.channel
+
+    def text(self, key: str, **values: object) -> str:
+        return catalogue.render(
+            self.language,
+            key,
+            landlord=self.settings.landlord,
+            contact=self.settings.contact,
+            **values,
+        )
+
+    def say(self, key: str, **values: object) -> None:
+        self.replies.append(Reply(self.text(key, **values)))
+
+    def put_aside(self) -> None:
+        """Leave the current flow for now, keeping its answers for when the tenant returns."""
+        if self.flow is not None and self.state is not None:
+            save_progress(
+                self.session,
+                tenant_id=self.tenant.id,
+                flow=self.flow,
+                state=self.state,
+                answers=self.answers,
+                now=self.now,
+            )
+        self.flow = self.state = None
+
+
+Handler: TypeAlias = Callable[[Turn, Answer], "str | None"]
+Options: TypeAlias = "Sequence[Option] | Callable[[Turn], Sequence[Option]]"
+
+
+def everyone(_tenant: Tenant) -> bool:
+    return True
+
+
+@dataclass(frozen=True)
+class Question:
+    prompt: str
+    on_answer: Handler
+    options: Options = ()
+    prompt_values: Callable[[Turn], Mapping[str, object]] | None = None
+    accepts_photo: bool = False
+    asks_for_contact: bool = False
+
+    def options_for(self, turn: Turn) -> Sequence[Option]:
+        return self.options(turn) if callable(self.options) else self.options
+
+
+@dataclass(frozen=True)
+class Flow:
+    name: str
+    begin: Callable[[Turn], str | None]
+    questions: Mapping[str, Question] = field(default_factory=dict)
+    keywords: tuple[str, ...] = ()  # catalogue keys of words that start it
+    menu_label: str | None = None
+    offered_to: Callable[[Tenant], bool] = everyone
+    channels: frozenset[str] | None = None  # None: every channel
+    resumable: bool = True
+
+    def offered(self, tenant: Tenant, channel: str) -> bool:
+        return (self.channels is None or channel in self.channels) and self.offered_to(tenant)
+
+
+def yes_no() -> tuple[Option, Option]:
+    return (Option("yes", "choice.yes", ("yes",)), Option("no", "choice.no", ("no",)))

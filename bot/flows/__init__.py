@@ -1,0 +1,48 @@
+"""The conversations the bot can have. A new flow is a module here and one line below."""
+
+from __future__ import annotations
+
+from bot import catalogue
+from bot.flow import Flow, Turn
+from bot.flows import (
+    help,
+    language,
+    menu,
+    message_team,
+    registration,
+    telegram_code,
+    telegram_link,
+)
+from bot.matching import normalise
+
+MENU_ENTRIES: tuple[Flow, ...] = (message_team.FLOW, language.FLOW, help.FLOW)
+
+FLOWS: dict[str, Flow] = {
+    flow.name: flow
+    for flow in (
+        *MENU_ENTRIES,
+        menu.build(MENU_ENTRIES),
+        registration.FLOW,
+        telegram_link.FLOW,
+        telegram_code.FLOW,
+    )
+}
+
+TELEGRAM_START = "/start"
+
+
+def flow_for_keyword(turn: Turn, text: str) -> Flow | None:
+    """The flow a keyword starts (REPORT, SHOP, ...), if it is offered to this tenant here."""
+    if text.strip().lower().startswith(TELEGRAM_START):
+        return FLOWS["menu"] if turn.tenant.registered else FLOWS["telegram_link"]
+    said = normalise(text).upper()
+    for flow in FLOWS.values():
+        if flow.offered(turn.tenant, turn.channel) and any(
+            said in catalogue.keyword_forms(key) for key in flow.keywords
+        ):
+            return flow
+    return None
+
+
+def first_contact_flow(turn: Turn) -> Flow:
+    return FLOWS["telegram_link" if turn.channel == "telegram" else "registration"]

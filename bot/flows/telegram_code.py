@@ -1,0 +1,19 @@
+"""TELEGRAM by SMS: a one-time code that links the tenant's Telegram chat to them."""
+
+from __future__ import annotations
+
+from bot.flow import Flow, Turn
+from models.tenants import new_link_code
+
+
+def begin(turn: Turn) -> None:
+    turn.say("telegram.code", code=new_link_code(turn.session, turn.tenant, turn.now))
+
+
+FLOW = Flow(
+    name="telegram_code",
+    begin=begin,
+    keywords=("keyword.telegram",),
+    channels=frozenset({"sms"}),
+    resumable=False,
+)

@@ -1,0 +1,50 @@
+"""The engine's own vocabulary: a message in, a message out.
+
+Channel adapters translate between a provider and these two classes, so the
+engine never sees a Twilio form or a Telegram update, and a new provider never
+touches the engine.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One option of a question: what to send back (``key``) and what it says."""
+
+    key: str
+    label: str
+
+
+@dataclass(frozen=True)
+class InboundMessage:
+    channel: str
+    address: str
+    provider_id: str
+    text: str = ""
+    photo_ids: tuple[str, ...] = ()
+    location: tuple[float, float] | None = None
+    shared_phone: str | None = None  # a contact the sender shared of themselves (Telegram)
+    sender_name: str | None = None
+    raw: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class OutboundMessage:
+    channel: str
+    address: str
+    text: str
+    choices: tuple[Choice, ...] = ()
+    contact_button: str | None = None  # label of a "share my number" button (Telegram)
+    reference: str | None = None  # our outbox id, for delivery reports and reconciling
+
+
+@dataclass(frozen=True)
+class SendReceipt:
+    provider_id: str | None
+    segments: int = 1
+    delivered: bool = False  # the simulator is the phone: it knows at once

@@ -1,0 +1,89 @@
+"""Turning a turn's replies into outbox rows, and deciding at send time who may get them.
+
+SMS gets the options as numbered lines and a "Reply 1, 2 or 3" line, because a
+basic phone has no buttons; Telegram gets the same words with the options as
+buttons. Consent and reachability are checked again when a row is sent,
+because a tenant may say STOP between the queueing and the sending.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from bot import catalogue
+from bot.flow import Reply, Turn
+from bot.sms import count_segments, to_gsm7
+from models.consent import Topic, opted_out, record_consent
+from models.messages import OutboundKind, OutboundMessage, OutboxStatus
+from models.tenants import find_identity
+
+BUTTON_CHANNELS = frozenset({"telegram"})
+
+
+def render_for_channel(channel: str, language: str, reply: Reply) -> str:
+    if channel in BUTTON_CHANNELS or not reply.options:
+        text = reply.text
+    else:
+        numbered = "\n".join(f"{n} {label}" for n, label in enumerate(reply.options, start=1))
+        numbers = catalogue.numbers_list(language, len(reply.options))
+        answer = catalogue.render(language, "choice.reply", numbers=numbers)
+        text = f"{reply.text}\n{numbered}\n{answer}"
+    return text if channel in BUTTON_CHANNELS else to_gsm7(text)
+
+
+def queue_replies(turn: Turn) -> list[OutboundMessage]:
+    rows = [
+        OutboundMessage(
+            tenant_id=turn.tenant.id,
+            channel=turn.channel,
+            address=turn.identity.address,
+            body=(body := render_for_channel(turn.channel, turn.language, reply)),
+            choices=_buttons(turn.channel, turn.language, reply),
+            kind=OutboundKind.CONSENT if reply.about_consent else OutboundKind.REPLY,
+            in_reply_to=turn.inbound_id,
+            segments=count_segments(body).segments if turn.channel not in BUTTON_CHANNELS else 1,
+            next_attempt_at=turn.now,
+            created_at=turn.now,
+        )
+        for reply in turn.replies
+    ]
+    turn.session.add_all(rows)
+    return rows
+
+
+def _buttons(channel: str, language: str, reply: Reply) -> dict[str, object]:
+    if channel not in BUTTON_CHANNELS:
+        return {}
+    button = catalogue.render(language, "telegram.share_button") if reply.ask_for_contact else None
+    return {"options": list(reply.options), "contact_button": button}
+
+
+def hold_reason(session: Session, row: OutboundMessage) -> OutboxStatus | None:
+    """Why this row must not go now (opted out, unreachable), or None to send it."""
+    consent_needed = row.tenant_id is not None and row.kind != OutboundKind.CONSENT
+    if consent_needed and opted_out(session, row.tenant_id or 0, row.channel, row.topic):
+        return OutboxStatus.OPTED_OUT
+    identity = find_identity(session, row.channel, row.address)
+    if identity is not None and not identity.reachable:
+        return OutboxStatus.UNREACHABLE
+    return None
+
+
+def opted_out_at_provider(
+    session: Session, row: OutboundMessage, *, code: str, now: datetime
+) -> None:
+    """The provider refuses this recipient (Twilio 21610): hold it as an opt-out from now on."""
+    if row.tenant_id is None or opted_out(session, row.tenant_id, row.channel):
+        return
+    record_consent(
+        session,
+        tenant_id=row.tenant_id,
+        channel=row.channel,
+        topic=Topic.ALL,
+        granted=False,
+        source=f"provider {code}",
+        wording_version="provider",
+        now=now,
+    )

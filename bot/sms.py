@@ -1,0 +1,130 @@
+"""SMS encoding and segment counting, done the way carriers (and Twilio) count them.
+
+Many tenants read us on basic phones, and every segment is billed. One curly quote
+pasted from Word silently switches a message to UCS-2 and cuts a segment from 160
+characters to 70, so we count, and repair, messages before they are sent.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+Encoding = Literal["GSM-7", "UCS-2"]
+
+# GSM 03.38 default alphabet, in table order 0x00-0x7F (0x1B is the escape to the extension).
+GSM7_BASIC: frozenset[str] = frozenset(
+    "@£$¥èéùìòÇ\nØø\rÅå"
+    "\u0394_\u03a6\u0393\u039b\u03a9\u03a0\u03a8\u03a3\u0398\u039eÆæßÉ"  # ΔΦΓΛΩΠΨΣΘΞ
+    " !\"#¤%&'()*+,-./"
+    "0123456789:;<=>?"
+    "¡ABCDEFGHIJKLMNO"
+    "PQRSTUVWXYZÄÖÑÜ§"
+    "¿abcdefghijklmno"
+    "pqrstuvwxyzäöñüà"
+)
+# The extension table: each costs the escape septet plus its own.
+GSM7_EXTENSION: frozenset[str] = frozenset("\f^{}\\[~]|€")
+GSM7: frozenset[str] = GSM7_BASIC | GSM7_EXTENSION
+
+MAX_SEGMENTS = 2
+
+GSM7_SINGLE, GSM7_MULTI = 160, 153  # septets; a multipart header takes the difference
+UCS2_SINGLE, UCS2_MULTI = 70, 67  # UTF-16 code units
+
+# Characters that word processors and phones paste, each with its GSM-7 twin ("" = drop).
+_SPACES = "\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
+_LOOKALIKES: dict[str, str] = {
+    # curly, low and reversed single quotes, prime, single guillemets, backtick, acute accent
+    **dict.fromkeys("\u2018\u2019\u201a\u201b\u2032\u2039\u203a`\u00b4", "'"),
+    **dict.fromkeys("\u201c\u201d\u201e\u201f\u2033\u00ab\u00bb", '"'),  # the same, doubled
+    **dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u2022\u2043", "-"),  # dashes, •
+    **dict.fromkeys(_SPACES + "\u202f\u205f\u3000\t", " "),  # nbsp, thin, narrow, ideographic
+    **dict.fromkeys("\u2028\u2029", "\n"),  # line and paragraph separators
+    **dict.fromkeys("\u200b\u2060\ufeff\u00ad", ""),  # zero-width space, word joiner, BOM, shy
+    "\u00d7": "x",  # multiplication sign
+}
+_TRANSLATION = str.maketrans(_LOOKALIKES)
+# Replacements that lengthen the text: only worth it when the whole message becomes GSM-7.
+_EXPANSIONS: dict[str, str] = {"\u2026": "..."}  # …
+# Zero-width (non-)joiners: noise in Latin text, but they hold emoji sequences together.
+_JOINERS = frozenset("\u200c\u200d")
+_CONVERTIBLE = GSM7 | _JOINERS | frozenset(_EXPANSIONS)
+
+
+@dataclass(frozen=True)
+class SegmentCount:
+    """What a message costs: its encoding, its length in that encoding, and its segments."""
+
+    encoding: Encoding
+    units: int  # septets for GSM-7, UTF-16 code units for UCS-2
+    segments: int
+    per_segment: int
+
+
+def is_gsm7(text: str) -> bool:
+    """Whether every character has a GSM-7 code, so the message gets 160 characters a segment."""
+    return all(char in GSM7 for char in text)
+
+
+def ucs2_characters(text: str) -> list[str]:
+    """The distinct characters, in order, that force UCS-2: what to show staff before sending."""
+    return list(dict.fromkeys(char for char in text if char not in GSM7))
+
+
+def count_segments(text: str) -> SegmentCount:
+    """How many segments a carrier bills for ``text``; a character is never split between two."""
+    if is_gsm7(text):
+        septets = [2 if char in GSM7_EXTENSION else 1 for char in text]
+        return _pack("GSM-7", septets, GSM7_SINGLE, GSM7_MULTI)
+    code_units = [2 if ord(char) > 0xFFFF else 1 for char in text]
+    return _pack("UCS-2", code_units, UCS2_SINGLE, UCS2_MULTI)
+
+
+def _pack(encoding: Encoding, sizes: list[int], single: int, multi: int) -> SegmentCount:
+    """Fill segments in order; a character that would straddle a boundary opens the next one."""
+    units = sum(sizes)
+    if units <= single:
+        return SegmentCount(encoding, units, 1, single)
+    segments, filled = 1, 0
+    for size in sizes:
+        if filled + size > multi:
+            segments, filled = segments + 1, 0
+        filled += size
+    return SegmentCount(encoding, units, segments, multi)
+
+
+def fits(text: str, max_segments: int = MAX_SEGMENTS) -> bool:
+    """Whether ``text`` goes out in at most ``max_segments`` segments (basic phones, cost)."""
+    return count_segments(text).segments <= max_segments
+
+
+def to_gsm7(text: str) -> str:
+    """Swap pasted typography for its GSM-7 twin, so a stray quote does not force UCS-2.
+
+    Anything without an obvious twin is left alone. ``…`` becomes ``...`` only when that
+    makes the whole message GSM-7 without costing an extra segment, so this function never
+    makes a message dearer. Idempotent.
+    """
+    mapped = _drop_stray_joiners(text.translate(_TRANSLATION))
+    expanded = mapped
+    for char, twin in _EXPANSIONS.items():
+        expanded = expanded.replace(char, twin)
+    if expanded == mapped or not is_gsm7(expanded):
+        return mapped
+    cheaper = count_segments(expanded).segments <= count_segments(mapped).segments
+    return expanded if cheaper else mapped
+
+
+def _drop_stray_joiners(text: str) -> str:
+    """Remove zero-width joiners except a single one between two characters that stay UCS-2."""
+    return "".join(
+        char for i, char in enumerate(text) if char not in _JOINERS or _joins_emoji(text, i)
+    )
+
+
+def _joins_emoji(text: str, i: int) -> bool:
+    """Whether the joiner at ``i`` sits between two characters with no GSM-7 form (emoji...)."""
+    if i == 0 or i == len(text) - 1:
+        return False
+    return text[i - 1] not in _CONVERTIBLE and text[i + 1] not in _CONVERTIBLE

@@ -1,0 +1,1 @@
+"""One adapter per provider, translating between it and bot/messages.py."""

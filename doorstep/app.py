@@ -1,0 +1,68 @@
+"""create_app: defaults, then settings, then blueprints. Nothing is read at import time."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from flask import Flask, redirect, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_wtf.csrf import CSRFProtect
+from markupsafe import escape
+from werkzeug.exceptions import HTTPException
+
+from doorstep.config import Config
+from doorstep.logs import quiet_logging
+from doorstep.wiring import engine_settings, instance_secret
+from models.base import utcnow
+from models.db import make_engine, make_session_factory
+from webhooks import health, simulator, telegram, twilio
+from webhooks.receiving import Receiver
+
+LARGEST_REQUEST = 1024 * 1024  # a webhook is a few kB; anything near this is not one
+
+
+def create_app(config: Config | None = None, *, clock: Callable[[], datetime] = utcnow) -> Flask:
+    config = config or Config.from_env()
+    quiet_logging()
+    app = Flask(__name__, instance_path=str(config.instance_path))
+    app.config.update(
+        SECRET_KEY=instance_secret(config),
+        PUBLIC_URL=config.public_url,
+        TWILIO_AUTH_TOKEN=config.twilio_auth_token,
+        TELEGRAM_WEBHOOK_SECRET=config.telegram_webhook_secret,
+        MAX_CONTENT_LENGTH=LARGEST_REQUEST,
+        DOORSTEP=config,
+    )
+    engine = make_engine(config.database_url)
+    app.extensions["doorstep.engine"] = engine
+    app.extensions["doorstep.receiver"] = Receiver(
+        make_session_factory(engine), engine_settings(config), clock
+    )
+    csrf = CSRFProtect(app)
+    for blueprint in (twilio.blueprint, telegram.blueprint):
+        csrf.exempt(blueprint)
+        app.register_blueprint(blueprint)
+    app.register_blueprint(health.blueprint)
+    if config.simulator_enabled:
+        app.register_blueprint(simulator.blueprint)
+    app.register_error_handler(HTTPException, _explain)
+    app.add_url_rule("/", "home", _home(config))
+    return app
+
+
+def _explain(error: HTTPException) -> ResponseReturnValue:
+    """Errors as JSON for machines, with the reason, and as a short page for people."""
+    status = error.code or 500
+    if request.accept_mimetypes.best == "text/html" and request.method == "GET":
+        return f"<h1>{status} {escape(error.name)}</h1><p>{escape(error.description)}</p>", status
+    return {"error": error.description, "status": status}, status
+
+
+def _home(config: Config) -> Callable[[], ResponseReturnValue]:
+    def home() -> ResponseReturnValue:
+        if config.simulator_enabled:
+            return redirect(url_for("simulator.phone"))
+        return {"service": "doorstep", "health": url_for("health.healthz")}
+
+    return home

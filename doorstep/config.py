@@ -1,0 +1,79 @@
+"""Settings, read once from the environment. Nothing else in doorstep reads os.environ."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+
+
+class ConfigError(ValueError):
+    """A setting that is missing or malformed: the message names it."""
+
+
+def _number(env: Mapping[str, str], name: str, default: float) -> float:
+    raw = env.get(name)
+    if raw in (None, ""):
+        return default
+    try:
+        return float(raw)
+    except ValueError as exc:
+        raise ConfigError(f"{name} must be a number, not {raw!r}") from exc
+
+
+@dataclass(frozen=True)
+class Config:
+    database_url: str
+    public_url: str = "http://localhost:5000"
+    secret_key: str = ""
+    twilio_account_sid: str = ""
+    twilio_auth_token: str = ""
+    twilio_from_number: str = ""
+    twilio_messaging_service_sid: str = ""
+    telegram_bot_token: str = ""
+    telegram_webhook_secret: str = ""
+    telegram_api_url: str = ""
+    timezone: str = "Europe/London"
+    landlord_name: str = "Fife Housing Group"
+    contact_phone: str = "your housing officer"
+    conversation_timeout: timedelta = timedelta(hours=24)
+    message_retention: timedelta = timedelta(days=365)
+    sms_rate_per_second: float = 10.0
+    telegram_rate_per_second: float = 25.0
+    instance_path: Path = field(default_factory=lambda: Path("instance"))
+
+    @property
+    def twilio_configured(self) -> bool:
+        return bool(self.twilio_account_sid and self.twilio_auth_token)
+
+    @property
+    def simulator_enabled(self) -> bool:
+        """The simulator is for demos and training, never on a public https site."""
+        return not self.public_url.startswith("https://")
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Config:
+        env = os.environ if env is None else env
+        instance = Path(env.get("DOORSTEP_INSTANCE", "instance")).resolve()
+        return cls(
+            database_url=env.get("DATABASE_URL") or f"sqlite:///{instance / 'doorstep.db'}",
+            public_url=(env.get("PUBLIC_URL") or cls.public_url).rstrip("/"),
+            secret_key=env.get("SECRET_KEY", ""),
+            twilio_account_sid=env.get("TWILIO_ACCOUNT_SID", ""),
+            twilio_auth_token=env.get("TWILIO_AUTH_TOKEN", ""),
+            twilio_from_number=env.get("TWILIO_FROM_NUMBER", ""),
+            twilio_messaging_service_sid=env.get("TWILIO_MESSAGING_SERVICE_SID", ""),
+            telegram_bot_token=env.get("TELEGRAM_BOT_TOKEN", ""),
+            telegram_webhook_secret=env.get("TELEGRAM_WEBHOOK_SECRET", ""),
+            telegram_api_url=env.get("TELEGRAM_API_URL", ""),
+            timezone=env.get("TIMEZONE") or cls.timezone,
+            landlord_name=env.get("LANDLORD_NAME") or cls.landlord_name,
+            contact_phone=env.get("CONTACT_PHONE") or cls.contact_phone,
+            conversation_timeout=timedelta(hours=_number(env, "CONVERSATION_TIMEOUT_HOURS", 24)),
+            message_retention=timedelta(days=_number(env, "MESSAGE_RETENTION_DAYS", 365)),
+            sms_rate_per_second=_number(env, "SMS_RATE_PER_SECOND", 10),
+            telegram_rate_per_second=_number(env, "TELEGRAM_RATE_PER_SECOND", 25),
+            instance_path=instance,
+        )

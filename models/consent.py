@@ -1,0 +1,109 @@
+"""Consent: what each tenant agreed to hear, on which channel, and the log of every change.
+
+A channel-wide opt-out (STOP) is stored under the topic ``all`` and wins over
+everything; topic rows (events, inspections, surveys, news) narrow it further.
+The log is append-only and records the wording version the tenant saw, which is
+what a regulator or the tenant will ask for.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import ForeignKey, String, select
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from models.base import Base
+
+
+class Topic(StrEnum):
+    ALL = "all"
+    EVENTS = "events"
+    INSPECTIONS = "inspections"
+    SURVEYS = "surveys"
+    NEWS = "news"
+
+
+class Consent(Base):
+    __tablename__ = "consents"
+
+    tenant_id: Mapped[int] = mapped_column(
+        ForeignKey("tenants.id", ondelete="CASCADE"), primary_key=True
+    )
+    channel: Mapped[str] = mapped_column(String(16), primary_key=True)
+    topic: Mapped[str] = mapped_column(String(16), primary_key=True)
+    granted: Mapped[bool]
+    updated_at: Mapped[datetime]
+
+
+class ConsentChange(Base):
+    __tablename__ = "consent_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"), index=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    topic: Mapped[str] = mapped_column(String(16))
+    granted: Mapped[bool]
+    source: Mapped[str] = mapped_column(String(40))
+    wording_version: Mapped[str] = mapped_column(String(40))
+    at: Mapped[datetime]
+
+
+def record_consent(
+    session: Session,
+    *,
+    tenant_id: int,
+    channel: str,
+    topic: str,
+    granted: bool,
+    source: str,
+    wording_version: str,
+    now: datetime,
+) -> None:
+    """Set one consent and log the change, with who or what caused it."""
+    consent = session.get(Consent, (tenant_id, channel, topic))
+    if consent is None:
+        session.add(
+            Consent(
+                tenant_id=tenant_id, channel=channel, topic=topic, granted=granted, updated_at=now
+            )
+        )
+    else:
+        consent.granted = granted
+        consent.updated_at = now
+    session.add(
+        ConsentChange(
+            tenant_id=tenant_id,
+            channel=channel,
+            topic=topic,
+            granted=granted,
+            source=source,
+            wording_version=wording_version,
+            at=now,
+        )
+    )
+
+
+def opted_out(session: Session, tenant_id: int, channel: str, topic: str | None = None) -> bool:
+    """True when the tenant said STOP on this channel, or declined this topic there."""
+    topics = [Topic.ALL.value] if topic in (None, Topic.ALL) else [Topic.ALL.value, str(topic)]
+    refusals = session.scalars(
+        select(Consent.topic).where(
+            Consent.tenant_id == tenant_id,
+            Consent.channel == channel,
+            Consent.topic.in_(topics),
+            Consent.granted.is_(False),
+        )
+    )
+    return next(iter(refusals), None) is not None
+
+
+def consent_history(session: Session, tenant_id: int) -> list[ConsentChange]:
+    return list(
+        session.scalars(
+            select(ConsentChange)
+            .where(ConsentChange.tenant_id == tenant_id)
+            .order_by(ConsentChange.at, ConsentChange.id)
+        )
+    )

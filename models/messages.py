@@ -1,0 +1,265 @@
+"""Every message in and out: the inbound record and the outbox.
+
+Inbound rows are unique on the provider's id, so a retried webhook is
+recognised. Outbound rows are written in the same transaction as whatever
+caused them; the dispatcher moves them along
+queued -> sending -> sent -> delivered | undelivered | failed, and a row is
+marked ``sending`` before the provider is called, so a crash mid-send leaves a
+trace to reconcile rather than a message to resend blindly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, select, update
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from models.base import Base, utcnow
+
+MAX_ATTEMPTS = 8
+FIRST_RETRY_DELAY = timedelta(seconds=10)
+LONGEST_RETRY_DELAY = timedelta(hours=1)
+
+
+class InboxState(StrEnum):
+    OPEN = "open"
+    DONE = "done"
+
+
+class OutboxStatus(StrEnum):
+    QUEUED = "queued"
+    SENDING = "sending"
+    SENT = "sent"
+    DELIVERED = "delivered"
+    UNDELIVERED = "undelivered"
+    FAILED = "failed"
+    OPTED_OUT = "opted_out"
+    UNREACHABLE = "unreachable"
+
+
+class OutboundKind(StrEnum):
+    REPLY = "reply"  # an answer to the tenant's own message
+    CONSENT = "consent"  # STOP/START/HELP answers: the only thing an opted-out tenant gets
+    NOTICE = "notice"  # anything staff or the schedule send unasked
+
+
+FINAL_STATUSES = frozenset(
+    {
+        OutboxStatus.DELIVERED,
+        OutboxStatus.UNDELIVERED,
+        OutboxStatus.FAILED,
+        OutboxStatus.OPTED_OUT,
+        OutboxStatus.UNREACHABLE,
+    }
+)
+
+
+class InboundMessage(Base):
+    __tablename__ = "inbound_messages"
+    __table_args__ = (
+        UniqueConstraint("channel", "provider_id"),
+        Index("ix_inbound_messages_thread", "channel", "address"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tenant_id: Mapped[int | None] = mapped_column(
+        ForeignKey("tenants.id", ondelete="CASCADE"), index=True
+    )
+    channel: Mapped[str] = mapped_column(String(16))
+    address: Mapped[str] = mapped_column(String(64), default="")
+    provider_id: Mapped[str] = mapped_column(String(64))
+    body: Mapped[str] = mapped_column(Text, default="")
+    media: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    raw: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    received_at: Mapped[datetime] = mapped_column(default=utcnow)
+    flow: Mapped[str | None] = mapped_column(String(40))
+    inbox: Mapped[str | None] = mapped_column(String(8), index=True)
+
+
+class OutboundMessage(Base):
+    __tablename__ = "outbound_messages"
+    __table_args__ = (
+        Index("ix_outbound_messages_due", "status", "next_attempt_at"),
+        Index("ix_outbound_messages_thread", "channel", "address"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tenant_id: Mapped[int | None] = mapped_column(
+        ForeignKey("tenants.id", ondelete="CASCADE"), index=True
+    )
+    channel: Mapped[str] = mapped_column(String(16))
+    address: Mapped[str] = mapped_column(String(64))
+    body: Mapped[str] = mapped_column(Text)
+    choices: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    kind: Mapped[str] = mapped_column(String(16), default=OutboundKind.REPLY)
+    topic: Mapped[str | None] = mapped_column(String(16))
+    in_reply_to: Mapped[int | None] = mapped_column(
+        ForeignKey("inbound_messages.id", ondelete="SET NULL")
+    )
+    status: Mapped[str] = mapped_column(String(16), default=OutboxStatus.QUEUED)
+    provider_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    segments: Mapped[int] = mapped_column(default=1)
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
+    claimed_at: Mapped[datetime | None]
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    resent_unconfirmed: Mapped[int] = mapped_column(default=0)
+    error_code: Mapped[str | None] = mapped_column(String(16))
+    error: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    sent_at: Mapped[datetime | None]
+    final_at: Mapped[datetime | None]
+
+
+def storable(text: str) -> str:
+    """Text as every database can keep it: PostgreSQL refuses NUL characters."""
+    return text.replace("\x00", "")
+
+
+def storable_fields(fields: Mapping[str, Any]) -> dict[str, Any]:
+    return {storable(str(k)): storable(v) if isinstance(v, str) else v for k, v in fields.items()}
+
+
+def find_inbound(session: Session, channel: str, provider_id: str) -> InboundMessage | None:
+    return session.scalar(
+        select(InboundMessage).where(
+            InboundMessage.channel == channel, InboundMessage.provider_id == provider_id
+        )
+    )
+
+
+def claim_due(
+    session: Session, *, now: datetime, limit: int, claimer: str
+) -> list[OutboundMessage]:
+    """Take up to ``limit`` due rows for this dispatcher; others skip them (SKIP LOCKED)."""
+    due = (
+        select(OutboundMessage.id)
+        .where(
+            OutboundMessage.status == OutboxStatus.QUEUED, OutboundMessage.next_attempt_at <= now
+        )
+        .order_by(OutboundMessage.next_attempt_at, OutboundMessage.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    ids = list(session.scalars(due))
+    if not ids:
+        return []
+    session.execute(
+        update(OutboundMessage)
+        .where(OutboundMessage.id.in_(ids))
+        .values(
+            status=OutboxStatus.SENDING,
+            claimed_at=now,
+            claimed_by=claimer,
+            attempts=OutboundMessage.attempts + 1,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    rows = session.scalars(
+        select(OutboundMessage)
+        .where(OutboundMessage.id.in_(ids))
+        .order_by(OutboundMessage.id)
+        .execution_options(populate_existing=True)
+    )
+    return list(rows)
+
+
+def stale_sending(
+    session: Session, *, claimed_before: datetime, limit: int
+) -> list[OutboundMessage]:
+    """Rows a dispatcher claimed and never finished: it died, or is long stuck."""
+    return list(
+        session.scalars(
+            select(OutboundMessage)
+            .where(
+                OutboundMessage.status == OutboxStatus.SENDING,
+                OutboundMessage.claimed_at < claimed_before,
+            )
+            .order_by(OutboundMessage.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+    )
+
+
+def mark_sent(message: OutboundMessage, *, provider_id: str | None, now: datetime) -> None:
+    message.status = OutboxStatus.SENT
+    message.provider_id = provider_id
+    message.sent_at = now
+    message.error_code = message.error = None
+
+
+def mark_final(
+    message: OutboundMessage, status: OutboxStatus, *, now: datetime, code: str | None, reason: str
+) -> None:
+    message.status = status
+    message.final_at = now
+    message.error_code = code
+    message.error = reason[:200]
+
+
+def retry_later(
+    message: OutboundMessage, *, now: datetime, reason: str, delay: timedelta | None = None
+) -> None:
+    """Queue again with backoff; after MAX_ATTEMPTS the row fails for good."""
+    if delay is None and message.attempts >= MAX_ATTEMPTS:
+        mark_final(message, OutboxStatus.FAILED, now=now, code="attempts", reason=reason)
+        return
+    if delay is None:
+        delay = min(FIRST_RETRY_DELAY * 2 ** max(message.attempts - 1, 0), LONGEST_RETRY_DELAY)
+    else:
+        message.attempts = max(message.attempts - 1, 0)  # waiting our turn is not a failure
+    message.status = OutboxStatus.QUEUED
+    message.next_attempt_at = now + delay
+    message.error = reason[:200]
+
+
+def apply_provider_status(
+    message: OutboundMessage, status: str, *, error_code: str | None, now: datetime
+) -> None:
+    """Move a row on from a delivery report; a final status is never overwritten."""
+    if message.status in FINAL_STATUSES:
+        return
+    final = {
+        "delivered": OutboxStatus.DELIVERED,
+        "read": OutboxStatus.DELIVERED,
+        "undelivered": OutboxStatus.UNDELIVERED,
+        "failed": OutboxStatus.FAILED,
+    }.get(status)
+    if final is not None:
+        message.status = final
+        message.final_at = now
+        message.error_code = error_code
+        return
+    if status == "sent" and message.status in (OutboxStatus.QUEUED, OutboxStatus.SENDING):
+        message.status = OutboxStatus.SENT
+        message.sent_at = message.sent_at or now
+
+
+def thread(
+    session: Session, channel: str, address: str, *, limit: int = 200
+) -> list[tuple[str, str, datetime]]:
+    """What one phone or chat has seen, oldest first: (direction, text, time)."""
+    received = session.execute(
+        select(InboundMessage.body, InboundMessage.received_at)
+        .where(InboundMessage.channel == channel, InboundMessage.address == address)
+        .order_by(InboundMessage.id.desc())
+        .limit(limit)
+    )
+    sent = session.execute(
+        select(OutboundMessage.body, OutboundMessage.created_at)
+        .where(
+            OutboundMessage.channel == channel,
+            OutboundMessage.address == address,
+            OutboundMessage.sent_at.is_not(None),
+        )
+        .order_by(OutboundMessage.id.desc())
+        .limit(limit)
+    )
+    both = [("in", body, at) for body, at in received] + [("out", body, at) for body, at in sent]
+    both.sort(key=lambda entry: entry[2])
+    return both[-limit:]

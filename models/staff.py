@@ -1,0 +1,68 @@
+"""Staff accounts and their API tokens.
+
+Passwords are hashed by the caller's chosen library (werkzeug's scrypt); API
+tokens are random and only their SHA-256 is kept, so a database leak gives no
+working token.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import ForeignKey, String, select
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from models.base import Base, utcnow
+
+
+class StaffRole(StrEnum):
+    ADMIN = "admin"
+    OFFICER = "officer"
+    VIEWER = "viewer"
+
+
+class StaffUser(Base):
+    __tablename__ = "staff_users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(16))
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ApiToken(Base):
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff_users.id", ondelete="CASCADE"))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    revoked_at: Mapped[datetime | None]
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def issue_token(session: Session, staff: StaffUser) -> str:
+    """Make a new API token; the plain token is returned once and never stored."""
+    token = secrets.token_urlsafe(32)
+    session.add(ApiToken(staff_id=staff.id, token_hash=hash_token(token)))
+    return token
+
+
+def staff_for_token(session: Session, token: str) -> StaffUser | None:
+    return session.scalar(
+        select(StaffUser)
+        .join(ApiToken, ApiToken.staff_id == StaffUser.id)
+        .where(
+            ApiToken.token_hash == hash_token(token),
+            ApiToken.revoked_at.is_(None),
+            StaffUser.active.is_(True),
+        )
+    )

@@ -1,0 +1,206 @@
+"""Tenants, the estates they live on, and the channels they reach us by.
+
+A tenant is one person; an identity is one way to reach them (an SMS number, a
+Telegram chat). A conversation follows the tenant, so a tenant who starts on SMS
+and carries on in Telegram is still mid-way through the same thing.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+import phonenumbers
+from sqlalchemy import ForeignKey, String, UniqueConstraint, select
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+
+from models.base import Base, utcnow
+
+DEFAULT_REGION = "GB"
+# Ofcom keeps these ranges for drama and training; they can never reach a real person,
+# so the demo and the tests use them, and they are accepted as numbers.
+FICTIONAL_PREFIXES = ("+447700900", "+441632960", "+441314960", "+441414960")
+LINK_CODE_LIFETIME = timedelta(minutes=30)
+
+
+class Channel(StrEnum):
+    SMS = "sms"
+    TELEGRAM = "telegram"
+
+
+class Role(StrEnum):
+    MYSTERY_SHOPPER = "mystery_shopper"
+    RESIDENT_INSPECTOR = "resident_inspector"
+    VOLUNTEER_BANK = "volunteer_bank"
+    VOICES = "voices"
+    TRA_REP = "tra_rep"
+    MEMBER = "member"
+
+
+class InvalidPhoneNumber(ValueError):
+    """A phone number that cannot be dialled: say which, so staff can fix the row."""
+
+
+def normalise_phone(raw: str, region: str = DEFAULT_REGION) -> str:
+    """The E.164 form of a number typed any usual way ("07700 900123", "+44 7700...")."""
+    try:
+        number = phonenumbers.parse(raw, region)
+    except phonenumbers.NumberParseException as exc:
+        raise InvalidPhoneNumber(f"not a phone number: {exc}") from exc
+    e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    fictional = e164.startswith(FICTIONAL_PREFIXES) and len(e164) == len("+447700900123")
+    if not (fictional or phonenumbers.is_valid_number(number)):
+        raise InvalidPhoneNumber("not a valid phone number")
+    return e164
+
+
+class Area(Base):
+    __tablename__ = "areas"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    postcode_prefixes: Mapped[str] = mapped_column(String(400), default="")
+    homes: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    def covers_postcode(self, postcode: str) -> bool:
+        compact = postcode.replace(" ", "").upper()
+        prefixes = (p.replace(" ", "").upper() for p in self.postcode_prefixes.split(","))
+        return any(prefix and compact.startswith(prefix) for prefix in prefixes)
+
+
+class Tenant(Base):
+    __tablename__ = "tenants"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str | None] = mapped_column(String(120))
+    phone: Mapped[str | None] = mapped_column(String(20), unique=True)
+    language: Mapped[str] = mapped_column(String(8), default="en")
+    area_id: Mapped[int | None] = mapped_column(ForeignKey("areas.id", ondelete="SET NULL"))
+    area_text: Mapped[str | None] = mapped_column(String(120))
+    tenancy: Mapped[str | None] = mapped_column(String(40), index=True)
+    verified: Mapped[bool] = mapped_column(default=False)
+    registered: Mapped[bool] = mapped_column(default=False)
+    landline_only: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    area: Mapped[Area | None] = relationship(lazy="joined")
+    roles: Mapped[list[TenantRole]] = relationship(cascade="all, delete-orphan", lazy="selectin")
+    identities: Mapped[list[Identity]] = relationship(
+        back_populates="tenant", cascade="all, delete-orphan", lazy="selectin"
+    )
+
+    @property
+    def role_names(self) -> set[str]:
+        return {role.role for role in self.roles}
+
+    def set_roles(self, names: set[str]) -> None:
+        self.roles = [r for r in self.roles if r.role in names] + [
+            TenantRole(role=name) for name in sorted(names - self.role_names)
+        ]
+
+
+class TenantRole(Base):
+    __tablename__ = "tenant_roles"
+
+    tenant_id: Mapped[int] = mapped_column(
+        ForeignKey("tenants.id", ondelete="CASCADE"), primary_key=True
+    )
+    role: Mapped[str] = mapped_column(String(40), primary_key=True)
+
+
+class Identity(Base):
+    """One address a tenant can be reached at; unreachable when the provider says so."""
+
+    __tablename__ = "identities"
+    __table_args__ = (UniqueConstraint("channel", "address"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"), index=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    address: Mapped[str] = mapped_column(String(64))
+    reachable: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    tenant: Mapped[Tenant] = relationship(back_populates="identities")
+
+
+class LinkCode(Base):
+    """A one-time code that joins a Telegram chat to a tenant known by phone."""
+
+    __tablename__ = "link_codes"
+
+    code: Mapped[str] = mapped_column(String(6), primary_key=True)
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"))
+    expires_at: Mapped[datetime]
+
+
+def find_identity(session: Session, channel: str, address: str) -> Identity | None:
+    return session.scalar(
+        select(Identity).where(Identity.channel == channel, Identity.address == address)
+    )
+
+
+def find_tenant_by_phone(session: Session, phone: str) -> Tenant | None:
+    return session.scalar(select(Tenant).where(Tenant.phone == phone))
+
+
+def identity_for(session: Session, channel: str, address: str) -> Identity:
+    """The identity behind an address, creating an unregistered tenant for a stranger."""
+    identity = find_identity(session, channel, address)
+    if identity is not None:
+        return identity
+    tenant = find_tenant_by_phone(session, address) if channel == Channel.SMS else None
+    if tenant is None:
+        tenant = Tenant(phone=address if channel == Channel.SMS else None)
+        session.add(tenant)
+    identity = Identity(channel=channel, address=address)
+    tenant.identities.append(identity)
+    session.flush()
+    return identity
+
+
+def new_link_code(session: Session, tenant: Tenant, now: datetime) -> str:
+    """Six digits, unique among live codes, so a tenant can type it on any phone."""
+    session.query(LinkCode).filter(LinkCode.expires_at < now).delete()
+    while True:
+        code = f"{secrets.randbelow(1_000_000):06d}"
+        if session.get(LinkCode, code) is None:
+            break
+    session.add(LinkCode(code=code, tenant_id=tenant.id, expires_at=now + LINK_CODE_LIFETIME))
+    return code
+
+
+def redeem_link_code(session: Session, code: str, now: datetime) -> Tenant | None:
+    link = session.get(LinkCode, code)
+    if link is None:
+        return None
+    session.delete(link)
+    if link.expires_at < now:
+        return None
+    return session.get(Tenant, link.tenant_id)
+
+
+def find_area(session: Session, said: str) -> Area | None:
+    """The one estate a tenant means by a name or postcode, or None when unsure."""
+    wanted = " ".join(said.casefold().split())
+    if not wanted:
+        return None
+    areas = list(session.scalars(select(Area).order_by(Area.name)))
+    exact = [a for a in areas if a.name.casefold() == wanted]
+    by_postcode = [a for a in areas if a.covers_postcode(wanted)]
+    partial = [a for a in areas if wanted in a.name.casefold() or a.name.casefold() in wanted]
+    for found in (exact, by_postcode, partial):
+        if len(found) == 1:
+            return found[0]
+    return None
+
+
+def ensure_identity(session: Session, tenant: Tenant, channel: str, address: str) -> Identity:
+    identity = find_identity(session, channel, address)
+    if identity is None:
+        identity = Identity(channel=channel, address=address)
+        tenant.identities.append(identity)
+    return identity

@@ -1,0 +1,85 @@
+"""``doorstep scheduler``: APScheduler for the rounds, plus the dispatcher thread.
+
+APScheduler only keeps time here: every round it runs whatever tasks in the
+database have fallen due, so work booked by the web workers is seen without
+telling this process anything, and a round missed while the process was down
+is caught up once (coalesce) on the next start. The dispatcher runs in its own
+thread so that replies go out within a second.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from datetime import datetime
+
+from apscheduler.schedulers.background import BackgroundScheduler
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from models.schedule import ScheduledTask
+from scheduler.dispatcher import Dispatcher
+from scheduler.tasks import PURGE_KEY, book_purge, run_due_tasks
+
+log = logging.getLogger(__name__)
+ROUND_SECONDS = 15
+
+
+class SchedulerProcess:
+    def __init__(
+        self,
+        session_factory: sessionmaker[Session],
+        dispatcher: Dispatcher,
+        clock: Callable[[], datetime],
+        *,
+        timezone: str,
+        retention_days: float,
+    ) -> None:
+        self.session_factory = session_factory
+        self.dispatcher = dispatcher
+        self.clock = clock
+        self.timezone = timezone
+        self.retention_days = retention_days
+        self.stop_event = threading.Event()
+        self.scheduler = BackgroundScheduler(
+            timezone=timezone,
+            job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None},
+        )
+        self.scheduler.add_job(
+            self.run_due,
+            "interval",
+            seconds=ROUND_SECONDS,
+            id="run-due-tasks",
+            replace_existing=True,
+        )
+        self._dispatch_thread = threading.Thread(
+            target=dispatcher.run_until, args=(self.stop_event,), name="dispatcher", daemon=True
+        )
+
+    def run_due(self) -> int:
+        return run_due_tasks(self.session_factory, self.clock())
+
+    def book_standing_tasks(self) -> None:
+        with self.session_factory.begin() as session:
+            if session.scalar(select(ScheduledTask).where(ScheduledTask.key == PURGE_KEY)) is None:
+                book_purge(
+                    session,
+                    now=self.clock(),
+                    zone=self.timezone,
+                    retention_days=self.retention_days,
+                )
+
+    def start(self) -> None:
+        self.book_standing_tasks()
+        self.run_due()  # catch up at once on anything that fell due while we were down
+        self.scheduler.start()
+        self._dispatch_thread.start()
+        log.info("scheduler started")
+
+    def stop(self) -> None:
+        self.stop_event.set()
+        self.scheduler.shutdown(wait=False)
+        self._dispatch_thread.join(timeout=10)
+        for channel in self.dispatcher.channels.values():
+            channel.close()

@@ -1,0 +1,107 @@
+"""Every text the bot sends: in the catalogues, in every language, and at most 2 SMS."""
+
+from __future__ import annotations
+
+import re
+import string
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+
+from bot import catalogue
+from bot.flow import Flow, Question, Reply, Settings, Turn
+from bot.flows import FLOWS
+from bot.outbox import render_for_channel
+from bot.sms import count_segments
+
+# The longest realistic values: a long double-barrelled name, the longest estate name.
+REALISTIC = {
+    "landlord": "Fife Housing Group",
+    "contact": "0300 123 4567 (Mon-Fri 9-5)",
+    "name": "Alexandrina Macdonald-Campbell",
+    "area": "Glenrothes Pitteuchar East",
+    "code": "123456",
+    "numbers": "1, 2, 3, 4, 5 or 6",
+}
+BOT = Path(__file__).parents[2] / "bot"
+
+
+def placeholders(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+@pytest.mark.parametrize("language", catalogue.languages())
+def test_every_language_has_every_english_entry_with_the_same_placeholders(language: str) -> None:
+    english = catalogue.entries("en")
+    theirs = catalogue.entries(language)
+    assert set(theirs) == set(english)
+    for key, text in english.items():
+        assert placeholders(theirs[key]) == placeholders(text), key
+
+
+@pytest.mark.parametrize("language", catalogue.languages())
+def test_every_entry_filled_with_realistic_values_fits_two_sms(language: str) -> None:
+    too_long = {
+        key: count_segments(text.format(**REALISTIC)).segments
+        for key, text in catalogue.entries(language).items()
+        if count_segments(text.format(**REALISTIC)).segments > 2
+    }
+    assert too_long == {}
+
+
+def _questions() -> list[tuple[Flow, str, Question]]:
+    return [(flow, name, q) for flow in FLOWS.values() for name, q in flow.questions.items()]
+
+
+def _turn_for(language: str) -> Any:
+    """Enough of a turn for option lists that depend on the tenant (menu, languages)."""
+    tenant = SimpleNamespace(
+        language=language, registered=True, role_names=set(), name=REALISTIC["name"]
+    )
+    return SimpleNamespace(
+        tenant=tenant,
+        channel="sms",
+        language=language,
+        settings=Settings(),
+        answers={},
+    )
+
+
+@pytest.mark.parametrize("language", catalogue.languages())
+@pytest.mark.parametrize(
+    ("flow", "state", "question"), _questions(), ids=lambda v: getattr(v, "name", str(v))
+)
+def test_every_question_with_its_numbered_options_fits_two_sms(
+    language: str, flow: Flow, state: str, question: Question
+) -> None:
+    turn: Turn = _turn_for(language)
+    labels = tuple(
+        catalogue.render(option.label_language or language, option.label)
+        for option in question.options_for(turn)
+    )
+    prompt = catalogue.render(language, question.prompt, **REALISTIC)
+    sms = render_for_channel("sms", language, Reply(prompt, labels))
+    assert count_segments(sms).segments <= 2, sms
+
+
+def test_every_text_key_named_in_the_code_is_in_the_catalogue() -> None:
+    known = set(catalogue.keys())
+    named = {
+        key
+        for path in BOT.rglob("*.py")
+        for key in re.findall(r'"((?:[a-z_]+)\.(?:[a-z_]+))"', path.read_text())
+        if not key.endswith((".py", ".po"))
+    }
+    assert named, "the scan found the keys the flows use"
+    assert named - known == set()
+
+
+def test_a_missing_translation_falls_back_to_english() -> None:
+    assert catalogue.template("xx", "menu.prompt") == catalogue.template("en", "menu.prompt")
+
+
+def test_an_unknown_key_is_an_error_not_a_blank_message() -> None:
+    with pytest.raises(catalogue.UnknownText):
+        catalogue.render("en", "no.such_text")

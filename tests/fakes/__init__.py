@@ -1,0 +1,1 @@
+"""Offline stand-ins for the SMS and Telegram providers, driven by the real client libraries."""

@@ -1,0 +1,125 @@
+"""Test helpers: a clock the test moves, a signed SMS phone, a Telegram chat."""
+
+from __future__ import annotations
+
+import itertools
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from flask.testing import FlaskClient
+from twilio.request_validator import RequestValidator
+from werkzeug.test import TestResponse
+
+from tests.fakes import telegram_updates as updates
+
+_sids = itertools.count(1)
+_update_ids = itertools.count(1000)
+
+
+@dataclass
+class Clock:
+    now: datetime
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> datetime:
+        self.now += timedelta(**delta)
+        return self.now
+
+
+def new_sid() -> str:
+    return f"SM{next(_sids):032x}"
+
+
+@dataclass
+class Phone:
+    """A tenant's phone texting the Twilio webhook, signed as Twilio signs."""
+
+    client: FlaskClient
+    number: str
+    auth_token: str
+    public_url: str
+
+    def post(
+        self, path: str, params: dict[str, str], *, signature: str | None = None
+    ) -> TestResponse:
+        url = self.public_url + path
+        if signature is None:
+            signature = RequestValidator(self.auth_token).compute_signature(url, params)
+        return self.client.post(path, data=params, headers={"X-Twilio-Signature": signature})
+
+    def send(self, body: str, *, sid: str | None = None, **extra: str) -> TestResponse:
+        params = {
+            "MessageSid": sid or new_sid(),
+            "AccountSid": "AC" + "0" * 32,
+            "From": self.number,
+            "To": "+447700900000",
+            "Body": body,
+            "NumMedia": "0",
+            **extra,
+        }
+        return self.post("/webhooks/twilio/sms", params)
+
+    def text(self, body: str, **kwargs: Any) -> list[str]:
+        """Send a text; the replies Twilio would deliver from the TwiML."""
+        response = self.send(body, **kwargs)
+        assert response.status_code == 200, response.get_data(as_text=True)
+        return twiml_messages(response)
+
+
+def twiml_messages(response: TestResponse) -> list[str]:
+    root = ET.fromstring(response.get_data(as_text=True))  # noqa: S314 - our own TwiML
+    assert root.tag == "Response"
+    return [message.text or "" for message in root.iter("Message")]
+
+
+@dataclass
+class TelegramChat:
+    """A tenant's Telegram chat posting updates to the webhook with the secret header."""
+
+    client: FlaskClient
+    chat_id: int
+    secret: str
+    sent_update_ids: list[int] = field(default_factory=list)
+
+    def post(self, payload: dict[str, Any], *, secret: str | None = None) -> TestResponse:
+        headers = {"X-Telegram-Bot-Api-Secret-Token": self.secret if secret is None else secret}
+        return self.client.post("/webhooks/telegram", json=payload, headers=headers)
+
+    def next_id(self) -> int:
+        update_id = next(_update_ids)
+        self.sent_update_ids.append(update_id)
+        return update_id
+
+    def say(self, text: str) -> TestResponse:
+        if text.startswith("/"):
+            command, _, payload = text.partition(" ")
+            return self.post(
+                updates.command_update(
+                    update_id=self.next_id(),
+                    chat_id=self.chat_id,
+                    command=command,
+                    payload=payload or None,
+                )
+            )
+        return self.post(
+            updates.text_update(update_id=self.next_id(), chat_id=self.chat_id, text=text)
+        )
+
+    def press(self, data: str) -> TestResponse:
+        return self.post(
+            updates.callback_update(update_id=self.next_id(), chat_id=self.chat_id, data=data)
+        )
+
+    def share_contact(self, phone_number: str, *, own: bool = True) -> TestResponse:
+        return self.post(
+            updates.contact_update(
+                update_id=self.next_id(),
+                chat_id=self.chat_id,
+                phone_number=phone_number,
+                user_id=None if own else self.chat_id + 1,
+            )
+        )

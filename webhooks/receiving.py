@@ -1,0 +1,143 @@
+"""The one way an inbound message enters doorstep, whichever door it came through.
+
+The message is stored and answered in one transaction. A provider retry of the
+same message is recognised and gets nothing. If the engine fails, the message
+is still stored, the tenant gets a short apology and their conversation is
+cleared, so nothing is lost and nobody is stuck. If the database is down the
+caller answers 503, so the provider tries again later.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import delete
+from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot import catalogue
+from bot.engine import handle
+from bot.flow import Reply, Settings
+from bot.messages import InboundMessage
+from bot.outbox import hold_reason, render_for_channel
+from models.conversations import Conversation
+from models.messages import InboundMessage as InboundRecord
+from models.messages import (
+    OutboundMessage,
+    OutboxStatus,
+    find_inbound,
+    mark_final,
+    mark_sent,
+    storable,
+    storable_fields,
+)
+from models.tenants import identity_for
+
+log = logging.getLogger(__name__)
+
+
+class DatabaseUnavailable(RuntimeError):
+    """The database did not answer: the provider should retry later."""
+
+
+@dataclass
+class Received:
+    duplicate: bool = False
+    inline: list[OutboundMessage] = field(default_factory=list)
+
+
+@dataclass
+class Receiver:
+    session_factory: sessionmaker[Session]
+    settings: Settings
+    clock: Callable[[], datetime]
+
+    def receive(
+        self, message: InboundMessage, *, inline_status: OutboxStatus | None = None
+    ) -> Received:
+        """Store and answer; replies the caller can hand back inline get ``inline_status``."""
+        try:
+            return self._answer(message, inline_status)
+        except IntegrityError:
+            return Received(duplicate=True)  # the same message raced in twice; one won
+        except DBAPIError as exc:
+            raise DatabaseUnavailable(type(exc).__name__) from exc
+        except Exception:
+            log.exception("engine failed on a %s message", message.channel)
+        try:
+            return self._apologise(message)
+        except DBAPIError as exc:
+            raise DatabaseUnavailable(type(exc).__name__) from exc
+
+    def _answer(self, message: InboundMessage, inline_status: OutboxStatus | None) -> Received:
+        now = self.clock()
+        with self.session_factory.begin() as session:
+            outcome = handle(session, message, now=now, settings=self.settings)
+            if outcome.duplicate:
+                return Received(duplicate=True)
+            inline = []
+            if inline_status is not None:
+                session.flush()
+                inline = self._hand_back(session, outcome.replies, message, inline_status, now)
+            return Received(inline=inline)
+
+    @staticmethod
+    def _hand_back(
+        session: Session,
+        replies: list[OutboundMessage],
+        message: InboundMessage,
+        status: OutboxStatus,
+        now: datetime,
+    ) -> list[OutboundMessage]:
+        inline = []
+        for row in replies:
+            if row.channel != message.channel or row.address != message.address:
+                continue
+            held = hold_reason(session, row)
+            if held is not None:
+                mark_final(row, held, now=now, code=None, reason="held at send time")
+                continue
+            mark_sent(row, provider_id=None, now=now)
+            if status == OutboxStatus.DELIVERED:
+                row.status, row.final_at = status, now
+            inline.append(row)
+        return inline
+
+    def _apologise(self, message: InboundMessage) -> Received:
+        now = self.clock()
+        with self.session_factory.begin() as session:
+            if find_inbound(session, message.channel, message.provider_id) is not None:
+                return Received(duplicate=True)
+            identity = identity_for(session, message.channel, message.address)
+            session.add(
+                InboundRecord(
+                    tenant_id=identity.tenant_id,
+                    channel=message.channel,
+                    address=message.address,
+                    provider_id=message.provider_id,
+                    body=storable(message.text),
+                    raw=storable_fields(message.raw),
+                    received_at=now,
+                    flow="error",
+                )
+            )
+            session.execute(
+                delete(Conversation).where(Conversation.tenant_id == identity.tenant_id)
+            )
+            language = identity.tenant.language
+            sorry = Reply(catalogue.render(language, "error.sorry"))
+            body = render_for_channel(message.channel, language, sorry)
+            session.add(
+                OutboundMessage(
+                    tenant_id=identity.tenant_id,
+                    channel=message.channel,
+                    address=message.address,
+                    body=body,
+                    next_attempt_at=now,
+                    created_at=now,
+                )
+            )
+        return Received()
