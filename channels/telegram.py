@@ -140,6 +140,8 @@ class TelegramBot(Channel):
         )
 
     def close(self) -> None:
+        if self._loop.is_closed():
+            return
         self._run(self._bot.shutdown())
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join(timeout=5)

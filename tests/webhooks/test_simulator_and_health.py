@@ -1,0 +1,135 @@
+"""The phone simulator, /healthz, and what the webhooks do when the database is away."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot import engine as conversation_engine
+from doorstep.app import create_app
+from doorstep.config import Config
+from models.conversations import Conversation
+from models.messages import InboundMessage, OutboundMessage, OutboxStatus
+from tests.helpers import Phone
+
+UNREACHABLE_DATABASE = "postgresql+psycopg://postgres@127.0.0.1:9/nowhere?connect_timeout=1"
+
+
+def csrf_token(client: FlaskClient) -> str:
+    page = client.get("/simulator/").get_data(as_text=True)
+    return page.split('name="csrf-token" content="', 1)[1].split('"', 1)[0]
+
+
+def simulate(client: FlaskClient, phone: str, text: str) -> tuple[int, dict]:
+    response = client.post(
+        "/simulator/send", json={"phone": phone, "text": text},
+        headers={"X-CSRFToken": csrf_token(client)},
+    )
+    return response.status_code, response.get_json()
+
+
+def test_the_simulator_answers_through_the_same_engine_as_sms(client: FlaskClient, db: Session) -> None:
+    status, body = simulate(client, "07700 900123", "Hi")
+    assert status == 200
+    first, reply = body["messages"]
+    assert first == {**first, "direction": "in", "text": "Hi"}
+    assert reply["direction"] == "out" and "reply with your name" in reply["text"]
+    assert reply["segments"] == 1 and reply["encoding"] == "GSM-7"
+    row = db.scalars(select(OutboundMessage)).one()
+    assert row.channel == "sms" and row.status == OutboxStatus.DELIVERED
+
+
+def test_the_simulator_shows_the_segment_count_of_a_long_reply(client: FlaskClient) -> None:
+    simulate(client, "07700 900123", "Hi")
+    _, body = simulate(client, "07700 900123", "HELP")
+    help_reply = body["messages"][-1]
+    assert help_reply["segments"] == 1 and len(help_reply["text"]) <= 160
+
+
+def test_the_simulator_refuses_a_bad_number_with_a_reason(client: FlaskClient) -> None:
+    status, body = simulate(client, "07700 9001", "Hi")
+    assert status == 400 and "UK mobile number" in body["error"]
+
+
+def test_the_simulator_needs_the_csrf_token(client: FlaskClient) -> None:
+    response = client.post("/simulator/send", json={"phone": "07700 900123", "text": "Hi"})
+    assert response.status_code == 400
+
+
+def test_the_simulator_is_off_on_a_public_https_site(config: Config) -> None:
+    app = create_app(replace(config, public_url="https://tenants.example.org"))
+    assert app.test_client().get("/simulator/").status_code == 404
+
+
+def test_healthz_answers_ok_while_the_database_answers(client: FlaskClient) -> None:
+    response = client.get("/healthz")
+    assert response.status_code == 200 and response.get_json() == {"status": "ok", "database": "ok"}
+
+
+@pytest.fixture
+def app_without_database(tmp_path: Path) -> Flask:
+    config = Config(
+        database_url=UNREACHABLE_DATABASE, public_url="http://doorstep.test",
+        secret_key="k", twilio_auth_token="test-twilio-auth-token",
+        telegram_webhook_secret="s", instance_path=tmp_path,
+    )
+    return create_app(config)
+
+
+def test_healthz_says_503_when_the_database_is_away(app_without_database: Flask) -> None:
+    response = app_without_database.test_client().get("/healthz")
+    assert response.status_code == 503 and response.get_json()["database"] == "down"
+
+
+def test_an_sms_arriving_while_the_database_is_away_gets_503_so_twilio_retries(
+    app_without_database: Flask,
+) -> None:
+    phone = Phone(app_without_database.test_client(), "+447700900123",
+                  auth_token="test-twilio-auth-token", public_url="http://doorstep.test")
+    response = phone.send("Hello")
+    assert response.status_code == 503
+    assert "try again" in response.get_json()["error"]
+
+
+def test_a_fault_in_a_flow_still_stores_the_message_apologises_and_clears_the_conversation(
+    phone: Phone, db: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    phone.text("Hi")
+
+    def broken(*_args: object) -> None:
+        raise RuntimeError("a bug in a flow")
+
+    monkeypatch.setattr(conversation_engine, "continue_flow", broken)
+    response = phone.send("Ann Smith")
+    assert response.status_code == 200
+    stored = db.scalars(select(InboundMessage).order_by(InboundMessage.id)).all()
+    assert [m.body for m in stored] == ["Hi", "Ann Smith"] and stored[-1].flow == "error"
+    apology = db.scalars(select(OutboundMessage).order_by(OutboundMessage.id.desc())).first()
+    assert apology is not None and apology.body.startswith("Sorry, something went wrong")
+    assert db.scalars(select(Conversation)).all() == []
+    monkeypatch.undo()
+    assert "reply with your name" in phone.text("Hi again")[0]
+
+
+@pytest.mark.parametrize(
+    ("word", "expected"),
+    [
+        ("HELP", "To speak to a person"),
+        ("MENU", "What would you like to do?"),
+        ("LANG", "Which language would you like?"),
+        ("STOP", "no more texts"),
+        ("START", "Welcome back"),
+    ],
+)
+def test_every_global_word_works_in_the_simulator(
+    client: FlaskClient, word: str, expected: str
+) -> None:
+    simulate(client, "07700 900123", "Hi")
+    status, body = simulate(client, "07700 900123", word.lower())
+    assert status == 200 and expected in body["messages"][-1]["text"]
