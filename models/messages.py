@@ -243,15 +243,23 @@ def apply_provider_status(
 def thread(
     session: Session, channel: str, address: str, *, limit: int = 200
 ) -> list[tuple[str, str, datetime]]:
-    """What one phone or chat has seen, oldest first: (direction, text, time)."""
+    """What one phone or chat has seen, oldest first: (direction, text, time).
+
+    Replies sort straight after the message they answer, even within one second.
+    """
     received = session.execute(
-        select(InboundMessage.body, InboundMessage.received_at)
+        select(InboundMessage.id, InboundMessage.body, InboundMessage.received_at)
         .where(InboundMessage.channel == channel, InboundMessage.address == address)
         .order_by(InboundMessage.id.desc())
         .limit(limit)
     )
     sent = session.execute(
-        select(OutboundMessage.body, OutboundMessage.created_at)
+        select(
+            OutboundMessage.id,
+            OutboundMessage.in_reply_to,
+            OutboundMessage.body,
+            OutboundMessage.created_at,
+        )
         .where(
             OutboundMessage.channel == channel,
             OutboundMessage.address == address,
@@ -260,6 +268,10 @@ def thread(
         .order_by(OutboundMessage.id.desc())
         .limit(limit)
     )
-    both = [("in", body, at) for body, at in received] + [("out", body, at) for body, at in sent]
-    both.sort(key=lambda entry: entry[2])
-    return both[-limit:]
+    entries = [((at, inbound_id, 0, 0), "in", body, at) for inbound_id, body, at in received]
+    entries += [
+        ((at, reply_to or 0, 1, outbound_id), "out", body, at)
+        for outbound_id, reply_to, body, at in sent
+    ]
+    entries.sort(key=lambda entry: entry[0])
+    return [(direction, body, at) for _, direction, body, at in entries[-limit:]]
