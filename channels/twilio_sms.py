@@ -84,8 +84,8 @@ class TwilioSms(Channel):
             params["messaging_service_sid"] = self.messaging_service_sid
         else:
             params["from_"] = self.from_number
-        if self.status_callback:
-            params["status_callback"] = self.status_callback
+        if self.status_callback:  # our reference too: a report may overtake this call's answer
+            params["status_callback"] = f"{self.status_callback}?ref={message.reference}"
         try:
             created = self.client.messages.create(**params)
         except TwilioRestException as exc:

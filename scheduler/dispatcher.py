@@ -35,15 +35,16 @@ from channels.base import (
     TemporaryFailure,
 )
 from models.messages import (
-    OutboundMessage as OutboxRow,
-)
-from models.messages import (
+    MAX_ATTEMPTS,
     OutboxStatus,
     claim_due,
     mark_final,
     mark_sent,
     retry_later,
     stale_sending,
+)
+from models.messages import (
+    OutboundMessage as OutboxRow,
 )
 from models.tenants import find_identity
 
@@ -128,15 +129,25 @@ class Dispatcher:
             receipt = channel.send(_message(row))
         except ChannelError as exc:
             failure = exc
+        except Exception as exc:  # a bug or a surprise answer: ask before sending again
+            log.exception("unexpected error sending outbox row %s", row.id)
+            failure = OutcomeUnknown(f"unexpected {type(exc).__name__}")
         else:
-            self._record(row.id, lambda _s, r, t: _succeeded(r, t, receipt))
+            self._record(row.id, lambda _s, r, t: _succeeded(r, t, receipt), even_if_settled=True)
             return
         self._record(row.id, lambda s, r, t: self._failed(s, r, t, failure))
 
-    def _record(self, row_id: int, change: Callable[[Session, OutboxRow, datetime], None]) -> None:
+    def _record(
+        self,
+        row_id: int,
+        change: Callable[[Session, OutboxRow, datetime], None],
+        *,
+        even_if_settled: bool = False,
+    ) -> None:
+        """Write a send's result; a delivery report may have overtaken it (even_if_settled)."""
         with self.session_factory.begin() as session:
             row = session.get(OutboxRow, row_id, with_for_update=True)
-            if row is not None and row.status == OutboxStatus.SENDING:
+            if row is not None and (even_if_settled or row.status == OutboxStatus.SENDING):
                 change(session, row, self.clock())
 
     def _failed(self, session: Session, row: OutboxRow, now: datetime, exc: ChannelError) -> None:
@@ -182,16 +193,19 @@ class Dispatcher:
             provider_id = None
         if provider_id is not None:
             mark_sent(row, provider_id=provider_id, now=now)
-        elif retry:
-            retry_later(row, now=now, reason="the provider did not answer")
+        elif retry or row.attempts >= MAX_ATTEMPTS:
+            retry_later(row, now=now, reason="the provider did not take it")
         else:
             row.status = OutboxStatus.QUEUED
             row.next_attempt_at = now
 
 
 def _succeeded(row: OutboxRow, now: datetime, receipt: SendReceipt) -> None:
-    mark_sent(row, provider_id=receipt.provider_id, now=now)
     row.segments = receipt.segments or row.segments
+    if row.status != OutboxStatus.SENDING:  # a delivery report got here first: keep its status
+        row.provider_id, row.sent_at = receipt.provider_id, row.sent_at or now
+        return
+    mark_sent(row, provider_id=receipt.provider_id, now=now)
     if receipt.delivered:
         row.status, row.final_at = OutboxStatus.DELIVERED, now
 

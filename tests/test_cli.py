@@ -45,7 +45,8 @@ def test_tenant_import_keeps_good_rows_and_reports_bad_ones_by_line(
     dariusz = db.scalar(select(Tenant).where(Tenant.phone == "+447700900104"))
     assert dariusz is not None and dariusz.language == "pl"
     assert {(i.channel, i.address) for i in dariusz.identities} == {
-        (Channel.SMS, "+447700900104"), (Channel.TELEGRAM, "4242"),
+        (Channel.SMS, "+447700900104"),
+        (Channel.TELEGRAM, "4242"),
     }
     grace = db.scalar(select(Tenant).where(Tenant.phone == "+441314960107"))
     assert grace is not None and grace.landline_only and grace.identities == []
@@ -57,7 +58,9 @@ def test_importing_the_same_file_again_updates_and_never_duplicates(
     csv_file = tmp_path / "tenants.csv"
     csv_file.write_text(GOOD_AND_BAD)
     run(app, "tenants", "import", str(csv_file))
-    csv_file.write_text(GOOD_AND_BAD.replace("Ann Smith,07700 900101,Methil", "Ann Smyth,07700 900101,Leven"))
+    csv_file.write_text(
+        GOOD_AND_BAD.replace("Ann Smith,07700 900101,Methil", "Ann Smyth,07700 900101,Leven")
+    )
     code, output = run(app, "tenants", "import", str(csv_file))
     assert code == 0 and "0 added, 3 updated, 4 rejected" in output
     db.expire_all()
@@ -82,7 +85,12 @@ def test_staff_add_hashes_the_password_and_prints_a_working_token_once(
     app: Flask, db: Session
 ) -> None:
     code, output = run(
-        app, "staff", "add", "Officer@Example.org", "--role", "officer",
+        app,
+        "staff",
+        "add",
+        "Officer@Example.org",
+        "--role",
+        "officer",
         input="correct horse battery\ncorrect horse battery\n",
     )
     assert code == 0, output

@@ -50,7 +50,9 @@ def test_a_failing_task_is_marked_with_its_reason_and_the_others_still_run(
     db: Session, sessions: sessionmaker[Session], clock: Clock
 ) -> None:
     schedule(db, key="a", kind="no_such_kind", due_at=clock(), payload={})
-    schedule(db, key="b", kind="purge_message_bodies", due_at=clock(), payload={"retention_days": 1})
+    schedule(
+        db, key="b", kind="purge_message_bodies", due_at=clock(), payload={"retention_days": 1}
+    )
     db.commit()
     assert run_due_tasks(sessions, clock()) == 2
     by_key = {task.key: task for task in tasks(db)}
@@ -75,8 +77,13 @@ def test_a_task_whose_handler_raises_fails_alone(
 
 def test_moving_a_task_replaces_it_under_its_key(db: Session, clock: Clock) -> None:
     schedule(db, key="reminder-1", kind="purge_message_bodies", due_at=clock(), payload={})
-    schedule(db, key="reminder-1", kind="purge_message_bodies",
-             due_at=clock() + timedelta(days=2), payload={})
+    schedule(
+        db,
+        key="reminder-1",
+        kind="purge_message_bodies",
+        due_at=clock() + timedelta(days=2),
+        payload={},
+    )
     db.commit()
     (task,) = tasks(db)
     assert task.due_at == clock() + timedelta(days=2)
@@ -85,12 +92,20 @@ def test_moving_a_task_replaces_it_under_its_key(db: Session, clock: Clock) -> N
 def test_the_scheduler_process_catches_up_at_start_and_books_the_purge_once(
     db: Session, sessions: sessionmaker[Session], clock: Clock
 ) -> None:
-    schedule(db, key="late", kind="purge_message_bodies", due_at=clock() - timedelta(hours=5),
-             payload={"retention_days": 365})
+    schedule(
+        db,
+        key="late",
+        kind="purge_message_bodies",
+        due_at=clock() - timedelta(hours=5),
+        payload={"retention_days": 365},
+    )
     db.commit()
     process = SchedulerProcess(
-        sessions, Dispatcher(sessions, {}, clock), clock,
-        timezone="Europe/London", retention_days=365,
+        sessions,
+        Dispatcher(sessions, {}, clock),
+        clock,
+        timezone="Europe/London",
+        retention_days=365,
     )
     process.start()
     process.stop()

@@ -28,13 +28,16 @@ def csrf_token(client: FlaskClient) -> str:
 
 def simulate(client: FlaskClient, phone: str, text: str) -> tuple[int, dict]:
     response = client.post(
-        "/simulator/send", json={"phone": phone, "text": text},
+        "/simulator/send",
+        json={"phone": phone, "text": text},
         headers={"X-CSRFToken": csrf_token(client)},
     )
     return response.status_code, response.get_json()
 
 
-def test_the_simulator_answers_through_the_same_engine_as_sms(client: FlaskClient, db: Session) -> None:
+def test_the_simulator_answers_through_the_same_engine_as_sms(
+    client: FlaskClient, db: Session
+) -> None:
     status, body = simulate(client, "07700 900123", "Hi")
     assert status == 200
     first, reply = body["messages"]
@@ -75,9 +78,12 @@ def test_healthz_answers_ok_while_the_database_answers(client: FlaskClient) -> N
 @pytest.fixture
 def app_without_database(tmp_path: Path) -> Flask:
     config = Config(
-        database_url=UNREACHABLE_DATABASE, public_url="http://doorstep.test",
-        secret_key="k", twilio_auth_token="test-twilio-auth-token",
-        telegram_webhook_secret="s", instance_path=tmp_path,
+        database_url=UNREACHABLE_DATABASE,
+        public_url="http://doorstep.test",
+        secret_key="k",
+        twilio_auth_token="test-twilio-auth-token",
+        telegram_webhook_secret="s",
+        instance_path=tmp_path,
     )
     return create_app(config)
 
@@ -90,8 +96,12 @@ def test_healthz_says_503_when_the_database_is_away(app_without_database: Flask)
 def test_an_sms_arriving_while_the_database_is_away_gets_503_so_twilio_retries(
     app_without_database: Flask,
 ) -> None:
-    phone = Phone(app_without_database.test_client(), "+447700900123",
-                  auth_token="test-twilio-auth-token", public_url="http://doorstep.test")
+    phone = Phone(
+        app_without_database.test_client(),
+        "+447700900123",
+        auth_token="test-twilio-auth-token",
+        public_url="http://doorstep.test",
+    )
     response = phone.send("Hello")
     assert response.status_code == 503
     assert "try again" in response.get_json()["error"]
