@@ -52,6 +52,7 @@ def handle(
     if find_inbound(session, message.channel, message.provider_id) is not None:
         return Outcome(None, [])
     identity = identity_for(session, message.channel, message.address)
+    identity.reachable = True  # they wrote to us: whatever blocked them has passed
     record = InboundRecord(
         tenant_id=identity.tenant_id,
         channel=message.channel,
@@ -156,6 +157,9 @@ def _understand(turn: Turn, question: Question, message: InboundMessage) -> Answ
             turn.say("reprompt.choice", numbers=numbers)
             return None
         return Answer(text=text, value=options[chosen].value)
+    if message.shared_other_contact:
+        turn.say("telegram.not_your_contact")
+        return None
     has_photo = bool(question.accepts_photo and message.photo_ids)
     if not normalise(text) and not has_photo and not message.shared_phone:
         turn.say("error.text_only" if message.photo_ids else "reprompt.text")

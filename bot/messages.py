@@ -29,6 +29,7 @@ class InboundMessage:
     photo_ids: tuple[str, ...] = ()
     location: tuple[float, float] | None = None
     shared_phone: str | None = None  # a contact the sender shared of themselves (Telegram)
+    shared_other_contact: bool = False  # a contact card of somebody else
     sender_name: str | None = None
     raw: Mapping[str, Any] = field(default_factory=dict)
 

@@ -40,6 +40,7 @@ os.environ.setdefault("PTB_TIMEDELTA", "true")
 
 COMMAND_WORDS = {"/help": "HELP", "/menu": "MENU", "/stop": "STOP", "/lang": "LANG"}
 SEND_TIMEOUT_SECONDS = 60
+LONGEST_ID = 64
 T = TypeVar("T")
 
 
@@ -50,17 +51,22 @@ class NotAnUpdate(ValueError):
 def parse_update(data: Mapping[str, Any]) -> InboundMessage | None:
     """The engine's message for an update, or None for updates the bot does not answer."""
     try:
-        update = Update.de_json(dict(data), None)
-    except (KeyError, TypeError, ValueError, AttributeError) as exc:
-        raise NotAnUpdate(str(exc)) from exc
+        return _translate(Update.de_json(dict(data), None), data)
+    except (LookupError, TypeError, ValueError, AttributeError, ArithmeticError) as exc:
+        raise NotAnUpdate(type(exc).__name__) from exc
+
+
+def _translate(update: Update, data: Mapping[str, Any]) -> InboundMessage | None:
     provider_id = str(update.update_id)
+    if len(provider_id) > LONGEST_ID:
+        raise ValueError("update_id out of range")
     query = update.callback_query
     if query is not None:
         return InboundMessage(
             channel="telegram",
             address=str(query.from_user.id),
             provider_id=provider_id,
-            text=query.data or "",
+            text=_text(query.data),
             sender_name=query.from_user.first_name,
             raw=dict(data),
         )
@@ -74,15 +80,24 @@ def parse_update(data: Mapping[str, Any]) -> InboundMessage | None:
         channel="telegram",
         address=str(message.chat.id),
         provider_id=provider_id,
-        text=_command_word(message.text or message.caption or ""),
+        text=_command_word(_text(message.text or message.caption)),
         photo_ids=(message.photo[-1].file_id,) if message.photo else (),
         location=(message.location.latitude, message.location.longitude)
         if message.location
         else None,
         shared_phone=contact.phone_number if own_contact and contact else None,
+        shared_other_contact=contact is not None and not own_contact,
         sender_name=sender.first_name if sender else None,
         raw=dict(data),
     )
+
+
+def _text(value: object) -> str:
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise TypeError("text is not a string")
+    return value
 
 
 def _command_word(text: str) -> str:

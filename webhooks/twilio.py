@@ -22,6 +22,7 @@ from webhooks.context import clock, receiver, sessions, unavailable_when_databas
 
 blueprint = Blueprint("twilio", __name__, url_prefix="/webhooks/twilio")
 OPT_OUT_ERROR = "21610"
+LONGEST_SID = 64
 
 
 def _signed_by_twilio() -> bool:
@@ -43,7 +44,8 @@ def _require_signature() -> None:
 @unavailable_when_database_is_down
 def inbound_sms() -> Response:
     form = request.form.to_dict()
-    if not (form.get("MessageSid") or form.get("SmsSid")) or not form.get("From"):
+    sid = form.get("MessageSid") or form.get("SmsSid") or ""
+    if not sid or not form.get("From") or len(sid) > LONGEST_SID:
         abort(400, "MessageSid and From are required")
     try:
         address = normalise_phone(form["From"])

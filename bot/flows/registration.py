@@ -21,7 +21,7 @@ def welcome(turn: Turn) -> str:
 
 def tidy(text: str, longest: int) -> str:
     printable = "".join(ch for ch in text if ch.isprintable() or ch.isspace())
-    return " ".join(printable.split())[:longest]
+    return " ".join(printable.split())[:longest].strip()
 
 
 def take_name(turn: Turn, answer: Answer) -> str:

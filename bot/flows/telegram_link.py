@@ -55,8 +55,8 @@ def _by_code(turn: Turn, code: str) -> str | None:
 
 
 def _by_phone(turn: Turn, shared: str) -> str | None:
-    try:
-        phone = normalise_phone(shared)
+    try:  # Telegram often sends the number in international form without its "+"
+        phone = normalise_phone(f"+{shared}" if shared.isdigit() else shared)
     except InvalidPhoneNumber:
         turn.say("telegram.not_your_contact")
         return "link"
