@@ -32,7 +32,7 @@ from models.messages import (
     storable,
     storable_fields,
 )
-from models.tenants import identity_for
+from models.tenants import identity_for, lock_tenant
 
 
 @dataclass(frozen=True)
@@ -52,6 +52,7 @@ def handle(
     if find_inbound(session, message.channel, message.provider_id) is not None:
         return Outcome(None, [])
     identity = identity_for(session, message.channel, message.address)
+    lock_tenant(session, identity.tenant_id)  # one message per tenant at a time
     identity.reachable = True  # they wrote to us: whatever blocked them has passed
     record = InboundRecord(
         tenant_id=identity.tenant_id,

@@ -162,6 +162,11 @@ def identity_for(session: Session, channel: str, address: str) -> Identity:
     return identity
 
 
+def lock_tenant(session: Session, tenant_id: int) -> None:
+    """Hold the tenant's row until commit, so two messages from one person queue up."""
+    session.execute(select(Tenant.id).where(Tenant.id == tenant_id).with_for_update())
+
+
 def new_link_code(session: Session, tenant: Tenant, now: datetime) -> str:
     """Six digits, unique among live codes, so a tenant can type it on any phone."""
     session.query(LinkCode).filter(LinkCode.expires_at < now).delete()

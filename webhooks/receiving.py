@@ -37,6 +37,7 @@ from models.messages import (
 from models.tenants import identity_for
 
 log = logging.getLogger(__name__)
+RACE_RETRIES = 3
 
 
 class DatabaseUnavailable(RuntimeError):
@@ -60,17 +61,30 @@ class Receiver:
     ) -> Received:
         """Store and answer; replies the caller can hand back inline get ``inline_status``."""
         try:
-            return self._answer(message, inline_status)
-        except IntegrityError:
-            return Received(duplicate=True)  # the same message raced in twice; one won
+            for _ in range(RACE_RETRIES):
+                try:
+                    return self._answer(message, inline_status)
+                except IntegrityError:
+                    # Two messages raced: the same one twice (a retry), or two first
+                    # messages from one new number. The first is a duplicate; the
+                    # second is answered again now that the other has committed.
+                    if self._already_stored(message):
+                        return Received(duplicate=True)
+            raise DatabaseUnavailable("kept colliding with concurrent messages")
         except DBAPIError as exc:
             raise DatabaseUnavailable(type(exc).__name__) from exc
+        except DatabaseUnavailable:
+            raise
         except Exception:
             log.exception("engine failed on a %s message", message.channel)
         try:
             return self._apologise(message)
         except DBAPIError as exc:
             raise DatabaseUnavailable(type(exc).__name__) from exc
+
+    def _already_stored(self, message: InboundMessage) -> bool:
+        with self.session_factory() as session:
+            return find_inbound(session, message.channel, message.provider_id) is not None
 
     def _answer(self, message: InboundMessage, inline_status: OutboxStatus | None) -> Received:
         now = self.clock()
