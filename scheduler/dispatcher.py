@@ -55,15 +55,21 @@ DEFAULT_LEASE = timedelta(minutes=2)
 class RateGate:
     """At most ``per_second`` sends on one channel from this process (0: no limit)."""
 
-    def __init__(self, per_second: float, sleep: Callable[[float], None] = time.sleep) -> None:
+    def __init__(
+        self,
+        per_second: float,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.interval = 1 / per_second if per_second > 0 else 0.0
         self.next_at = 0.0
         self.sleep = sleep
+        self.clock = clock
 
     def wait(self) -> None:
         if not self.interval:
             return
-        now = time.monotonic()
+        now = self.clock()
         if self.next_at > now:
             self.sleep(self.next_at - now)
         self.next_at = max(now, self.next_at) + self.interval

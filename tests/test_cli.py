@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from flask import Flask
@@ -9,9 +10,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash
 
+from doorstep.app import create_app
 from doorstep.cli import main
+from doorstep.config import Config
 from models.staff import StaffUser, staff_for_token
 from models.tenants import Channel, Tenant
+from tests.fakes.telegram_api import FakeBotApi
 
 GOOD_AND_BAD = """name,phone,area,tenancy,language,roles,telegram_chat_id,landline_only
 Ann Smith,07700 900101,Methil,T-1,en,mystery_shopper;volunteer_bank,,
@@ -114,3 +118,20 @@ def test_staff_add_refuses_a_short_password_and_a_second_account(app: Flask) -> 
 def test_db_upgrade_is_safe_to_run_again(app: Flask) -> None:
     code, output = run(app, "db", "upgrade")
     assert code == 0 and "up to date" in output
+
+
+def test_telegram_set_webhook_points_the_bot_at_our_public_url_with_the_secret(
+    config: Config, bot_api: FakeBotApi
+) -> None:
+    app = create_app(replace(config, telegram_api_url=bot_api.root_url))
+    code, output = run(app, "telegram", "set-webhook")
+    assert code == 0 and "Telegram webhook set" in output
+    (call,) = bot_api.calls_to("setWebhook")
+    assert call["url"] == f"{config.public_url}/webhooks/telegram"
+    assert call["secret_token"] == config.telegram_webhook_secret
+
+
+def test_telegram_set_webhook_says_what_is_missing(config: Config) -> None:
+    app = create_app(replace(config, telegram_webhook_secret=""))
+    code, output = run(app, "telegram", "set-webhook")
+    assert code != 0 and "TELEGRAM_WEBHOOK_SECRET" in output
