@@ -14,9 +14,9 @@ from sqlalchemy.orm import Session
 
 from bot import catalogue
 from bot.flow import Reply, Turn
-from bot.sms import count_segments, to_gsm7
+from bot.sms import count_segments, fits, to_gsm7
 from models.consent import Topic, opted_out, record_consent
-from models.messages import OutboundKind, OutboundMessage, OutboxStatus
+from models.messages import InboundMessage, OutboundKind, OutboundMessage, OutboxStatus
 from models.tenants import find_identity
 
 BUTTON_CHANNELS = frozenset({"telegram"})
@@ -87,3 +87,35 @@ def opted_out_at_provider(
         wording_version="provider",
         now=now,
     )
+
+
+class CannotReply(ValueError):
+    """Why a staff reply cannot go: the reason is shown to the officer as it is."""
+
+
+def queue_staff_reply(
+    session: Session, *, inbound: InboundMessage, text: str, now: datetime
+) -> OutboundMessage:
+    """A reply written by staff, sent on the channel the tenant wrote from, via the outbox."""
+    body = text.strip() if inbound.channel in BUTTON_CHANNELS else to_gsm7(text.strip())
+    if not body:
+        raise CannotReply("write a reply first")
+    if inbound.channel not in BUTTON_CHANNELS and not fits(body):
+        raise CannotReply(
+            "keep the reply to 2 text messages (306 plain characters, fewer with symbols)"
+        )
+    if inbound.tenant_id is not None and opted_out(session, inbound.tenant_id, inbound.channel):
+        raise CannotReply("this tenant has opted out of messages on this channel")
+    row = OutboundMessage(
+        tenant_id=inbound.tenant_id,
+        channel=inbound.channel,
+        address=inbound.address,
+        body=body,
+        kind=OutboundKind.REPLY,
+        in_reply_to=inbound.id,
+        segments=count_segments(body).segments if inbound.channel not in BUTTON_CHANNELS else 1,
+        next_attempt_at=now,
+        created_at=now,
+    )
+    session.add(row)
+    return row

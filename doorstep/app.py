@@ -16,6 +16,7 @@ from doorstep.logs import quiet_logging
 from doorstep.wiring import engine_settings, instance_secret
 from models.base import utcnow
 from models.db import make_engine, make_session_factory
+from staff import console
 from webhooks import health, simulator, telegram, twilio
 from webhooks.receiving import Receiver
 
@@ -32,22 +33,29 @@ def create_app(config: Config | None = None, *, clock: Callable[[], datetime] = 
         TWILIO_AUTH_TOKEN=config.twilio_auth_token,
         TELEGRAM_WEBHOOK_SECRET=config.telegram_webhook_secret,
         MAX_CONTENT_LENGTH=LARGEST_REQUEST,
+        TIMEZONE=config.timezone,
         DOORSTEP=config,
     )
     engine = make_engine(config.database_url)
-    app.extensions["doorstep.engine"] = engine
-    app.extensions["doorstep.receiver"] = Receiver(
-        make_session_factory(engine), engine_settings(config), clock
+    session_factory = make_session_factory(engine)
+    app.extensions.update(
+        {
+            "doorstep.engine": engine,
+            "doorstep.sessions": session_factory,
+            "doorstep.clock": clock,
+            "doorstep.receiver": Receiver(session_factory, engine_settings(config), clock),
+        }
     )
     csrf = CSRFProtect(app)
     for blueprint in (twilio.blueprint, telegram.blueprint):
         csrf.exempt(blueprint)
         app.register_blueprint(blueprint)
     app.register_blueprint(health.blueprint)
+    console.init_app(app)
     if config.simulator_enabled:
         app.register_blueprint(simulator.blueprint)
     app.register_error_handler(HTTPException, _explain)
-    app.add_url_rule("/", "home", _home(config))
+    app.add_url_rule("/", "home", lambda: redirect(url_for("dashboard.home")))
     return app
 
 
@@ -57,12 +65,3 @@ def _explain(error: HTTPException) -> ResponseReturnValue:
     if request.accept_mimetypes.best == "text/html" and request.method == "GET":
         return f"<h1>{status} {escape(error.name)}</h1><p>{escape(error.description)}</p>", status
     return {"error": error.description, "status": status}, status
-
-
-def _home(config: Config) -> Callable[[], ResponseReturnValue]:
-    def home() -> ResponseReturnValue:
-        if config.simulator_enabled:
-            return redirect(url_for("simulator.phone"))
-        return {"service": "doorstep", "health": url_for("health.healthz")}
-
-    return home

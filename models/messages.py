@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, select, update
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, func, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from models.base import Base, utcnow
@@ -275,3 +275,38 @@ def thread(
     ]
     entries.sort(key=lambda entry: entry[0])
     return [(direction, body, at) for _, direction, body, at in entries[-limit:]]
+
+
+def inbox_items(
+    session: Session, *, state: str = InboxState.OPEN, limit: int = 50, offset: int = 0
+) -> tuple[list[InboundMessage], int]:
+    """Messages no flow could answer, newest first, for staff to read and reply to."""
+    query = select(InboundMessage).where(InboundMessage.inbox == state)
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    items = session.scalars(
+        query.order_by(InboundMessage.received_at.desc(), InboundMessage.id.desc())
+        .limit(limit)
+        .offset(offset)
+    )
+    return list(items), total
+
+
+def tenant_messages(
+    session: Session, tenant_id: int, *, limit: int = 200, offset: int = 0
+) -> tuple[list[InboundMessage | OutboundMessage], int]:
+    """A tenant's whole conversation on every channel, oldest first, as a thread to read."""
+    received = list(
+        session.scalars(select(InboundMessage).where(InboundMessage.tenant_id == tenant_id))
+    )
+    sent = list(
+        session.scalars(select(OutboundMessage).where(OutboundMessage.tenant_id == tenant_id))
+    )
+    both: list[InboundMessage | OutboundMessage] = [*received, *sent]
+    both.sort(
+        key=lambda m: (
+            m.received_at if isinstance(m, InboundMessage) else m.created_at,
+            isinstance(m, OutboundMessage),
+            m.id,
+        )
+    )
+    return both[offset : offset + limit], len(both)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 from sqlalchemy import ForeignKey, String, select
@@ -24,6 +24,16 @@ class StaffRole(StrEnum):
     VIEWER = "viewer"
 
 
+ROLE_RANK: dict[str, int] = {StaffRole.VIEWER: 0, StaffRole.OFFICER: 1, StaffRole.ADMIN: 2}
+MAX_FAILED_LOGINS = 5
+LOCKOUT = timedelta(minutes=15)
+
+
+def role_allows(held: str, needed: str) -> bool:
+    """Roles nest: an admin may do what an officer may, an officer what a viewer may."""
+    return ROLE_RANK.get(held, -1) >= ROLE_RANK.get(needed, len(ROLE_RANK))
+
+
 class StaffUser(Base):
     __tablename__ = "staff_users"
 
@@ -32,7 +42,12 @@ class StaffUser(Base):
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[str] = mapped_column(String(16))
     active: Mapped[bool] = mapped_column(default=True)
+    failed_logins: Mapped[int] = mapped_column(default=0)
+    locked_until: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    def may(self, role: str) -> bool:
+        return role_allows(self.role, role)
 
 
 class ApiToken(Base):
@@ -66,3 +81,21 @@ def staff_for_token(session: Session, token: str) -> StaffUser | None:
             StaffUser.active.is_(True),
         )
     )
+
+
+def find_staff(session: Session, email: str) -> StaffUser | None:
+    return session.scalar(select(StaffUser).where(StaffUser.email == email.strip().lower()))
+
+
+def note_login_attempt(user: StaffUser, *, succeeded: bool, now: datetime) -> None:
+    """Count failures; five in a row lock the account for fifteen minutes."""
+    if succeeded:
+        user.failed_logins, user.locked_until = 0, None
+        return
+    user.failed_logins += 1
+    if user.failed_logins >= MAX_FAILED_LOGINS:
+        user.locked_until, user.failed_logins = now + LOCKOUT, 0
+
+
+def is_locked(user: StaffUser, now: datetime) -> bool:
+    return user.locked_until is not None and user.locked_until > now

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 import phonenumbers
-from sqlalchemy import ForeignKey, String, UniqueConstraint, select
+from sqlalchemy import ForeignKey, String, UniqueConstraint, func, select
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from models.base import Base, utcnow
@@ -209,3 +209,32 @@ def ensure_identity(session: Session, tenant: Tenant, channel: str, address: str
         identity = Identity(channel=channel, address=address)
         tenant.identities.append(identity)
     return identity
+
+
+def search_tenants(
+    session: Session,
+    *,
+    text: str = "",
+    area_id: int | None = None,
+    unverified: bool = False,
+    limit: int = 50,
+    offset: int = 0,
+) -> tuple[list[Tenant], int]:
+    """Tenants matching a name, a phone number (any usual form) or an estate; and how many."""
+    query = select(Tenant)
+    wanted = " ".join(text.split())
+    if wanted:
+        try:
+            query = query.where(Tenant.phone == normalise_phone(wanted))
+        except InvalidPhoneNumber:
+            pattern = f"%{wanted.replace('%', '').replace('_', '')}%"
+            query = query.outerjoin(Area, Tenant.area_id == Area.id).where(
+                Tenant.name.ilike(pattern) | Area.name.ilike(pattern) | Tenant.phone.ilike(pattern)
+            )
+    if area_id is not None:
+        query = query.where(Tenant.area_id == area_id)
+    if unverified:
+        query = query.where(Tenant.registered, Tenant.verified.is_(False))
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    found = session.scalars(query.order_by(Tenant.name, Tenant.id).limit(limit).offset(offset))
+    return list(found), total

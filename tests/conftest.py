@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -20,6 +20,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session, sessionmaker
+from werkzeug.security import generate_password_hash
 
 from channels.base import Channel
 from doorstep.app import create_app
@@ -28,10 +29,11 @@ from doorstep.wiring import build_channels
 from models.all import metadata
 from models.db import make_engine, make_session_factory
 from models.migrate import upgrade
+from models.staff import StaffUser, issue_token
 from scheduler.dispatcher import Dispatcher
 from tests.fakes.telegram_api import FakeBotApi
 from tests.fakes.twilio_api import FakeTwilio
-from tests.helpers import Clock, Phone, TelegramChat
+from tests.helpers import Clock, Phone, StaffBrowser, TelegramChat
 
 POSTGRES_SERVER = os.environ.get(
     "DOORSTEP_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test"
@@ -201,3 +203,40 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     terminalreporter.write_line(
         f"passed per database: sqlite {counts['sqlite']}, postgresql {counts['postgresql']}"
     )
+
+
+STAFF_PASSWORD = "a long test password"
+
+
+def make_staff(sessions: sessionmaker[Session], email: str, role: str) -> str:
+    """A staff account and its API token."""
+    with sessions.begin() as session:
+        user = StaffUser(email=email, password_hash=generate_password_hash(STAFF_PASSWORD), role=role)
+        session.add(user)
+        session.flush()
+        return issue_token(session, user)
+
+
+@pytest.fixture
+def staff_as(app: Flask, sessions: sessionmaker[Session]) -> Callable[[str], StaffBrowser]:
+    """A signed-in console session for a new staff member with this role."""
+
+    def sign_in(role: str) -> StaffBrowser:
+        email = f"{role}-{uuid.uuid4().hex[:6]}@example.org"
+        make_staff(sessions, email, role)
+        browser = StaffBrowser(app.test_client(), email, STAFF_PASSWORD)
+        assert browser.sign_in().status_code == 302
+        return browser
+
+    return sign_in
+
+
+@pytest.fixture
+def api_token(sessions: sessionmaker[Session]) -> Callable[[str], dict[str, str]]:
+    """Authorization headers for a new staff member with this role."""
+
+    def headers(role: str) -> dict[str, str]:
+        token = make_staff(sessions, f"api-{role}-{uuid.uuid4().hex[:6]}@example.org", role)
+        return {"Authorization": f"Bearer {token}"}
+
+    return headers

@@ -123,3 +123,34 @@ class TelegramChat:
                 user_id=None if own else self.chat_id + 1,
             )
         )
+
+
+def csrf_token(html: str) -> str:
+    """The CSRF token a console page embeds in its forms."""
+    marker = 'name="csrf_token" type="hidden" value="'
+    if marker not in html:
+        marker = 'name="csrf_token" value="'
+    return html.split(marker, 1)[1].split('"', 1)[0]
+
+
+@dataclass
+class StaffBrowser:
+    """A staff member's browser session against the console, CSRF tokens and all."""
+
+    client: FlaskClient
+    email: str
+    password: str
+
+    def sign_in(self) -> TestResponse:
+        token = csrf_token(self.client.get("/staff/login").get_data(as_text=True))
+        return self.client.post(
+            "/staff/login",
+            data={"email": self.email, "password": self.password, "csrf_token": token},
+        )
+
+    def token_for(self, path: str) -> str:
+        return csrf_token(self.client.get(path).get_data(as_text=True))
+
+    def submit(self, page: str, action: str, data: dict[str, Any], **kwargs: Any) -> TestResponse:
+        """Post a form found on ``page`` to ``action`` with the page's CSRF token."""
+        return self.client.post(action, data={**data, "csrf_token": self.token_for(page)}, **kwargs)

@@ -1,0 +1,1 @@
+"""Console pages, one module (and blueprint) per part of the console."""

@@ -1,0 +1,29 @@
+"""The dashboard: what happened today, and what is waiting for staff."""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, current_app, render_template
+
+from models.dashboard import day_numbers
+from models.staff import StaffRole
+from staff.auth import require_role
+from staff.context import clock, sessions
+
+blueprint = Blueprint("dashboard", __name__, url_prefix="/staff")
+
+
+def start_of_today() -> datetime:
+    zone = ZoneInfo(current_app.config["TIMEZONE"])
+    today = clock()().astimezone(zone).date()
+    return datetime.combine(today, time.min, tzinfo=zone)
+
+
+@blueprint.get("/")
+@require_role(StaffRole.VIEWER)
+def home() -> str:
+    with sessions()() as db:
+        numbers = day_numbers(db, start_of_today())
+    return render_template("pages/dashboard.html", numbers=numbers)
