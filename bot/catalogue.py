@@ -80,9 +80,10 @@ def numbers_list(language: str, count: int) -> str:
     return format_list([str(n) for n in range(1, count + 1)], style="or", locale=locale)
 
 
-def keyword_forms(key: str) -> set[str]:
+@cache
+def keyword_forms(key: str) -> frozenset[str]:
     """A global word in every language we have (HELP, POMOC, ...)."""
-    return {render(language, key).upper() for language in languages()}
+    return frozenset(render(language, key).upper() for language in languages())
 
 
 def language_names() -> Sequence[tuple[str, str]]:
