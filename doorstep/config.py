@@ -5,8 +5,10 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import time, timedelta
 from pathlib import Path
+
+from scheduler.mystery_shop_tasks import FIRST_TUESDAY, MonthlyDay
 
 
 class ConfigError(ValueError):
@@ -21,6 +23,33 @@ def _number(env: Mapping[str, str], name: str, default: float) -> float:
         return float(raw)
     except ValueError as exc:
         raise ConfigError(f"{name} must be a number, not {raw!r}") from exc
+
+
+def _monthly_day(env: Mapping[str, str], name: str, default: MonthlyDay) -> MonthlyDay:
+    raw = env.get(name)
+    if raw in (None, ""):
+        return default
+    try:
+        return MonthlyDay.parse(raw)
+    except ValueError as exc:
+        raise ConfigError(f"{name}: {exc}") from exc
+
+
+def _time_of_day(env: Mapping[str, str], name: str, default: time) -> time:
+    raw = (env.get(name) or "").strip()
+    if not raw:
+        return default
+    try:
+        return time(int(raw)) if raw.isdigit() else time.fromisoformat(raw)
+    except ValueError as exc:
+        raise ConfigError(f"{name} must be an hour like 10 or 10:30, not {raw!r}") from exc
+
+
+def _days(env: Mapping[str, str], name: str, default: int) -> int:
+    days = _number(env, name, default)
+    if days < 0 or days != int(days):
+        raise ConfigError(f"{name} must be a whole number of days, not {env.get(name)!r}")
+    return int(days)
 
 
 @dataclass(frozen=True)
@@ -42,6 +71,9 @@ class Config:
     message_retention: timedelta = timedelta(days=365)
     sms_rate_per_second: float = 10.0
     telegram_rate_per_second: float = 25.0
+    mystery_shop_day: MonthlyDay = FIRST_TUESDAY
+    mystery_shop_time: time = time(10, 0)
+    mystery_shop_reminder_days: int = 5
     instance_path: Path = field(default_factory=lambda: Path("instance"))
 
     @property
@@ -75,5 +107,8 @@ class Config:
             message_retention=timedelta(days=_number(env, "MESSAGE_RETENTION_DAYS", 365)),
             sms_rate_per_second=_number(env, "SMS_RATE_PER_SECOND", 10),
             telegram_rate_per_second=_number(env, "TELEGRAM_RATE_PER_SECOND", 25),
+            mystery_shop_day=_monthly_day(env, "MYSTERY_SHOP_DAY", cls.mystery_shop_day),
+            mystery_shop_time=_time_of_day(env, "MYSTERY_SHOP_HOUR", cls.mystery_shop_time),
+            mystery_shop_reminder_days=_days(env, "MYSTERY_SHOP_REMINDER_DAYS", 5),
             instance_path=instance,
         )

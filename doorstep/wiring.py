@@ -16,6 +16,7 @@ from channels.telegram import TelegramBot
 from channels.twilio_sms import TwilioSms
 from doorstep.config import Config
 from scheduler.dispatcher import Dispatcher
+from scheduler.mystery_shop_tasks import MysteryShopPlan
 
 
 def engine_settings(config: Config) -> Settings:
@@ -60,6 +61,17 @@ def build_dispatcher(
         channels=channels,
         clock=clock,
         rates={"sms": config.sms_rate_per_second, "telegram": config.telegram_rate_per_second},
+    )
+
+
+def mystery_shop_plan(config: Config) -> MysteryShopPlan:
+    """When the monthly mystery shop invitations go, from the settings."""
+    return MysteryShopPlan(
+        day=config.mystery_shop_day,
+        at=config.mystery_shop_time,
+        reminder_days=config.mystery_shop_reminder_days,
+        zone=config.timezone,
+        landlord=config.landlord_name,
     )
 
 

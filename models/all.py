@@ -1,8 +1,17 @@
 """Imports every table module so that Base.metadata is complete (migrations, tests)."""
 
-from models import consent, conversations, messages, schedule, staff, tenants
+from models import consent, conversations, messages, mystery_shopping, schedule, staff, tenants
 from models.base import Base
 
 metadata = Base.metadata
 
-__all__ = ["consent", "conversations", "messages", "metadata", "schedule", "staff", "tenants"]
+__all__ = [
+    "consent",
+    "conversations",
+    "messages",
+    "metadata",
+    "mystery_shopping",
+    "schedule",
+    "staff",
+    "tenants",
+]

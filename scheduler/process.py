@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from models.schedule import ScheduledTask
 from scheduler.dispatcher import Dispatcher
+from scheduler.mystery_shop_tasks import MysteryShopPlan, book_invitation
 from scheduler.tasks import PURGE_KEY, book_purge, run_due_tasks
 
 log = logging.getLogger(__name__)
@@ -35,12 +36,14 @@ class SchedulerProcess:
         *,
         timezone: str,
         retention_days: float,
+        mystery_shop: MysteryShopPlan | None = None,
     ) -> None:
         self.session_factory = session_factory
         self.dispatcher = dispatcher
         self.clock = clock
         self.timezone = timezone
         self.retention_days = retention_days
+        self.mystery_shop = mystery_shop
         self.stop_event = threading.Event()
         self.scheduler = BackgroundScheduler(
             timezone=timezone,
@@ -69,6 +72,8 @@ class SchedulerProcess:
                     zone=self.timezone,
                     retention_days=self.retention_days,
                 )
+            if self.mystery_shop is not None:
+                book_invitation(session, now=self.clock(), plan=self.mystery_shop)
 
     def start(self) -> None:
         self.book_standing_tasks()

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from models.messages import InboundMessage, OutboundMessage
 from models.schedule import ScheduledTask, TaskStatus, claim_due_tasks, schedule
+from scheduler.mystery_shop_tasks import HANDLERS as MYSTERY_SHOP_HANDLERS
 
 log = logging.getLogger(__name__)
 TaskHandler = Callable[[Session, ScheduledTask, datetime], None]
@@ -57,7 +58,10 @@ def book_purge(session: Session, *, now: datetime, zone: str, retention_days: fl
     )
 
 
-HANDLERS: dict[str, TaskHandler] = {"purge_message_bodies": purge_message_bodies}
+HANDLERS: dict[str, TaskHandler] = {
+    "purge_message_bodies": purge_message_bodies,
+    **MYSTERY_SHOP_HANDLERS,
+}
 
 
 def run_due_tasks(

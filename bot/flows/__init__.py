@@ -9,13 +9,19 @@ from bot.flows import (
     language,
     menu,
     message_team,
+    mystery_shop,
     registration,
     telegram_code,
     telegram_link,
 )
 from bot.matching import normalise
 
-MENU_ENTRIES: tuple[Flow, ...] = (message_team.FLOW, language.FLOW, help.FLOW)
+MENU_ENTRIES: tuple[Flow, ...] = (
+    message_team.FLOW,
+    mystery_shop.FLOW,
+    language.FLOW,
+    help.FLOW,
+)
 
 FLOWS: dict[str, Flow] = {
     flow.name: flow
