@@ -1,12 +1,157 @@
-"""Console pages: inbox."""
+"""Console pages: the inbox. Messages no conversation could answer, for a person to read.
+
+A reply goes through the outbox on the channel the tenant wrote from, so it is
+sent, retried and held for opt-outs like everything else the bot sends.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_wtf import FlaskForm
+from sqlalchemy.orm import Session
+from wtforms import TextAreaField
+from wtforms.validators import DataRequired, Length
+
+from bot.outbox import CannotReply, queue_staff_reply
+from models.console import inbox_item, tenant_names, whole_inbox
+from models.messages import InboundMessage, InboxState, inbox_items
+from models.staff import StaffRole
+from staff.auth import require_role
+from staff.context import clock, sessions
+from staff.pages.common import (
+    LARGEST_ID,
+    PAGE_SIZE,
+    csv_download,
+    last_page,
+    local_time,
+    page_number,
+    use_time_filters,
+)
 
 blueprint = Blueprint("inbox", __name__, url_prefix="/staff/inbox")
+use_time_filters(blueprint)
+
+LONGEST_REPLY = 1000  # Telegram takes this; SMS is held to 2 segments by queue_staff_reply
+EXPORT_HEADER = ("received", "tenant", "channel", "message", "state")
+
+
+class ReplyForm(FlaskForm):
+    text = TextAreaField(
+        "Your reply",
+        validators=[DataRequired("Write a reply first."), Length(max=LONGEST_REPLY)],
+    )
+
+
+class DoneForm(FlaskForm):
+    """Only the CSRF token: marking done needs nothing else."""
+
+
+def chosen_state() -> str:
+    return InboxState.DONE if request.args.get("state") == InboxState.DONE else InboxState.OPEN
 
 
 @blueprint.get("/")
+@require_role(StaffRole.VIEWER)
 def index() -> str:
-    return ""
+    return show_inbox(chosen_state(), page_number())
+
+
+def show_inbox(
+    state: str, page: int, *, problem: tuple[int, str] | None = None, draft: str = ""
+) -> str:
+    """The list; after a refused reply, with the reason beside that item and the draft kept."""
+    with sessions()() as db:
+        items, total = inbox_items(db, state=state, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
+        names = tenant_names(db, (item.tenant_id for item in items))
+    return render_template(
+        "pages/inbox.html",
+        state=state,
+        items=items,
+        names=names,
+        total=total,
+        page=page,
+        pages=last_page(total),
+        reply_form=ReplyForm(formdata=None),
+        done_form=DoneForm(formdata=None),
+        problem=problem,
+        draft=draft,
+    )
+
+
+@blueprint.get("/export.csv")
+@require_role(StaffRole.VIEWER)
+def export() -> ResponseReturnValue:
+    state = chosen_state()
+    with sessions()() as db:
+        items = list(whole_inbox(db, state))
+        names = tenant_names(db, (item.tenant_id for item in items))
+    rows = [
+        [
+            local_time(item.received_at),
+            names.get(item.tenant_id or 0) or "",
+            item.channel,
+            item.body,
+            item.inbox,
+        ]
+        for item in items
+    ]
+    return csv_download(f"inbox-{state}.csv", EXPORT_HEADER, rows)
+
+
+def item_or_404(db: Session, inbound_id: int) -> InboundMessage:
+    item = inbox_item(db, inbound_id) if inbound_id <= LARGEST_ID else None
+    if item is None:
+        abort(404, f"There is no inbox message number {inbound_id}.")
+    return item
+
+
+@blueprint.post("/<int:inbound_id>/reply")
+@require_role(StaffRole.OFFICER)
+def reply(inbound_id: int) -> ResponseReturnValue:
+    form = ReplyForm()
+    problem: str | None = None
+    if form.validate_on_submit():
+        try:
+            with sessions().begin() as db:
+                queue_staff_reply(
+                    db,
+                    inbound=item_or_404(db, inbound_id),
+                    text=form.text.data or "",
+                    now=clock()(),
+                )
+        except CannotReply as refused:
+            problem = f"Not sent: {refused}."
+    else:
+        with sessions()() as db:
+            item_or_404(db, inbound_id)
+        problem = " ".join(form.text.errors) or "Write a reply first."
+    if problem is None:
+        flash("Your reply is on its way. Mark the message done when you have finished.", "info")
+        return redirect(url_for("inbox.index", _anchor=f"item-{inbound_id}"))
+    page = show_inbox(InboxState.OPEN, 1, problem=(inbound_id, problem), draft=form.text.data or "")
+    return page, 422
+
+
+@blueprint.post("/<int:inbound_id>/done")
+@require_role(StaffRole.OFFICER)
+def done(inbound_id: int) -> ResponseReturnValue:
+    return move(inbound_id, InboxState.DONE, "Marked done.")
+
+
+@blueprint.post("/<int:inbound_id>/reopen")
+@require_role(StaffRole.OFFICER)
+def reopen(inbound_id: int) -> ResponseReturnValue:
+    return move(inbound_id, InboxState.OPEN, "Moved back to the open messages.")
+
+
+def move(inbound_id: int, state: InboxState, said: str) -> ResponseReturnValue:
+    if not DoneForm().validate_on_submit():
+        abort(400, "The form was incomplete; reload the page and try again.")
+    with sessions().begin() as db:
+        item = item_or_404(db, inbound_id)
+        came_from = item.inbox
+        item.inbox = state
+    flash(said, "info")
+    back = InboxState.DONE if came_from == InboxState.DONE else None
+    return redirect(url_for("inbox.index", state=back))

@@ -1,12 +1,350 @@
-"""Console pages: tenants."""
+"""Console pages: tenants. Find them, read what they said, fix their details, import them.
+
+Everything a tenant typed (names, estates, messages) is shown as text and never
+as markup; Jinja escapes it, and CSV cells that look like formulas are defused.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask.typing import ResponseReturnValue
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from sqlalchemy.orm import Session
+from wtforms import BooleanField, SelectChoice, SelectField, SelectMultipleField, StringField
+from wtforms.validators import DataRequired, Length
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from bot.catalogue import language_names, languages
+from models.consent import consent_history
+from models.console import all_areas, current_consents, matching_tenants
+from models.messages import (
+    InboundMessage,
+    InboxState,
+    OutboundMessage,
+    OutboxStatus,
+    tenant_messages,
+)
+from models.staff import StaffRole
+from models.tenant_import import BadImportFile, import_tenants
+from models.tenants import Area, Role, Tenant, search_tenants
+from staff.auth import require_role
+from staff.context import sessions
+from staff.pages.common import (
+    LARGEST_ID,
+    PAGE_SIZE,
+    csv_download,
+    last_page,
+    page_number,
+    tidy,
+    use_time_filters,
+)
 
 blueprint = Blueprint("tenants", __name__, url_prefix="/staff/tenants")
+use_time_filters(blueprint)
+
+LONGEST_SEARCH = 100
+WHOLE_THREAD = 10_000
+
+ROLE_LABELS: dict[str, str] = {
+    Role.MYSTERY_SHOPPER: "Mystery shopper",
+    Role.RESIDENT_INSPECTOR: "Resident inspector",
+    Role.VOLUNTEER_BANK: "Volunteer bank",
+    Role.VOICES: "Resident VOICES",
+    Role.TRA_REP: "Tenants' and residents' association rep",
+    Role.MEMBER: "Shareholding member",
+}
+CHANNEL_LABELS: dict[str, str] = {"sms": "SMS", "telegram": "Telegram"}
+STATUS_WORDS: dict[str, str] = {
+    OutboxStatus.QUEUED: "waiting to send",
+    OutboxStatus.SENDING: "sending",
+    OutboxStatus.SENT: "sent",
+    OutboxStatus.DELIVERED: "delivered",
+    OutboxStatus.UNDELIVERED: "not delivered",
+    OutboxStatus.FAILED: "could not be sent",
+    OutboxStatus.OPTED_OUT: "not sent: opted out",
+    OutboxStatus.UNREACHABLE: "not sent: cannot be reached",
+}
+INBOUND_NOTES = {"photos": "sent a photo", "location": "sent a location"}
+INBOX_NOTES: dict[str, str] = {
+    InboxState.OPEN: "waiting in the inbox",
+    InboxState.DONE: "inbox: done",
+}
+EXPORT_HEADER = ("name", "phone", "area", "tenancy", "language", "roles", "verified", "channels")
+
+
+@blueprint.app_template_filter("channel_label")
+def channel_label(channel: str) -> str:
+    return CHANNEL_LABELS.get(channel, channel)
+
+
+@blueprint.app_template_filter("role_label")
+def role_label(role: str) -> str:
+    return ROLE_LABELS.get(role, role)
+
+
+class TenantSearch(FlaskForm):
+    class Meta:
+        csrf = False  # a search changes nothing, and its address should be shareable
+
+    q = StringField("Name, phone number or estate")
+    area = SelectField("Area", coerce=int)
+    unverified = BooleanField("Only sign-ups waiting to be confirmed")
+
+
+class CheckboxList(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class TenantForm(FlaskForm):
+    name = StringField(
+        "Name",
+        filters=[tidy],
+        validators=[DataRequired("Enter the tenant's name."), Length(max=120)],
+    )
+    area = SelectField("Area", coerce=int)
+    language = SelectField("Language for messages")
+    roles = CheckboxList("Ways they take part")
+    verified = BooleanField("Details confirmed by staff")
+
+    def offer_choices(self, areas: list[Area]) -> None:
+        self.area.choices = area_choices(areas, none="Not set")
+        self.language.choices = [SelectChoice(code, name) for code, name in language_names()]
+        self.roles.choices = [SelectChoice(role.value, ROLE_LABELS[role]) for role in Role]
+
+
+def area_choices(areas: list[Area], *, none: str) -> list[SelectChoice]:
+    return [SelectChoice(0, none), *(SelectChoice(area.id, area.name) for area in areas)]
+
+
+class ImportForm(FlaskForm):
+    file = FileField(
+        "CSV file exported from the housing system",
+        validators=[FileRequired("Choose a CSV file to import.")],
+    )
+
+
+@dataclass(frozen=True)
+class TenantFilter:
+    """What the list is narrowed to; the same filter drives the page and the CSV."""
+
+    text: str
+    area_id: int | None
+    unverified: bool
+
+    @classmethod
+    def from_request(cls) -> TenantFilter:
+        area_id = request.args.get("area", type=int) or 0
+        return cls(
+            text=(tidy(request.args.get("q", "")) or "")[:LONGEST_SEARCH],
+            area_id=area_id if 0 < area_id <= LARGEST_ID else None,
+            unverified=request.args.get("unverified", "") not in ("", "0", "n", "no", "false"),
+        )
+
+    def args(self) -> dict[str, Any]:
+        found: dict[str, Any] = {"q": self.text, "area": self.area_id, "unverified": 1}
+        keep = {
+            "q": bool(self.text),
+            "area": self.area_id is not None,
+            "unverified": self.unverified,
+        }
+        return {name: value for name, value in found.items() if keep[name]}
 
 
 @blueprint.get("/")
+@require_role(StaffRole.VIEWER)
 def index() -> str:
-    return ""
+    wanted, page = TenantFilter.from_request(), page_number()
+    with sessions()() as db:
+        areas = all_areas(db)
+        found, total = search_tenants(
+            db,
+            text=wanted.text,
+            area_id=wanted.area_id,
+            unverified=wanted.unverified,
+            limit=PAGE_SIZE,
+            offset=(page - 1) * PAGE_SIZE,
+        )
+        form = TenantSearch(formdata=None, data={"q": wanted.text, "unverified": wanted.unverified})
+        form.area.choices = area_choices(areas, none="All areas")
+        form.area.data = wanted.area_id or 0
+        return render_template(
+            "pages/tenants.html",
+            form=form,
+            tenants=found,
+            total=total,
+            page=page,
+            pages=last_page(total),
+            filter_args=wanted.args(),
+        )
+
+
+@blueprint.get("/export.csv")
+@require_role(StaffRole.VIEWER)
+def export() -> ResponseReturnValue:
+    wanted = TenantFilter.from_request()
+    with sessions()() as db:
+        rows = [
+            export_row(tenant)
+            for tenant in matching_tenants(
+                db, text=wanted.text, area_id=wanted.area_id, unverified=wanted.unverified
+            )
+        ]
+    return csv_download("tenants.csv", EXPORT_HEADER, rows)
+
+
+def export_row(tenant: Tenant) -> list[object]:
+    """One tenant in the import's own columns, so a file can go round the loop."""
+    return [
+        tenant.name or "",
+        tenant.phone or "",
+        area_shown(tenant),
+        tenant.tenancy or "",
+        tenant.language,
+        ";".join(sorted(tenant.role_names)),
+        "yes" if tenant.verified else "no",
+        ";".join(sorted({identity.channel for identity in tenant.identities})),
+    ]
+
+
+def area_shown(tenant: Tenant) -> str:
+    return tenant.area.name if tenant.area is not None else (tenant.area_text or "")
+
+
+@dataclass(frozen=True)
+class Said:
+    """One message in a tenant's thread, in the words the page shows."""
+
+    direction: str  # "in" from the tenant, "out" to them
+    text: str
+    at: datetime
+    channel: str
+    note: str
+
+
+def in_order(
+    messages: list[InboundMessage | OutboundMessage],
+) -> list[InboundMessage | OutboundMessage]:
+    """Oldest first, each reply straight after the message it answers even within one second
+    (as models.messages.thread orders a phone's thread)."""
+
+    def place(message: InboundMessage | OutboundMessage) -> tuple[datetime, int, int, int]:
+        if isinstance(message, InboundMessage):
+            return (message.received_at, message.id, 0, 0)
+        return (message.created_at, message.in_reply_to or 0, 1, message.id)
+
+    return sorted(messages, key=place)
+
+
+def thread_entry(message: InboundMessage | OutboundMessage) -> Said:
+    if isinstance(message, OutboundMessage):
+        status = STATUS_WORDS.get(message.status, message.status)
+        return Said("out", message.body, message.created_at, message.channel, status)
+    notes = [words for key, words in INBOUND_NOTES.items() if key in message.media]
+    if message.inbox is not None:
+        notes.append(INBOX_NOTES.get(message.inbox, message.inbox))
+    note = "; ".join(notes)
+    return Said("in", message.body, message.received_at, message.channel, note)
+
+
+def find_tenant_or_404(db: Session, tenant_id: int) -> Tenant:
+    tenant = db.get(Tenant, tenant_id) if tenant_id <= LARGEST_ID else None
+    if tenant is None:
+        abort(404, f"There is no tenant number {tenant_id}. They may have been removed.")
+    return tenant
+
+
+@blueprint.get("/<int:tenant_id>")
+@require_role(StaffRole.VIEWER)
+def show(tenant_id: int) -> str:
+    with sessions()() as db:
+        tenant = find_tenant_or_404(db, tenant_id)
+        messages, total = tenant_messages(db, tenant.id, limit=WHOLE_THREAD)
+        return render_template(
+            "pages/tenant.html",
+            tenant=tenant,
+            area=area_shown(tenant),
+            language=dict(language_names()).get(tenant.language, tenant.language),
+            consents=current_consents(db, tenant.id),
+            consent_log=consent_history(db, tenant.id),
+            thread=[thread_entry(message) for message in in_order(messages)],
+            thread_total=total,
+        )
+
+
+@blueprint.route("/<int:tenant_id>/edit", methods=["GET", "POST"])
+@require_role(StaffRole.OFFICER)
+def edit(tenant_id: int) -> ResponseReturnValue:
+    with sessions().begin() as db:
+        tenant = find_tenant_or_404(db, tenant_id)
+        form = TenantForm(
+            data={
+                "name": tenant.name,
+                "area": tenant.area_id or 0,
+                "language": tenant.language,
+                "roles": sorted(tenant.role_names),
+                "verified": tenant.verified,
+            }
+        )
+        form.offer_choices(all_areas(db))
+        if form.validate_on_submit():
+            tenant.name = form.name.data
+            tenant.area_id = form.area.data or None
+            tenant.language = form.language.data or tenant.language
+            tenant.set_roles(set(form.roles.data or []))
+            tenant.verified = bool(form.verified.data)
+            flash(f"Saved the details of {tenant.name}.", "info")
+            return redirect(url_for("tenants.show", tenant_id=tenant.id))
+        page = render_template("pages/tenant_edit.html", tenant=tenant, form=form)
+        return page, 422 if form.errors else 200
+
+
+@blueprint.route("/import", methods=["GET", "POST"])
+@require_role(StaffRole.OFFICER)
+def import_file() -> ResponseReturnValue:
+    """Show the report straight away rather than redirecting: it is the result itself, and
+    sending the same file again only updates the same tenants."""
+    form = ImportForm()
+    if not form.validate_on_submit():
+        page = render_template("pages/tenant_import.html", form=form, report=None)
+        return page, 422 if form.errors else 200
+    data = form.file.data.read()
+    try:
+        with sessions().begin() as db:
+            report = import_tenants(db, data, languages=languages())
+    except BadImportFile as problem:
+        form.file.errors = [f"This file cannot be imported: {problem}."]
+        return render_template("pages/tenant_import.html", form=form, report=None), 422
+    return render_template(
+        "pages/tenant_import.html", form=ImportForm(formdata=None), report=report
+    )
+
+
+@blueprint.errorhandler(413)
+def file_too_large(_error: Exception) -> ResponseReturnValue:
+    """A file over the app's request limit: say so on the import page, not as a bare error."""
+    signed_in = current_user.is_authenticated and current_user.may(StaffRole.OFFICER)
+    if request.endpoint != "tenants.import_file" or not signed_in:
+        return _error  # type: ignore[return-value]  # werkzeug's own short page
+    form = ImportForm(formdata=None)
+    limit = (current_app.config.get("MAX_CONTENT_LENGTH") or 0) // 1024
+    form.file.errors = [
+        f"This file is larger than this page accepts ({limit} kB). "
+        "Split it into smaller files and import each one."
+    ]
+    return render_template("pages/tenant_import.html", form=form, report=None), 413

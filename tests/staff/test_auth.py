@@ -110,12 +110,18 @@ def test_after_sign_in_a_link_elsewhere_is_not_followed(
         page = visitor.client.get("/staff/login").get_data(as_text=True)
         response = visitor.client.post(
             f"/staff/login?next={target}",
-            data={"email": visitor.email, "password": STAFF_PASSWORD, "csrf_token": csrf_token(page)},
+            data={
+                "email": visitor.email,
+                "password": STAFF_PASSWORD,
+                "csrf_token": csrf_token(page),
+            },
         )
         assert response.headers["Location"] == "/staff/", target
 
 
-def test_passwords_are_stored_hashed(app: Flask, sessions: sessionmaker[Session], db: Session) -> None:
+def test_passwords_are_stored_hashed(
+    app: Flask, sessions: sessionmaker[Session], db: Session
+) -> None:
     browser(app, sessions)
     stored = db.scalar(select(StaffUser.password_hash))
     assert stored is not None and STAFF_PASSWORD not in stored and stored.startswith("scrypt:")
