@@ -1,7 +1,47 @@
-"""API resource: messages."""
+"""API resource: a tenant's messages, both ways, on every channel, as one thread.
+
+Inbound and outbound rows are numbered separately, so a message is known by its
+direction and id together. Outbound messages carry their delivery status.
+"""
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint
+from flask.typing import ResponseReturnValue
+
+from models.messages import InboundMessage, OutboundMessage, tenant_messages
+from staff.api.common import api_role, paged
+from staff.api.tenants import TENANT_ID, reachable_page, tenant_or_404
+from staff.context import sessions
 
 blueprint = Blueprint("messages", __name__)
+
+
+@blueprint.get(f"/tenants/{TENANT_ID}/messages", endpoint="list")
+@api_role("viewer")
+def list_messages(tenant_id: int) -> ResponseReturnValue:
+    limit, offset = reachable_page()
+    with sessions()() as session:
+        tenant_or_404(session, tenant_id)
+        found, total = tenant_messages(session, tenant_id, limit=limit, offset=offset)
+        return paged([message_json(m) for m in found], total=total, limit=limit, offset=offset)
+
+
+def message_json(message: InboundMessage | OutboundMessage) -> dict[str, Any]:
+    if isinstance(message, InboundMessage):
+        time, status, in_reply_to = message.received_at, None, None
+    else:
+        time, status, in_reply_to = message.created_at, message.status, message.in_reply_to
+    return {
+        "id": message.id,
+        "direction": "in" if isinstance(message, InboundMessage) else "out",
+        "tenant_id": message.tenant_id,
+        "channel": message.channel,
+        "address": message.address,
+        "body": message.body,
+        "time": time.isoformat(),
+        "status": status,
+        "in_reply_to": in_reply_to,
+    }

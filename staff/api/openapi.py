@@ -1,7 +1,652 @@
-"""API resource: openapi."""
+"""The OpenAPI document for /api/v1, written by hand as one structure.
+
+Hand-written so that it says what the housing management system may rely on,
+not what a framework happened to infer. Two tests keep it honest: every route
+in the app is documented and every documented operation is a route, and
+schemathesis sends every operation generated requests and expects no 5xx.
+The limits in it are the ones the resources enforce, imported from them.
+"""
 
 from __future__ import annotations
 
+from functools import cache
+from typing import Any
+
 from flask import Blueprint
+from flask.typing import ResponseReturnValue
+
+from bot.catalogue import languages
+from models.messages import InboxState, OutboxStatus
+from staff.api import areas, inbox, tenants
+from staff.api.common import DEFAULT_PAGE, LARGEST_PAGE
 
 blueprint = Blueprint("openapi", __name__)
+
+Schema = dict[str, Any]
+
+
+@blueprint.get("/openapi.json", endpoint="document")
+def document() -> ResponseReturnValue:
+    return openapi_document()
+
+
+def ref(kind: str, name: str) -> Schema:
+    return {"$ref": f"#/components/{kind}/{name}"}
+
+
+def schema(name: str) -> Schema:
+    return ref("schemas", name)
+
+
+def nullable(of: Schema) -> Schema:
+    return {"anyOf": [of, {"type": "null"}]}
+
+
+def json_response(description: str, of: Schema, **extra: Any) -> Schema:
+    return {"description": description, "content": {"application/json": {"schema": of}}, **extra}
+
+
+def json_body(of: Schema) -> Schema:
+    return {"required": True, "content": {"application/json": {"schema": of}}}
+
+
+def refusals(*codes: int) -> dict[str, Schema]:
+    """The error responses an operation can give, each ``{"error": reason, "status": code}``."""
+    names = {
+        400: "BadRequest",
+        401: "Unauthorized",
+        403: "Forbidden",
+        404: "NotFound",
+        409: "Conflict",
+        413: "TooLarge",
+        415: "UnsupportedMediaType",
+        422: "Unprocessable",
+    }
+    return {str(code): ref("responses", names[code]) for code in (401, *codes)}
+
+
+def page_of(item: str) -> Schema:
+    return {
+        "type": "object",
+        "required": ["items", "total", "limit", "offset"],
+        "properties": {
+            "items": {"type": "array", "items": schema(item)},
+            "total": {"type": "integer", "minimum": 0, "description": "all that match"},
+            "limit": {"type": "integer"},
+            "offset": {"type": "integer"},
+        },
+    }
+
+
+def id_parameter(name: str, what: str) -> Schema:
+    return {
+        "name": name,
+        "in": "path",
+        "required": True,
+        "description": f"the {what}'s id",
+        "schema": {"type": "integer", "minimum": 1, "maximum": tenants.LARGEST_ID},
+    }
+
+
+def error(description: str) -> Schema:
+    return json_response(description, schema("Error"))
+
+
+@cache
+def openapi_document() -> Schema:
+    created = {"Location": {"description": "where to read it", "schema": {"type": "string"}}}
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "doorstep staff API",
+            "version": "1",
+            "description": (
+                "Tenants, areas, their messages and the staff inbox, for the housing "
+                "management system. Send `Authorization: Bearer <token>` (made by "
+                "`doorstep staff add`). Tokens of viewers may read; officers and admins may "
+                'also write. Every error is JSON: `{"error": reason, "status": code}`.'
+            ),
+        },
+        "servers": [{"url": "/"}],
+        "security": [{"bearerAuth": []}],
+        "tags": [
+            {"name": "tenants"},
+            {"name": "areas"},
+            {"name": "messages"},
+            {"name": "inbox"},
+            {"name": "document"},
+        ],
+        "paths": {
+            "/api/v1/tenants": {
+                "get": {
+                    "operationId": "listTenants",
+                    "tags": ["tenants"],
+                    "summary": "Tenants by name, then id; filtered and paged",
+                    "parameters": [
+                        {
+                            "name": "q",
+                            "in": "query",
+                            "description": "a name, a phone number in any usual form, or an estate",
+                            "schema": {"type": "string", "maxLength": tenants.LONGEST_SEARCH},
+                        },
+                        {
+                            "name": "area_id",
+                            "in": "query",
+                            "description": "only tenants of this area",
+                            "schema": {
+                                "type": "integer",
+                                "minimum": 1,
+                                "maximum": tenants.LARGEST_ID,
+                            },
+                        },
+                        {
+                            "name": "unverified",
+                            "in": "query",
+                            "description": "only tenants who registered by text and wait for staff",
+                            "schema": {"type": "boolean", "default": False},
+                        },
+                        ref("parameters", "Limit"),
+                        ref("parameters", "Offset"),
+                    ],
+                    "responses": {
+                        "200": json_response("a page of tenants", schema("TenantPage")),
+                        **refusals(400),
+                    },
+                },
+                "post": {
+                    "operationId": "createTenant",
+                    "tags": ["tenants"],
+                    "summary": "Add a tenant (officer); they are registered and verified",
+                    "requestBody": json_body(schema("NewTenant")),
+                    "responses": {
+                        "201": json_response("added", schema("Tenant"), headers=created),
+                        **refusals(400, 403, 409, 413, 422),
+                    },
+                },
+            },
+            "/api/v1/tenants/{tenant_id}": {
+                "parameters": [ref("parameters", "TenantId")],
+                "get": {
+                    "operationId": "getTenant",
+                    "tags": ["tenants"],
+                    "summary": "One tenant",
+                    "responses": {
+                        "200": json_response("the tenant", schema("Tenant")),
+                        **refusals(404),
+                    },
+                },
+                "patch": {
+                    "operationId": "changeTenant",
+                    "tags": ["tenants"],
+                    "summary": "Change the fields given (officer); the others stay",
+                    "requestBody": json_body(schema("TenantChanges")),
+                    "responses": {
+                        "200": json_response("the tenant as now", schema("Tenant")),
+                        **refusals(400, 403, 404, 409, 413, 422),
+                    },
+                },
+            },
+            "/api/v1/tenants/import": {
+                "post": {
+                    "operationId": "importTenants",
+                    "tags": ["tenants"],
+                    "summary": "Import the housing management system's CSV (officer)",
+                    "description": (
+                        "Columns name, phone, area, tenancy, language, roles (separated by `;`), "
+                        "optional telegram_chat_id and landline_only. Tenants are matched on "
+                        "phone, so importing again updates and never duplicates. Bad rows are "
+                        "reported by line and the good ones kept."
+                    ),
+                    "requestBody": {
+                        "required": True,
+                        "content": {
+                            "text/csv": {
+                                "schema": {"type": "string"},
+                                "example": (
+                                    "name,phone,area,tenancy,language,roles\n"
+                                    "Ann Example,07700 900123,Templehall,T-1001,en,voices\n"
+                                ),
+                            },
+                            "multipart/form-data": {
+                                "schema": {
+                                    "type": "object",
+                                    "required": ["file"],
+                                    "properties": {"file": {"type": "string", "format": "binary"}},
+                                }
+                            },
+                        },
+                    },
+                    "responses": {
+                        "200": json_response("what happened to each line", schema("ImportReport")),
+                        **refusals(400, 403, 413, 415, 422),
+                    },
+                },
+            },
+            "/api/v1/tenants/{tenant_id}/messages": {
+                "get": {
+                    "operationId": "listTenantMessages",
+                    "tags": ["messages"],
+                    "summary": "The tenant's messages both ways on every channel, oldest first",
+                    "parameters": [
+                        ref("parameters", "TenantId"),
+                        ref("parameters", "Limit"),
+                        ref("parameters", "Offset"),
+                    ],
+                    "responses": {
+                        "200": json_response("a page of messages", schema("MessagePage")),
+                        **refusals(400, 404),
+                    },
+                },
+            },
+            "/api/v1/areas": {
+                "get": {
+                    "operationId": "listAreas",
+                    "tags": ["areas"],
+                    "summary": "Areas by name, with homes and tenants",
+                    "parameters": [ref("parameters", "Limit"), ref("parameters", "Offset")],
+                    "responses": {
+                        "200": json_response("a page of areas", schema("AreaPage")),
+                        **refusals(400),
+                    },
+                },
+                "post": {
+                    "operationId": "createArea",
+                    "tags": ["areas"],
+                    "summary": "Add an area (officer)",
+                    "requestBody": json_body(schema("NewArea")),
+                    "responses": {
+                        "201": json_response("added", schema("Area"), headers=created),
+                        **refusals(400, 403, 409, 413, 422),
+                    },
+                },
+            },
+            "/api/v1/areas/{area_id}": {
+                "parameters": [ref("parameters", "AreaId")],
+                "get": {
+                    "operationId": "getArea",
+                    "tags": ["areas"],
+                    "summary": "One area",
+                    "responses": {
+                        "200": json_response("the area", schema("Area")),
+                        **refusals(404),
+                    },
+                },
+                "patch": {
+                    "operationId": "changeArea",
+                    "tags": ["areas"],
+                    "summary": "Change the fields given (officer)",
+                    "requestBody": json_body(schema("AreaChanges")),
+                    "responses": {
+                        "200": json_response("the area as now", schema("Area")),
+                        **refusals(400, 403, 404, 409, 413, 422),
+                    },
+                },
+            },
+            "/api/v1/inbox": {
+                "get": {
+                    "operationId": "listInbox",
+                    "tags": ["inbox"],
+                    "summary": "Messages no flow could answer, newest first",
+                    "parameters": [
+                        {
+                            "name": "state",
+                            "in": "query",
+                            "schema": {
+                                "type": "string",
+                                "enum": list(inbox.STATES),
+                                "default": InboxState.OPEN.value,
+                            },
+                        },
+                        ref("parameters", "Limit"),
+                        ref("parameters", "Offset"),
+                    ],
+                    "responses": {
+                        "200": json_response("a page of the inbox", schema("InboxPage")),
+                        **refusals(400),
+                    },
+                },
+            },
+            "/api/v1/inbox/{message_id}/reply": {
+                "post": {
+                    "operationId": "replyToInboxMessage",
+                    "tags": ["inbox"],
+                    "summary": "Queue a reply on the channel the tenant wrote from (officer)",
+                    "description": (
+                        "422 when it cannot go: empty, longer than two texts on SMS, or the "
+                        "tenant has opted out on that channel. The item stays in the inbox."
+                    ),
+                    "parameters": [ref("parameters", "MessageId")],
+                    "requestBody": json_body(schema("Reply")),
+                    "responses": {
+                        "201": json_response("the queued message", schema("Message")),
+                        **refusals(400, 403, 404, 413, 422),
+                    },
+                },
+            },
+            "/api/v1/inbox/{message_id}/done": {
+                "post": {
+                    "operationId": "markInboxMessageDone",
+                    "tags": ["inbox"],
+                    "summary": "Take a message out of the open inbox (officer)",
+                    "parameters": [ref("parameters", "MessageId")],
+                    "responses": {
+                        "200": json_response("the message, now done", schema("InboxItem")),
+                        **refusals(403, 404),
+                    },
+                },
+            },
+            "/api/v1/openapi.json": {
+                "get": {
+                    "operationId": "getOpenApiDocument",
+                    "tags": ["document"],
+                    "summary": "This document; no token needed",
+                    "security": [],
+                    "responses": {"200": {"description": "the OpenAPI document"}},
+                },
+            },
+        },
+        "components": {
+            "securitySchemes": {
+                "bearerAuth": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "description": "an API token from `doorstep staff add` or an admin",
+                },
+            },
+            "parameters": {
+                "Limit": {
+                    "name": "limit",
+                    "in": "query",
+                    "description": "how many to return",
+                    "schema": {
+                        "type": "integer",
+                        "minimum": 1,
+                        "maximum": LARGEST_PAGE,
+                        "default": DEFAULT_PAGE,
+                    },
+                },
+                "Offset": {
+                    "name": "offset",
+                    "in": "query",
+                    "description": "how many to skip",
+                    "schema": {
+                        "type": "integer",
+                        "minimum": 0,
+                        "maximum": tenants.LARGEST_ID,
+                        "default": 0,
+                    },
+                },
+                "TenantId": id_parameter("tenant_id", "tenant"),
+                "AreaId": id_parameter("area_id", "area"),
+                "MessageId": id_parameter("message_id", "inbound message"),
+            },
+            "responses": {
+                "BadRequest": error("the request is malformed; the reason names the field"),
+                "Unauthorized": error("no API token, or one that is not valid or was revoked"),
+                "Forbidden": error("the token's owner does not hold the role this needs"),
+                "NotFound": error("no such tenant, area or inbox message"),
+                "Conflict": error("the phone number or area name is already taken"),
+                "TooLarge": error("the request is over 1 MB"),
+                "UnsupportedMediaType": error("send text/csv or multipart/form-data"),
+                "Unprocessable": error("well formed, but not acceptable; the reason says why"),
+            },
+            "schemas": {
+                "Error": {
+                    "type": "object",
+                    "required": ["error", "status"],
+                    "properties": {
+                        "error": {"type": "string", "description": "the reason, for a person"},
+                        "status": {"type": "integer", "description": "the HTTP status"},
+                    },
+                },
+                "Role": {"type": "string", "enum": list(tenants.ROLES)},
+                "Language": {"type": "string", "enum": list(languages())},
+                "AreaRef": {
+                    "type": "object",
+                    "required": ["id", "name"],
+                    "properties": {"id": {"type": "integer"}, "name": {"type": "string"}},
+                },
+                "ChannelIdentity": {
+                    "type": "object",
+                    "required": ["channel", "address", "reachable"],
+                    "properties": {
+                        "channel": {"type": "string", "enum": ["sms", "telegram"]},
+                        "address": {
+                            "type": "string",
+                            "description": "an E.164 number or a Telegram chat id",
+                        },
+                        "reachable": {"type": "boolean"},
+                    },
+                },
+                "Tenant": {
+                    "type": "object",
+                    "required": [
+                        "id",
+                        "name",
+                        "phone",
+                        "area",
+                        "area_text",
+                        "tenancy",
+                        "language",
+                        "roles",
+                        "verified",
+                        "registered",
+                        "landline_only",
+                        "channels",
+                        "created_at",
+                    ],
+                    "properties": {
+                        "id": {"type": "integer"},
+                        "name": {"type": ["string", "null"]},
+                        "phone": {"type": ["string", "null"], "description": "E.164"},
+                        "area": nullable(schema("AreaRef")),
+                        "area_text": {
+                            "type": ["string", "null"],
+                            "description": "the estate as the tenant typed it when registering",
+                        },
+                        "tenancy": {"type": ["string", "null"]},
+                        "language": {"type": "string"},
+                        "roles": {"type": "array", "items": {"type": "string"}},
+                        "verified": {"type": "boolean"},
+                        "registered": {"type": "boolean"},
+                        "landline_only": {"type": "boolean"},
+                        "channels": {"type": "array", "items": schema("ChannelIdentity")},
+                        "created_at": {"type": "string", "format": "date-time"},
+                    },
+                },
+                "NewTenant": {
+                    "type": "object",
+                    "required": ["name", "phone"],
+                    "additionalProperties": False,
+                    "properties": {
+                        "name": {
+                            "type": "string",
+                            "minLength": 1,
+                            "maxLength": tenants.LONGEST_NAME,
+                        },
+                        "phone": {
+                            "type": "string",
+                            "maxLength": tenants.LONGEST_PHONE,
+                            "description": "any usual UK form; stored as E.164",
+                            "example": "07700 900123",
+                        },
+                        "area_id": {"type": ["integer", "null"], "minimum": 1},
+                        "tenancy": {
+                            "type": ["string", "null"],
+                            "maxLength": tenants.LONGEST_TENANCY,
+                            "description": "the tenancy reference; one household shares it",
+                        },
+                        "language": schema("Language"),
+                        "roles": {"type": "array", "items": schema("Role"), "uniqueItems": True},
+                        "landline_only": {"type": "boolean", "default": False},
+                    },
+                },
+                "TenantChanges": {
+                    "type": "object",
+                    "additionalProperties": False,
+                    "properties": {
+                        "name": {
+                            "type": "string",
+                            "minLength": 1,
+                            "maxLength": tenants.LONGEST_NAME,
+                        },
+                        "phone": {"type": "string", "maxLength": tenants.LONGEST_PHONE},
+                        "area_id": {"type": ["integer", "null"], "minimum": 1},
+                        "tenancy": {
+                            "type": ["string", "null"],
+                            "maxLength": tenants.LONGEST_TENANCY,
+                        },
+                        "language": schema("Language"),
+                        "roles": {"type": "array", "items": schema("Role"), "uniqueItems": True},
+                        "landline_only": {"type": "boolean"},
+                        "verified": {"type": "boolean"},
+                    },
+                },
+                "TenantPage": page_of("Tenant"),
+                "ImportReport": {
+                    "type": "object",
+                    "required": ["added", "updated", "rejected", "summary"],
+                    "properties": {
+                        "added": {"type": "array", "items": {"type": "integer"}},
+                        "updated": {"type": "array", "items": {"type": "integer"}},
+                        "rejected": {
+                            "type": "array",
+                            "items": {
+                                "type": "object",
+                                "required": ["line", "reason"],
+                                "properties": {
+                                    "line": {"type": "integer"},
+                                    "reason": {"type": "string"},
+                                },
+                            },
+                        },
+                        "summary": {"type": "string"},
+                    },
+                },
+                "Area": {
+                    "type": "object",
+                    "required": [
+                        "id",
+                        "name",
+                        "postcode_prefixes",
+                        "homes",
+                        "tenants",
+                        "created_at",
+                    ],
+                    "properties": {
+                        "id": {"type": "integer"},
+                        "name": {"type": "string"},
+                        "postcode_prefixes": {"type": "array", "items": {"type": "string"}},
+                        "homes": {"type": "integer", "minimum": 0},
+                        "tenants": {"type": "integer", "minimum": 0},
+                        "created_at": {"type": "string", "format": "date-time"},
+                    },
+                },
+                "NewArea": {
+                    "type": "object",
+                    "required": ["name"],
+                    "additionalProperties": False,
+                    "properties": {
+                        "name": {"type": "string", "minLength": 1, "maxLength": areas.LONGEST_NAME},
+                        "postcode_prefixes": {
+                            "type": "array",
+                            "items": {"type": "string", "example": "KY1"},
+                        },
+                        "homes": {"type": "integer", "minimum": 0, "maximum": areas.MOST_HOMES},
+                    },
+                },
+                "AreaChanges": {
+                    "type": "object",
+                    "additionalProperties": False,
+                    "properties": {
+                        "name": {"type": "string", "minLength": 1, "maxLength": areas.LONGEST_NAME},
+                        "postcode_prefixes": {"type": "array", "items": {"type": "string"}},
+                        "homes": {"type": "integer", "minimum": 0, "maximum": areas.MOST_HOMES},
+                    },
+                },
+                "AreaPage": page_of("Area"),
+                "Message": {
+                    "type": "object",
+                    "required": [
+                        "id",
+                        "direction",
+                        "tenant_id",
+                        "channel",
+                        "address",
+                        "body",
+                        "time",
+                        "status",
+                        "in_reply_to",
+                    ],
+                    "properties": {
+                        "id": {"type": "integer", "description": "unique within its direction"},
+                        "direction": {"type": "string", "enum": ["in", "out"]},
+                        "tenant_id": {"type": ["integer", "null"]},
+                        "channel": {"type": "string"},
+                        "address": {"type": "string"},
+                        "body": {"type": "string"},
+                        "time": {
+                            "type": "string",
+                            "format": "date-time",
+                            "description": "received, or queued for outbound",
+                        },
+                        "status": {
+                            "description": "delivery status of an outbound message; null inbound",
+                            "anyOf": [
+                                {"type": "string", "enum": [s.value for s in OutboxStatus]},
+                                {"type": "null"},
+                            ],
+                        },
+                        "in_reply_to": {
+                            "type": ["integer", "null"],
+                            "description": "the inbound message an outbound one answers",
+                        },
+                    },
+                },
+                "MessagePage": page_of("Message"),
+                "InboxItem": {
+                    "type": "object",
+                    "required": [
+                        "id",
+                        "tenant",
+                        "channel",
+                        "address",
+                        "body",
+                        "received_at",
+                        "state",
+                    ],
+                    "properties": {
+                        "id": {"type": "integer"},
+                        "tenant": nullable(
+                            {
+                                "type": "object",
+                                "required": ["id", "name"],
+                                "properties": {
+                                    "id": {"type": "integer"},
+                                    "name": {"type": ["string", "null"]},
+                                },
+                            }
+                        ),
+                        "channel": {"type": "string"},
+                        "address": {"type": "string"},
+                        "body": {"type": "string"},
+                        "received_at": {"type": "string", "format": "date-time"},
+                        "state": {"type": "string", "enum": list(inbox.STATES)},
+                    },
+                },
+                "InboxPage": page_of("InboxItem"),
+                "Reply": {
+                    "type": "object",
+                    "required": ["text"],
+                    "additionalProperties": False,
+                    "properties": {
+                        "text": {
+                            "type": "string",
+                            "maxLength": inbox.LONGEST_REPLY,
+                            "description": "at most two texts (306 plain characters) on SMS",
+                        },
+                    },
+                },
+            },
+        },
+    }

@@ -1,7 +1,349 @@
-"""API resource: tenants."""
+"""API resource: tenants. Search, read, add and change them, and import the housing CSV.
+
+A tenant added or changed here is one staff vouch for, so it is registered and
+verified, with an SMS identity at their phone unless the number is a landline.
+A bad request gets 400 when its shape is wrong (not a JSON object, a field of
+the wrong type or too long, an unknown field) and 422 when it is well formed
+but cannot be accepted (a number that cannot be dialled, an unknown language,
+role or area); either way the reason starts with the field's name.
+
+The readers at the bottom are shared by the other resources.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint
+import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
 
-blueprint = Blueprint("tenants", __name__)
+from flask import Blueprint, abort, request, url_for
+from flask.typing import ResponseReturnValue
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from bot.catalogue import languages
+from models.tenant_import import BadImportFile, ImportReport, import_tenants
+from models.tenants import (
+    Area,
+    Channel,
+    InvalidPhoneNumber,
+    Role,
+    Tenant,
+    ensure_identity,
+    find_identity,
+    find_tenant_by_phone,
+    normalise_phone,
+    search_tenants,
+)
+from staff.api.common import api_role, json_body, page, paged
+from staff.context import clock, sessions
+
+blueprint = Blueprint("tenants", __name__, url_prefix="/tenants")
+
+LARGEST_ID = 2**31 - 1  # PostgreSQL's integer columns
+TENANT_ID = f"<int(max={LARGEST_ID}):tenant_id>"
+LONGEST_NAME, LONGEST_TENANCY, LONGEST_PHONE, LONGEST_SEARCH = 120, 40, 40, 120
+ROLES = tuple(role.value for role in Role)
+NEW_TENANT_FIELDS = frozenset(
+    {"name", "phone", "area_id", "tenancy", "language", "roles", "landline_only"}
+)
+TENANT_CHANGE_FIELDS = NEW_TENANT_FIELDS | {"verified"}
+PHONE_RACE = "phone: that number has just been given to another tenant"
+
+
+@blueprint.get("", endpoint="list")
+@api_role("viewer")
+def list_tenants() -> ResponseReturnValue:
+    limit, offset = reachable_page()
+    text = query_text("q", longest=LONGEST_SEARCH)
+    area_id = _area_filter()
+    unverified = _yes_or_no("unverified")
+    with sessions()() as session:
+        found, total = search_tenants(
+            session, text=text, area_id=area_id, unverified=unverified, limit=limit, offset=offset
+        )
+        return paged([tenant_json(t) for t in found], total=total, limit=limit, offset=offset)
+
+
+@blueprint.get(f"/{TENANT_ID}", endpoint="one")
+@api_role("viewer")
+def one_tenant(tenant_id: int) -> ResponseReturnValue:
+    with sessions()() as session:
+        return tenant_json(tenant_or_404(session, tenant_id))
+
+
+@blueprint.post("", endpoint="create")
+@api_role("officer")
+def create_tenant() -> ResponseReturnValue:
+    body = json_object(allowed=NEW_TENANT_FIELDS)
+    for field in ("name", "phone"):
+        if field not in body:
+            abort(400, f"{field}: required")
+    now = clock()()
+    with race_is_a_conflict(PHONE_RACE), sessions().begin() as session:
+        tenant = Tenant(registered=True, verified=True, created_at=now, updated_at=now)
+        _apply(session, tenant, body)
+        session.add(tenant)
+        session.flush()
+        created = tenant_json(tenant)
+    location = url_for("api.tenants.one", tenant_id=created["id"])
+    return created, 201, {"Location": location}
+
+
+@blueprint.patch(f"/{TENANT_ID}", endpoint="change")
+@api_role("officer")
+def change_tenant(tenant_id: int) -> ResponseReturnValue:
+    body = json_object(allowed=TENANT_CHANGE_FIELDS)
+    with race_is_a_conflict(PHONE_RACE), sessions().begin() as session:
+        tenant = tenant_or_404(session, tenant_id)
+        _apply(session, tenant, body)
+        tenant.updated_at = clock()()
+        session.flush()
+        return tenant_json(tenant)
+
+
+@blueprint.post("/import", endpoint="import")
+@api_role("officer")
+def import_csv() -> ResponseReturnValue:
+    data = _uploaded_csv()
+    try:
+        with sessions().begin() as session:
+            report = import_tenants(session, data, languages=languages())
+    except BadImportFile as exc:
+        abort(422, f"file: {exc}; nothing was kept")
+    return import_report_json(report)
+
+
+def tenant_json(tenant: Tenant) -> dict[str, Any]:
+    area = tenant.area
+    return {
+        "id": tenant.id,
+        "name": tenant.name,
+        "phone": tenant.phone,
+        "area": {"id": area.id, "name": area.name} if area else None,
+        "area_text": tenant.area_text,
+        "tenancy": tenant.tenancy,
+        "language": tenant.language,
+        "roles": sorted(tenant.role_names),
+        "verified": tenant.verified,
+        "registered": tenant.registered,
+        "landline_only": tenant.landline_only,
+        "channels": [
+            {"channel": i.channel, "address": i.address, "reachable": i.reachable}
+            for i in sorted(tenant.identities, key=lambda identity: identity.id)
+        ],
+        "created_at": tenant.created_at.isoformat(),
+    }
+
+
+def import_report_json(report: ImportReport) -> dict[str, Any]:
+    return {
+        "added": report.added,
+        "updated": report.updated,
+        "rejected": [{"line": line, "reason": reason} for line, reason in report.rejected],
+        "summary": report.summary,
+    }
+
+
+def tenant_or_404(session: Session, tenant_id: int) -> Tenant:
+    tenant = session.get(Tenant, tenant_id)
+    if tenant is None:
+        abort(404, f"there is no tenant {tenant_id}")
+    return tenant
+
+
+def _apply(session: Session, tenant: Tenant, body: dict[str, Any]) -> None:
+    """Every field given, checked; fields not given stay as they are."""
+    was_landline = tenant.landline_only
+    if "name" in body:
+        tenant.name = _name(body)
+    if "tenancy" in body:
+        tenant.tenancy = _optional_text(body, "tenancy", longest=LONGEST_TENANCY)
+    if "landline_only" in body:
+        tenant.landline_only = flag_field(body, "landline_only")
+    if "verified" in body:
+        tenant.verified = flag_field(body, "verified")
+    if "language" in body:
+        tenant.language = _language(body["language"])
+    if "roles" in body:
+        tenant.set_roles(_roles(body["roles"]))
+    if "area_id" in body:
+        tenant.area = _area(session, body["area_id"])
+    if "phone" in body:
+        _change_phone(session, tenant, _phone(body["phone"]))
+    _keep_sms_identity(session, tenant, became_mobile=was_landline and not tenant.landline_only)
+
+
+def _name(body: dict[str, Any]) -> str:
+    name = text_field(body, "name", longest=LONGEST_NAME)
+    if not name:
+        abort(400, "name: must not be empty")
+    return name
+
+
+def _optional_text(body: dict[str, Any], field: str, *, longest: int) -> str | None:
+    if body[field] is None:
+        return None
+    return text_field(body, field, longest=longest) or None
+
+
+def _language(value: object) -> str:
+    if not isinstance(value, str):
+        abort(400, "language: must be a language code such as en")
+    if value not in languages():
+        abort(422, f"language: must be one of {', '.join(languages())}")
+    return value
+
+
+def _roles(value: object) -> set[str]:
+    if not isinstance(value, list) or not all(isinstance(role, str) for role in value):
+        abort(400, "roles: must be a list of role names")
+    unknown = sorted(set(value) - set(ROLES))
+    if unknown:
+        abort(422, f"roles: unknown role {unknown[0][:40]!r}; roles are {', '.join(ROLES)}")
+    return set(value)
+
+
+def _area(session: Session, value: object) -> Area | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        abort(400, "area_id: must be an area's id or null")
+    area = session.get(Area, value) if 1 <= value <= LARGEST_ID else None
+    if area is None:
+        abort(422, f"area_id: there is no area {value}")
+    return area
+
+
+def _phone(value: object) -> str:
+    if not isinstance(value, str) or len(value) > LONGEST_PHONE:
+        abort(400, f"phone: must be a phone number of at most {LONGEST_PHONE} characters")
+    try:
+        return normalise_phone(value)
+    except InvalidPhoneNumber as exc:
+        abort(422, f"phone: {exc}")
+
+
+def _change_phone(session: Session, tenant: Tenant, phone: str) -> None:
+    """A number is one tenant's; their SMS identity moves with it."""
+    if phone == tenant.phone:
+        return
+    holder = find_tenant_by_phone(session, phone)
+    identity = find_identity(session, Channel.SMS, phone)
+    owner = holder.id if holder else identity.tenant_id if identity else None
+    if owner is not None and owner != tenant.id:
+        abort(409, f"phone: {phone} is already the number of tenant {owner}")
+    if identity is None:
+        for known in tenant.identities:
+            if known.channel == Channel.SMS and known.address == tenant.phone:
+                known.address = phone
+    tenant.phone = phone
+
+
+def _keep_sms_identity(session: Session, tenant: Tenant, *, became_mobile: bool) -> None:
+    """A landline cannot take texts: its SMS identity is held unreachable, not deleted."""
+    if tenant.phone is None:
+        return
+    sms = next(
+        (i for i in tenant.identities if i.channel == Channel.SMS and i.address == tenant.phone),
+        None,
+    )
+    if tenant.landline_only:
+        if sms is not None:
+            sms.reachable = False
+    elif sms is None:
+        ensure_identity(session, tenant, Channel.SMS, tenant.phone)
+    elif became_mobile:
+        sms.reachable = True
+
+
+def _uploaded_csv() -> bytes:
+    if request.mimetype == "text/csv":
+        return request.get_data()
+    if request.mimetype == "multipart/form-data":
+        upload = request.files.get("file")
+        if upload is None:
+            abort(400, "file: send the CSV in the multipart field 'file'")
+        return upload.stream.read()
+    abort(415, "send the CSV as the body with Content-Type text/csv, or as multipart field 'file'")
+
+
+def _area_filter() -> int | None:
+    raw = request.args.get("area_id")
+    if raw is None:
+        return None
+    if not raw.isascii() or not raw.isdigit() or not 1 <= int(raw) <= LARGEST_ID:
+        abort(400, "area_id: must be an area's id")
+    return int(raw)
+
+
+def _yes_or_no(name: str) -> bool:
+    raw = request.args.get(name, "false").lower()
+    if raw not in ("true", "false", "1", "0"):
+        abort(400, f"{name}: must be true or false")
+    return raw in ("true", "1")
+
+
+# Readers shared by every resource that takes input. They belong in common.py.
+
+
+def json_object(*, allowed: frozenset[str]) -> dict[str, Any]:
+    """The request's JSON object, refusing fields we do not know (a typo should not pass)."""
+    try:
+        body = json_body()
+    except RecursionError:  # nested deeper than the JSON parser will go
+        abort(400, "send a JSON object")
+    unknown = sorted(set(body) - allowed)
+    if unknown:
+        abort(400, f"{unknown[0][:40]}: unknown field; send only {', '.join(sorted(allowed))}")
+    return body
+
+
+def text_field(body: dict[str, Any], field: str, *, longest: int, lines: bool = False) -> str:
+    """Text without control characters (newlines only where ``lines``), trimmed."""
+    value = body[field]
+    if not isinstance(value, str):
+        abort(400, f"{field}: must be text")
+    value = value.strip()
+    if len(value) > longest:
+        abort(400, f"{field}: must be at most {longest} characters")
+    if not _storable(value, lines=lines):
+        abort(400, f"{field}: must not contain control characters")
+    return value
+
+
+def flag_field(body: dict[str, Any], field: str) -> bool:
+    value = body[field]
+    if not isinstance(value, bool):
+        abort(400, f"{field}: must be true or false")
+    return value
+
+
+def query_text(name: str, *, longest: int) -> str:
+    raw = request.args.get(name, "")
+    if len(raw) > longest:
+        abort(400, f"{name}: must be at most {longest} characters")
+    return "".join(ch for ch in raw if ch.isprintable())
+
+
+def reachable_page() -> tuple[int, int]:
+    """``page()``, with an offset the database can count to."""
+    limit, offset = page()
+    if offset > LARGEST_ID:
+        abort(400, f"offset must be at most {LARGEST_ID}")
+    return limit, offset
+
+
+@contextmanager
+def race_is_a_conflict(reason: str) -> Iterator[None]:
+    """Two requests claiming one unique value at once: the loser hears 409, as it would later."""
+    try:
+        yield
+    except IntegrityError:
+        abort(409, reason)
+
+
+def _storable(text: str, *, lines: bool) -> bool:
+    allowed = "\n\r\t" if lines else ""
+    return all(unicodedata.category(ch) not in ("Cc", "Cs") or ch in allowed for ch in text)
