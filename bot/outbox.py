@@ -16,10 +16,17 @@ from bot import catalogue
 from bot.flow import Reply, Turn
 from bot.sms import count_segments, fits, to_gsm7
 from models.consent import Topic, opted_out, record_consent
-from models.messages import InboundMessage, OutboundKind, OutboundMessage, OutboxStatus
+from models.messages import (
+    InboundMessage,
+    OutboundKind,
+    OutboundMessage,
+    OutboxStatus,
+    storable,
+)
 from models.tenants import find_identity
 
 BUTTON_CHANNELS = frozenset({"telegram"})
+TELEGRAM_LONGEST = 4096  # the Bot API's limit for one message
 
 
 def render_for_channel(channel: str, language: str, reply: Reply) -> str:
@@ -97,9 +104,12 @@ def queue_staff_reply(
     session: Session, *, inbound: InboundMessage, text: str, now: datetime
 ) -> OutboundMessage:
     """A reply written by staff, sent on the channel the tenant wrote from, via the outbox."""
-    body = text.strip() if inbound.channel in BUTTON_CHANNELS else to_gsm7(text.strip())
+    typed = storable(text).strip()
+    body = typed if inbound.channel in BUTTON_CHANNELS else to_gsm7(typed)
     if not body:
         raise CannotReply("write a reply first")
+    if len(body) > TELEGRAM_LONGEST:
+        raise CannotReply(f"keep the reply under {TELEGRAM_LONGEST} characters")
     if inbound.channel not in BUTTON_CHANNELS and not fits(body):
         raise CannotReply(
             "keep the reply to 2 text messages (306 plain characters, fewer with symbols)"

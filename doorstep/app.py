@@ -33,6 +33,7 @@ def create_app(config: Config | None = None, *, clock: Callable[[], datetime] = 
         TWILIO_AUTH_TOKEN=config.twilio_auth_token,
         TELEGRAM_WEBHOOK_SECRET=config.telegram_webhook_secret,
         MAX_CONTENT_LENGTH=LARGEST_REQUEST,
+        WTF_CSRF_TIME_LIMIT=None,  # a form's token lives as long as the signed-in session
         TIMEZONE=config.timezone,
         DOORSTEP=config,
     )
@@ -62,6 +63,7 @@ def create_app(config: Config | None = None, *, clock: Callable[[], datetime] = 
 def _explain(error: HTTPException) -> ResponseReturnValue:
     """Errors as JSON for machines, with the reason, and as a short page for people."""
     status = error.code or 500
-    if request.accept_mimetypes.best == "text/html" and request.method == "GET":
+    wants_page = request.accept_mimetypes.best == "text/html" and request.method == "GET"
+    if wants_page or request.path.startswith("/staff/"):
         return f"<h1>{status} {escape(error.name)}</h1><p>{escape(error.description)}</p>", status
     return {"error": error.description, "status": status}, status

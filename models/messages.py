@@ -15,7 +15,18 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, func, select, update
+from sqlalchemy import (
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+    literal,
+    select,
+    union_all,
+    update,
+)
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from models.base import Base, utcnow
@@ -294,19 +305,32 @@ def inbox_items(
 def tenant_messages(
     session: Session, tenant_id: int, *, limit: int = 200, offset: int = 0
 ) -> tuple[list[InboundMessage | OutboundMessage], int]:
-    """A tenant's whole conversation on every channel, oldest first, as a thread to read."""
-    received = list(
-        session.scalars(select(InboundMessage).where(InboundMessage.tenant_id == tenant_id))
-    )
-    sent = list(
-        session.scalars(select(OutboundMessage).where(OutboundMessage.tenant_id == tenant_id))
-    )
-    both: list[InboundMessage | OutboundMessage] = [*received, *sent]
-    both.sort(
-        key=lambda m: (
-            m.received_at if isinstance(m, InboundMessage) else m.created_at,
-            isinstance(m, OutboundMessage),
-            m.id,
-        )
-    )
-    return both[offset : offset + limit], len(both)
+    """A tenant's whole conversation on every channel, oldest first, one page of it."""
+    received = select(
+        InboundMessage.id, InboundMessage.received_at.label("at"), literal(0).label("outbound")
+    ).where(InboundMessage.tenant_id == tenant_id)
+    sent = select(
+        OutboundMessage.id, OutboundMessage.created_at.label("at"), literal(1).label("outbound")
+    ).where(OutboundMessage.tenant_id == tenant_id)
+    both = union_all(received, sent).subquery()
+    total = session.scalar(select(func.count()).select_from(both)) or 0
+    keys = session.execute(
+        select(both.c.id, both.c.outbound)
+        .order_by(both.c.at, both.c.outbound, both.c.id)
+        .limit(limit)
+        .offset(offset)
+    ).all()
+    wanted_in = [row_id for row_id, outbound in keys if not outbound]
+    wanted_out = [row_id for row_id, outbound in keys if outbound]
+    found_in = {
+        m.id: m
+        for m in session.scalars(select(InboundMessage).where(InboundMessage.id.in_(wanted_in)))
+    }
+    found_out = {
+        m.id: m
+        for m in session.scalars(select(OutboundMessage).where(OutboundMessage.id.in_(wanted_out)))
+    }
+    page: list[InboundMessage | OutboundMessage] = [
+        found_out[row_id] if outbound else found_in[row_id] for row_id, outbound in keys
+    ]
+    return page, total

@@ -28,6 +28,7 @@ from models.tenants import (
 )
 
 REQUIRED_COLUMNS = ("name", "phone", "area", "tenancy", "language", "roles")
+LONGEST_TENANCY = 40
 TRUE_WORDS = frozenset({"1", "true", "yes", "y"})
 KNOWN_ROLES = frozenset(role.value for role in Role)
 
@@ -54,8 +55,11 @@ def import_tenants(session: Session, data: bytes, *, languages: Iterable[str]) -
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise BadImportFile("the file is not UTF-8 text: save it as 'CSV UTF-8'") from exc
-    reader = csv.DictReader(io.StringIO(text))
-    header = [name.strip().lower() for name in reader.fieldnames or []]
+    reader = csv.DictReader(io.StringIO(text, newline=None))  # old Mac exports end lines in CR
+    try:
+        header = [name.strip().lower() for name in reader.fieldnames or []]
+    except csv.Error as exc:
+        raise BadImportFile(f"the header row cannot be read as CSV: {exc}") from exc
     missing = [name for name in REQUIRED_COLUMNS if name not in header]
     if missing:
         raise BadImportFile(f"missing columns: {', '.join(missing)}")
@@ -63,14 +67,17 @@ def import_tenants(session: Session, data: bytes, *, languages: Iterable[str]) -
     allowed_languages = frozenset(languages)
     report = ImportReport()
     areas = {area.name.casefold(): area for area in session.scalars(select(Area))}
-    for row in reader:
-        line = reader.line_num
-        try:
-            added = _import_row(session, row, areas, allowed_languages)
-        except RowProblem as problem:
-            report.rejected.append((line, str(problem)))
-            continue
-        (report.added if added else report.updated).append(line)
+    try:
+        for row in reader:
+            line = reader.line_num
+            try:
+                added = _import_row(session, row, areas, allowed_languages)
+            except RowProblem as problem:
+                report.rejected.append((line, str(problem)))
+                continue
+            (report.added if added else report.updated).append(line)
+    except csv.Error as exc:
+        raise BadImportFile(f"line {reader.line_num} cannot be read as CSV: {exc}") from exc
     return report
 
 
@@ -78,14 +85,17 @@ class RowProblem(ValueError):
     pass
 
 
-def _cell(row: dict[str, str | None], name: str) -> str:
-    return (row.get(name) or "").strip()
+def _cell(row: dict[str, str | None], name: str, longest: int = 200) -> str:
+    """A cell as text the database can keep: control characters out, cut to length."""
+    value = row.get(name) or ""
+    printable = "".join(ch for ch in str(value) if ch.isprintable())
+    return printable.strip()[:longest]
 
 
 def _import_row(
     session: Session, row: dict[str, str | None], areas: dict[str, Area], languages: frozenset[str]
 ) -> bool:
-    name = _cell(row, "name")
+    name = _cell(row, "name", 120)
     if not name:
         raise RowProblem("name is empty")
     try:
@@ -99,9 +109,14 @@ def _import_row(
     if unknown := roles - KNOWN_ROLES:
         raise RowProblem(f"unknown role: {', '.join(sorted(unknown))}")
     chat_id = _cell(row, "telegram_chat_id")
-    if chat_id and not chat_id.lstrip("-").isdigit():
-        raise RowProblem("telegram_chat_id must be a number")
+    if chat_id and not (chat_id.isascii() and chat_id.lstrip("-").isdigit() and len(chat_id) < 20):
+        raise RowProblem("telegram_chat_id must be a Telegram chat number")
+    tenancy = _cell(row, "tenancy")
+    if len(tenancy) > LONGEST_TENANCY:
+        raise RowProblem(f"tenancy is longer than {LONGEST_TENANCY} characters")
     tenant = find_tenant_by_phone(session, phone)
+    if chat_id:
+        _check_chat_is_free(session, tenant, chat_id)
     added = tenant is None
     if tenant is None:
         tenant = Tenant(phone=phone)
@@ -109,9 +124,9 @@ def _import_row(
     tenant.name, tenant.language, tenant.tenancy = (
         name[:120],
         language,
-        _cell(row, "tenancy") or None,
+        tenancy or None,
     )
-    tenant.area = _area(session, areas, _cell(row, "area"))
+    tenant.area = _area(session, areas, _cell(row, "area", 120))
     tenant.landline_only = _cell(row, "landline_only").lower() in TRUE_WORDS
     tenant.registered = tenant.verified = True
     tenant.set_roles(roles)
@@ -134,11 +149,20 @@ def _area(session: Session, areas: dict[str, Area], name: str) -> Area | None:
     return area
 
 
+def _check_chat_is_free(session: Session, tenant: Tenant | None, chat_id: str) -> None:
+    """Checked before anything changes, so a rejected row leaves nothing behind."""
+    owner = session.scalar(
+        select(Identity.tenant_id).where(
+            Identity.channel == Channel.TELEGRAM, Identity.address == chat_id
+        )
+    )
+    if owner is not None and (tenant is None or owner != tenant.id):
+        raise RowProblem("telegram_chat_id belongs to another tenant")
+
+
 def _link_telegram(session: Session, tenant: Tenant, chat_id: str) -> None:
     identity = session.scalar(
         select(Identity).where(Identity.channel == Channel.TELEGRAM, Identity.address == chat_id)
     )
     if identity is None:
         tenant.identities.append(Identity(channel=Channel.TELEGRAM, address=chat_id))
-    elif identity.tenant_id != tenant.id:
-        raise RowProblem("telegram_chat_id belongs to another tenant")

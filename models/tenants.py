@@ -222,14 +222,17 @@ def search_tenants(
 ) -> tuple[list[Tenant], int]:
     """Tenants matching a name, a phone number (any usual form) or an estate; and how many."""
     query = select(Tenant)
-    wanted = " ".join(text.split())
+    wanted = " ".join("".join(ch for ch in text if ch.isprintable()).split())[:100]
     if wanted:
         try:
             query = query.where(Tenant.phone == normalise_phone(wanted))
         except InvalidPhoneNumber:
-            pattern = f"%{wanted.replace('%', '').replace('_', '')}%"
+            literal = wanted.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            pattern = f"%{literal}%"
             query = query.outerjoin(Area, Tenant.area_id == Area.id).where(
-                Tenant.name.ilike(pattern) | Area.name.ilike(pattern) | Tenant.phone.ilike(pattern)
+                Tenant.name.ilike(pattern, escape="\\")
+                | Area.name.ilike(pattern, escape="\\")
+                | Tenant.phone.ilike(pattern, escape="\\")
             )
     if area_id is not None:
         query = query.where(Tenant.area_id == area_id)

@@ -211,7 +211,9 @@ STAFF_PASSWORD = "a long test password"
 def make_staff(sessions: sessionmaker[Session], email: str, role: str) -> str:
     """A staff account and its API token."""
     with sessions.begin() as session:
-        user = StaffUser(email=email, password_hash=generate_password_hash(STAFF_PASSWORD), role=role)
+        user = StaffUser(
+            email=email, password_hash=generate_password_hash(STAFF_PASSWORD), role=role
+        )
         session.add(user)
         session.flush()
         return issue_token(session, user)
