@@ -1,7 +1,7 @@
-"""Questions the staff console asks that no other part of the product does.
+"""Questions the staff side (console pages and API) asks that no other part does.
 
-Each function takes the caller's session and never commits: a console page
-opens the transaction and decides when it ends.
+Each function takes the caller's session and never commits: a page or an API
+call opens the transaction and decides when it ends.
 """
 
 from __future__ import annotations
@@ -23,15 +23,28 @@ def all_areas(session: Session) -> list[Area]:
     return list(session.scalars(select(Area).order_by(Area.name, Area.id)))
 
 
-def areas_with_tenant_counts(session: Session) -> list[tuple[Area, int]]:
-    """Every area, by name, with how many tenants live there."""
-    rows = session.execute(
-        select(Tenant.area_id, func.count(Tenant.id))
-        .where(Tenant.area_id.is_not(None))
+def areas_with_tenant_counts(
+    session: Session, *, limit: int | None = None, offset: int = 0
+) -> tuple[list[tuple[Area, int]], int]:
+    """Areas by name with how many tenants live in each (a page of them); and how many areas."""
+    counts = (
+        select(Tenant.area_id, func.count(Tenant.id).label("tenants"))
         .group_by(Tenant.area_id)
+        .subquery()
     )
-    counts = {area_id: count for area_id, count in rows}
-    return [(area, counts.get(area.id, 0)) for area in all_areas(session)]
+    rows = session.execute(
+        select(Area, func.coalesce(counts.c.tenants, 0))
+        .outerjoin(counts, counts.c.area_id == Area.id)
+        .order_by(Area.name, Area.id)
+        .limit(limit)
+        .offset(offset)
+    )
+    total = int(session.scalar(select(func.count(Area.id))) or 0)
+    return [(area, int(tenants)) for area, tenants in rows], total
+
+
+def tenants_in_area(session: Session, area_id: int) -> int:
+    return int(session.scalar(select(func.count(Tenant.id)).where(Tenant.area_id == area_id)) or 0)
 
 
 def area_named(session: Session, name: str, *, other_than: int | None = None) -> Area | None:

@@ -15,12 +15,13 @@ from flask import Blueprint, abort, url_for
 from flask.typing import ResponseReturnValue
 from sqlalchemy.orm import Session
 
-from models.api_views import area_named, areas_with_tenant_counts, tenants_in_area
+from models.console import area_named, areas_with_tenant_counts, tenants_in_area
 from models.tenants import Area
-from staff.api.common import api_role, paged
-from staff.api.tenants import (
+from staff.api.common import (
     LARGEST_ID,
+    api_role,
     json_object,
+    paged,
     race_is_a_conflict,
     reachable_page,
     text_field,

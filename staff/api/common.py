@@ -1,17 +1,21 @@
-"""What every API resource shares: role checks, paging and reading a JSON body."""
+"""What every API resource shares: role checks, paging, and reading input safely."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import unicodedata
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import wraps
 from typing import Any, TypeVar, cast
 
 from flask import abort, g, request
+from sqlalchemy.exc import IntegrityError
 
 from models.staff import role_allows
 
 F = TypeVar("F", bound=Callable[..., Any])
 DEFAULT_PAGE, LARGEST_PAGE = 50, 200
+LARGEST_ID = 2**31 - 1  # PostgreSQL's integer columns
 
 
 def api_role(role: str) -> Callable[[F], F]:
@@ -50,3 +54,64 @@ def json_body() -> dict[str, Any]:
     if not isinstance(body, dict):
         abort(400, "send a JSON object")
     return body
+
+
+def json_object(*, allowed: frozenset[str]) -> dict[str, Any]:
+    """The request's JSON object, refusing fields we do not know (a typo should not pass)."""
+    try:
+        body = json_body()
+    except RecursionError:  # nested deeper than the JSON parser will go
+        abort(400, "send a JSON object")
+    unknown = sorted(set(body) - allowed)
+    if unknown:
+        abort(400, f"{unknown[0][:40]}: unknown field; send only {', '.join(sorted(allowed))}")
+    return body
+
+
+def text_field(body: dict[str, Any], field: str, *, longest: int, lines: bool = False) -> str:
+    """Text without control characters (newlines only where ``lines``), trimmed."""
+    value = body[field]
+    if not isinstance(value, str):
+        abort(400, f"{field}: must be text")
+    value = value.strip()
+    if len(value) > longest:
+        abort(400, f"{field}: must be at most {longest} characters")
+    if not _storable(value, lines=lines):
+        abort(400, f"{field}: must not contain control characters")
+    return value
+
+
+def flag_field(body: dict[str, Any], field: str) -> bool:
+    value = body[field]
+    if not isinstance(value, bool):
+        abort(400, f"{field}: must be true or false")
+    return value
+
+
+def query_text(name: str, *, longest: int) -> str:
+    raw = request.args.get(name, "")
+    if len(raw) > longest:
+        abort(400, f"{name}: must be at most {longest} characters")
+    return "".join(ch for ch in raw if ch.isprintable())
+
+
+def reachable_page() -> tuple[int, int]:
+    """``page()``, with an offset the database can count to."""
+    limit, offset = page()
+    if offset > LARGEST_ID:
+        abort(400, f"offset must be at most {LARGEST_ID}")
+    return limit, offset
+
+
+@contextmanager
+def race_is_a_conflict(reason: str) -> Iterator[None]:
+    """Two requests claiming one unique value at once: the loser hears 409, as it would later."""
+    try:
+        yield
+    except IntegrityError:
+        abort(409, reason)
+
+
+def _storable(text: str, *, lines: bool) -> bool:
+    allowed = "\n\r\t" if lines else ""
+    return all(unicodedata.category(ch) not in ("Cc", "Cs") or ch in allowed for ch in text)

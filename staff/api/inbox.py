@@ -14,11 +14,10 @@ from flask.typing import ResponseReturnValue
 from sqlalchemy.orm import Session
 
 from bot.outbox import CannotReply, queue_staff_reply
-from models.api_views import inbox_message, tenant_names
+from models.console import inbox_item, tenant_names
 from models.messages import InboundMessage, InboxState, inbox_items
-from staff.api.common import api_role, paged
+from staff.api.common import LARGEST_ID, api_role, json_object, paged, reachable_page, text_field
 from staff.api.messages import message_json
-from staff.api.tenants import LARGEST_ID, json_object, reachable_page, text_field
 from staff.context import clock, sessions
 
 blueprint = Blueprint("inbox", __name__, url_prefix="/inbox")
@@ -82,7 +81,7 @@ def inbox_item_json(message: InboundMessage, names: dict[int, str | None]) -> di
 
 
 def _in_inbox_or_404(session: Session, message_id: int) -> InboundMessage:
-    inbound = inbox_message(session, message_id)
+    inbound = inbox_item(session, message_id)
     if inbound is None:
         abort(404, f"there is no message {message_id} in the inbox")
     return inbound

@@ -12,8 +12,8 @@ from flask import Blueprint
 from flask.typing import ResponseReturnValue
 
 from models.messages import InboundMessage, OutboundMessage, tenant_messages
-from staff.api.common import api_role, paged
-from staff.api.tenants import TENANT_ID, reachable_page, tenant_or_404
+from staff.api.common import api_role, paged, reachable_page
+from staff.api.tenants import TENANT_ID, tenant_or_404
 from staff.context import sessions
 
 blueprint = Blueprint("messages", __name__)

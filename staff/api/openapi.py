@@ -17,7 +17,7 @@ from flask.typing import ResponseReturnValue
 
 from bot.catalogue import languages
 from models.messages import InboxState, OutboxStatus
-from staff.api import areas, inbox, tenants
+from staff.api import areas, common, inbox, tenants
 from staff.api.common import DEFAULT_PAGE, LARGEST_PAGE
 
 blueprint = Blueprint("openapi", __name__)
@@ -84,7 +84,7 @@ def id_parameter(name: str, what: str) -> Schema:
         "in": "path",
         "required": True,
         "description": f"the {what}'s id",
-        "schema": {"type": "integer", "minimum": 1, "maximum": tenants.LARGEST_ID},
+        "schema": {"type": "integer", "minimum": 1, "maximum": common.LARGEST_ID},
     }
 
 
@@ -136,7 +136,7 @@ def openapi_document() -> Schema:
                             "schema": {
                                 "type": "integer",
                                 "minimum": 1,
-                                "maximum": tenants.LARGEST_ID,
+                                "maximum": common.LARGEST_ID,
                             },
                         },
                         {
@@ -372,7 +372,7 @@ def openapi_document() -> Schema:
                     "schema": {
                         "type": "integer",
                         "minimum": 0,
-                        "maximum": tenants.LARGEST_ID,
+                        "maximum": common.LARGEST_ID,
                         "default": 0,
                     },
                 },

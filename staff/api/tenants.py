@@ -12,14 +12,10 @@ The readers at the bottom are shared by the other resources.
 
 from __future__ import annotations
 
-import unicodedata
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 from flask import Blueprint, abort, request, url_for
 from flask.typing import ResponseReturnValue
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.catalogue import languages
@@ -36,12 +32,21 @@ from models.tenants import (
     normalise_phone,
     search_tenants,
 )
-from staff.api.common import api_role, json_body, page, paged
+from staff.api.common import (
+    LARGEST_ID,
+    api_role,
+    flag_field,
+    json_object,
+    paged,
+    query_text,
+    race_is_a_conflict,
+    reachable_page,
+    text_field,
+)
 from staff.context import clock, sessions
 
 blueprint = Blueprint("tenants", __name__, url_prefix="/tenants")
 
-LARGEST_ID = 2**31 - 1  # PostgreSQL's integer columns
 TENANT_ID = f"<int(max={LARGEST_ID}):tenant_id>"
 LONGEST_NAME, LONGEST_TENANCY, LONGEST_PHONE, LONGEST_SEARCH = 120, 40, 40, 120
 ROLES = tuple(role.value for role in Role)
@@ -283,67 +288,3 @@ def _yes_or_no(name: str) -> bool:
     if raw not in ("true", "false", "1", "0"):
         abort(400, f"{name}: must be true or false")
     return raw in ("true", "1")
-
-
-# Readers shared by every resource that takes input. They belong in common.py.
-
-
-def json_object(*, allowed: frozenset[str]) -> dict[str, Any]:
-    """The request's JSON object, refusing fields we do not know (a typo should not pass)."""
-    try:
-        body = json_body()
-    except RecursionError:  # nested deeper than the JSON parser will go
-        abort(400, "send a JSON object")
-    unknown = sorted(set(body) - allowed)
-    if unknown:
-        abort(400, f"{unknown[0][:40]}: unknown field; send only {', '.join(sorted(allowed))}")
-    return body
-
-
-def text_field(body: dict[str, Any], field: str, *, longest: int, lines: bool = False) -> str:
-    """Text without control characters (newlines only where ``lines``), trimmed."""
-    value = body[field]
-    if not isinstance(value, str):
-        abort(400, f"{field}: must be text")
-    value = value.strip()
-    if len(value) > longest:
-        abort(400, f"{field}: must be at most {longest} characters")
-    if not _storable(value, lines=lines):
-        abort(400, f"{field}: must not contain control characters")
-    return value
-
-
-def flag_field(body: dict[str, Any], field: str) -> bool:
-    value = body[field]
-    if not isinstance(value, bool):
-        abort(400, f"{field}: must be true or false")
-    return value
-
-
-def query_text(name: str, *, longest: int) -> str:
-    raw = request.args.get(name, "")
-    if len(raw) > longest:
-        abort(400, f"{name}: must be at most {longest} characters")
-    return "".join(ch for ch in raw if ch.isprintable())
-
-
-def reachable_page() -> tuple[int, int]:
-    """``page()``, with an offset the database can count to."""
-    limit, offset = page()
-    if offset > LARGEST_ID:
-        abort(400, f"offset must be at most {LARGEST_ID}")
-    return limit, offset
-
-
-@contextmanager
-def race_is_a_conflict(reason: str) -> Iterator[None]:
-    """Two requests claiming one unique value at once: the loser hears 409, as it would later."""
-    try:
-        yield
-    except IntegrityError:
-        abort(409, reason)
-
-
-def _storable(text: str, *, lines: bool) -> bool:
-    allowed = "\n\r\t" if lines else ""
-    return all(unicodedata.category(ch) not in ("Cc", "Cs") or ch in allowed for ch in text)

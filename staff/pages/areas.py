@@ -65,7 +65,7 @@ class AreaForm(FlaskForm):
 @require_role(StaffRole.VIEWER)
 def index() -> str:
     with sessions()() as db:
-        return render_template("pages/areas.html", areas=areas_with_tenant_counts(db))
+        return render_template("pages/areas.html", areas=areas_with_tenant_counts(db)[0])
 
 
 @blueprint.get("/export.csv")
@@ -74,7 +74,7 @@ def export() -> ResponseReturnValue:
     with sessions()() as db:
         rows = [
             [area.name, area.postcode_prefixes, area.homes, tenants]
-            for area, tenants in areas_with_tenant_counts(db)
+            for area, tenants in areas_with_tenant_counts(db)[0]
         ]
     return csv_download("areas.csv", EXPORT_HEADER, rows)
 
