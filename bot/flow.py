@@ -54,6 +54,7 @@ class Settings:
     landlord: str = "your landlord"
     contact: str = "your housing officer"
     conversation_timeout: timedelta = timedelta(hours=24)
+    timezone: str = "Europe/London"
 
 
 @dataclass

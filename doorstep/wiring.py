@@ -24,6 +24,7 @@ def engine_settings(config: Config) -> Settings:
         landlord=config.landlord_name,
         contact=config.contact_phone,
         conversation_timeout=config.conversation_timeout,
+        timezone=config.timezone,
     )
 
 

@@ -18,7 +18,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from models.schedule import ScheduledTask
+from models.schedule import ScheduledTask, TaskStatus
 from scheduler.dispatcher import Dispatcher
 from scheduler.mystery_shop_tasks import MysteryShopPlan, book_invitation
 from scheduler.tasks import PURGE_KEY, book_purge, run_due_tasks
@@ -61,11 +61,18 @@ class SchedulerProcess:
         )
 
     def run_due(self) -> int:
+        """One round: make sure the standing tasks are booked, then run what is due.
+
+        Booking every round means a standing task that failed is booked afresh
+        instead of ending its chain.
+        """
+        self.book_standing_tasks()
         return run_due_tasks(self.session_factory, self.clock())
 
     def book_standing_tasks(self) -> None:
         with self.session_factory.begin() as session:
-            if session.scalar(select(ScheduledTask).where(ScheduledTask.key == PURGE_KEY)) is None:
+            purge = session.scalar(select(ScheduledTask).where(ScheduledTask.key == PURGE_KEY))
+            if purge is None or purge.status != TaskStatus.PENDING:
                 book_purge(
                     session,
                     now=self.clock(),
@@ -76,7 +83,6 @@ class SchedulerProcess:
                 book_invitation(session, now=self.clock(), plan=self.mystery_shop)
 
     def start(self) -> None:
-        self.book_standing_tasks()
         self.run_due()  # catch up at once on anything that fell due while we were down
         self.scheduler.start()
         self._dispatch_thread.start()

@@ -114,3 +114,23 @@ def test_the_scheduler_process_catches_up_at_start_and_books_the_purge_once(
     assert by_key[PURGE_KEY].status == TaskStatus.PENDING
     process.book_standing_tasks()
     assert len(tasks(db)) == 2
+
+
+def test_a_failed_nightly_purge_is_booked_again_on_the_next_round(
+    db: Session, sessions: sessionmaker[Session], clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    process = SchedulerProcess(
+        sessions, Dispatcher(sessions, {}, clock), clock, timezone="Europe/London", retention_days=1
+    )
+    process.book_standing_tasks()
+
+    def explode(*_args: object) -> None:
+        raise ValueError("disk full")
+
+    monkeypatch.setitem(HANDLERS, "purge_message_bodies", explode)
+    clock.advance(days=2)
+    process.run_due()
+    monkeypatch.undo()
+    process.run_due()
+    (purge,) = [task for task in tasks(db) if task.key == PURGE_KEY]
+    assert purge.status == TaskStatus.PENDING and purge.due_at > clock()
