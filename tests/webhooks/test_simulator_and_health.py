@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -9,14 +10,16 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from bot import engine as conversation_engine
+from channels.simulator import SimulatorSms
 from doorstep.app import create_app
 from doorstep.config import Config
 from models.conversations import Conversation
 from models.messages import InboundMessage, OutboundMessage, OutboxStatus
-from tests.helpers import Phone
+from scheduler.dispatcher import Dispatcher
+from tests.helpers import Clock, Phone, StaffBrowser
 
 UNREACHABLE_DATABASE = "postgresql+psycopg://postgres@127.0.0.1:9/nowhere?connect_timeout=1"
 
@@ -143,3 +146,22 @@ def test_every_global_word_works_in_the_simulator(
     simulate(client, "07700 900123", "Hi")
     status, body = simulate(client, "07700 900123", word.lower())
     assert status == 200 and expected in body["messages"][-1]["text"]
+
+
+def test_a_reply_typed_in_the_console_reaches_the_tenant_in_the_simulator(
+    client: FlaskClient,
+    db: Session,
+    sessions: sessionmaker[Session],
+    clock: Clock,
+    staff_as: Callable[[str], StaffBrowser],
+) -> None:
+    for said in ("Hi", "Ann Smith", "Methil", "Is the drop-in still on Friday?"):
+        simulate(client, "07700 900123", said)
+    question = db.scalars(select(InboundMessage).where(InboundMessage.inbox == "open")).one()
+    officer = staff_as("officer")
+    answer = "Yes, 10 till 12 at the community centre."
+    sent = officer.submit("/staff/inbox/", f"/staff/inbox/{question.id}/reply", {"text": answer})
+    assert sent.status_code == 302
+    Dispatcher(sessions, {"sms": SimulatorSms()}, clock).run_once()
+    _, body = simulate(client, "07700 900123", "Thanks")
+    assert answer in [message["text"] for message in body["messages"]]
