@@ -295,3 +295,70 @@ def response_rate(session: Session, month: str) -> tuple[int, int]:
         )
     ).one()
     return int(finished), int(asked)
+
+
+def check_ins_of(
+    session: Session, *, month: str | None, limit: int, offset: int
+) -> tuple[list[MysteryShopCheckIn], int]:
+    """A page of check-ins (one month's, or all, newest month first) and how many there are."""
+    query = select(MysteryShopCheckIn)
+    if month is not None:
+        query = query.where(MysteryShopCheckIn.month == month)
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    found = session.scalars(
+        query.order_by(MysteryShopCheckIn.month.desc(), MysteryShopCheckIn.id)
+        .limit(limit)
+        .offset(offset)
+    )
+    return list(found), int(total)
+
+
+def open_alert_count(session: Session, *, kind: str = ALERT_KIND) -> int:
+    return int(
+        session.scalar(
+            select(func.count()).where(StaffAlert.kind == kind, StaffAlert.resolved.is_(False))
+        )
+        or 0
+    )
+
+
+def resolve_alert(session: Session, alert_id: int, *, now: datetime) -> StaffAlert | None:
+    """Mark a mystery-shop alert dealt with; None when there is no such alert."""
+    alert = session.get(StaffAlert, alert_id)
+    if alert is None or alert.kind != ALERT_KIND:
+        return None
+    if not alert.resolved:
+        alert.resolved, alert.resolved_at = True, now
+    return alert
+
+
+@dataclass(frozen=True)
+class Comment:
+    """A shopper's own words, with nothing about who they are."""
+
+    month: str
+    service: str
+    what_happened: str | None
+    improve: str | None
+
+
+def comments_in(session: Session, months: list[str]) -> list[Comment]:
+    """Every check-in's words in these months, by service then month; no tenant ids."""
+    rows = session.execute(
+        select(
+            MysteryShopCheckIn.month,
+            MysteryShopCheckIn.service,
+            MysteryShopCheckIn.what_happened,
+            MysteryShopCheckIn.improve,
+        )
+        .where(
+            MysteryShopCheckIn.month.in_(months),
+            (MysteryShopCheckIn.what_happened.is_not(None))
+            | (MysteryShopCheckIn.improve.is_not(None)),
+        )
+        .order_by(MysteryShopCheckIn.service, MysteryShopCheckIn.month, MysteryShopCheckIn.id)
+    )
+    return [
+        Comment(month=month, service=service or "", what_happened=happened, improve=improve)
+        for month, service, happened, improve in rows
+    ]

@@ -12,7 +12,7 @@ import secrets
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from sqlalchemy import ForeignKey, String, select
+from sqlalchemy import ForeignKey, String, false, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from models.base import Base, utcnow
@@ -45,6 +45,8 @@ class StaffUser(Base):
     failed_logins: Mapped[int] = mapped_column(default=0)
     locked_until: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Granted by an admin: may see which tenant gave a mystery-shopping answer.
+    may_see_shoppers: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     def may(self, role: str) -> bool:
         return role_allows(self.role, role)

@@ -49,6 +49,7 @@ class SignedIn(UserMixin):
 
     def __init__(self, user: StaffUser) -> None:
         self.id, self.email, self.role = user.id, user.email, user.role
+        self.may_see_shoppers = user.may_see_shoppers
 
     def may(self, role: str) -> bool:
         return role_allows(self.role, role)

@@ -7,7 +7,7 @@ from datetime import timedelta
 from flask import Blueprint, Flask
 
 from staff import api, auth
-from staff.pages import areas, dashboard, inbox, tenants, users
+from staff.pages import areas, dashboard, inbox, mystery_shopping, tenants, users
 
 SESSION_LIFETIME = timedelta(hours=8)
 
@@ -29,6 +29,6 @@ def init_app(app: Flask) -> None:
         )
     )
     auth.init_app(app)
-    for page in (dashboard, tenants, inbox, areas, users):
+    for page in (dashboard, tenants, inbox, areas, mystery_shopping, users):
         app.register_blueprint(page.blueprint)
     api.init_app(app)

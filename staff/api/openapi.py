@@ -17,7 +17,7 @@ from flask.typing import ResponseReturnValue
 
 from bot.catalogue import languages
 from models.messages import InboxState, OutboxStatus
-from staff.api import areas, common, inbox, tenants
+from staff.api import areas, common, inbox, mystery_shopping, tenants
 from staff.api.common import DEFAULT_PAGE, LARGEST_PAGE
 
 blueprint = Blueprint("openapi", __name__)
@@ -114,6 +114,7 @@ def openapi_document() -> Schema:
             {"name": "areas"},
             {"name": "messages"},
             {"name": "inbox"},
+            {"name": "mystery shopping"},
             {"name": "document"},
         ],
         "paths": {
@@ -332,6 +333,54 @@ def openapi_document() -> Schema:
                     "responses": {
                         "200": json_response("the message, now done", schema("InboxItem")),
                         **refusals(403, 404),
+                    },
+                },
+            },
+            "/api/v1/mystery-shopping/check-ins": {
+                "get": {
+                    "operationId": "listMysteryShopCheckIns",
+                    "tags": ["mystery shopping"],
+                    "summary": "Shoppers' monthly check-ins, finished or not, newest month first",
+                    "description": (
+                        "`shopper` is null unless an admin let the token's owner see "
+                        "mystery shoppers' names."
+                    ),
+                    "parameters": [
+                        {
+                            "name": "month",
+                            "in": "query",
+                            "description": "only this month's, as YYYY-MM",
+                            "schema": {"type": "string", "pattern": mystery_shopping.MONTH_PATTERN},
+                        },
+                        ref("parameters", "Limit"),
+                        ref("parameters", "Offset"),
+                    ],
+                    "responses": {
+                        "200": json_response("a page of check-ins", schema("CheckInPage")),
+                        **refusals(400),
+                    },
+                },
+            },
+            "/api/v1/mystery-shopping/summary": {
+                "get": {
+                    "operationId": "getMysteryShopSummary",
+                    "tags": ["mystery shopping"],
+                    "summary": "A year's response rates; counts and averages per service and month",
+                    "parameters": [
+                        {
+                            "name": "year",
+                            "in": "query",
+                            "description": "the year; this year when left out",
+                            "schema": {
+                                "type": "integer",
+                                "minimum": mystery_shopping.FIRST_YEAR,
+                                "maximum": mystery_shopping.LAST_YEAR,
+                            },
+                        },
+                    ],
+                    "responses": {
+                        "200": json_response("the year's figures", schema("MysteryShopSummary")),
+                        **refusals(400),
                     },
                 },
             },
@@ -635,6 +684,96 @@ def openapi_document() -> Schema:
                     },
                 },
                 "InboxPage": page_of("InboxItem"),
+                "CheckIn": {
+                    "type": "object",
+                    "required": [
+                        "id",
+                        "month",
+                        "shopper",
+                        "channel",
+                        "started_at",
+                        "finished_at",
+                        "service",
+                        "when_used",
+                        "ease",
+                        "respect",
+                        "sorted_out",
+                        "what_happened",
+                        "improve",
+                    ],
+                    "properties": {
+                        "id": {"type": "integer"},
+                        "month": {"type": "string", "description": "YYYY-MM"},
+                        "shopper": nullable(
+                            {
+                                "type": "object",
+                                "required": ["id", "name"],
+                                "properties": {
+                                    "id": {"type": "integer"},
+                                    "name": {"type": ["string", "null"]},
+                                },
+                            }
+                        ),
+                        "channel": {"type": ["string", "null"]},
+                        "started_at": nullable({"type": "string", "format": "date-time"}),
+                        "finished_at": nullable({"type": "string", "format": "date-time"}),
+                        "service": {"type": ["string", "null"]},
+                        "when_used": {"type": ["string", "null"]},
+                        "ease": {"type": ["integer", "null"], "minimum": 1, "maximum": 5},
+                        "respect": {"type": ["integer", "null"], "minimum": 1, "maximum": 5},
+                        "sorted_out": {"type": ["string", "null"]},
+                        "what_happened": {"type": ["string", "null"]},
+                        "improve": {"type": ["string", "null"]},
+                    },
+                },
+                "CheckInPage": page_of("CheckIn"),
+                "MysteryShopSummary": {
+                    "type": "object",
+                    "required": ["year", "responses", "months", "results"],
+                    "properties": {
+                        "year": {"type": "integer"},
+                        "responses": {"type": "integer", "description": "finished check-ins"},
+                        "months": {
+                            "type": "array",
+                            "items": {
+                                "type": "object",
+                                "required": ["month", "finished", "asked"],
+                                "properties": {
+                                    "month": {"type": "string"},
+                                    "finished": {"type": "integer"},
+                                    "asked": {"type": "integer"},
+                                },
+                            },
+                        },
+                        "results": {
+                            "type": "array",
+                            "description": "finished check-ins per month and service",
+                            "items": {
+                                "type": "object",
+                                "required": [
+                                    "month",
+                                    "service",
+                                    "responses",
+                                    "average_ease",
+                                    "average_respect",
+                                    "sorted_yes",
+                                    "sorted_partly",
+                                    "sorted_no",
+                                ],
+                                "properties": {
+                                    "month": {"type": "string"},
+                                    "service": {"type": "string"},
+                                    "responses": {"type": "integer"},
+                                    "average_ease": {"type": ["number", "null"]},
+                                    "average_respect": {"type": ["number", "null"]},
+                                    "sorted_yes": {"type": "integer"},
+                                    "sorted_partly": {"type": "integer"},
+                                    "sorted_no": {"type": "integer"},
+                                },
+                            },
+                        },
+                    },
+                },
                 "Reply": {
                     "type": "object",
                     "required": ["text"],

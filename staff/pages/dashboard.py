@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 from flask import Blueprint, current_app, render_template
 
 from models.dashboard import day_numbers
+from models.mystery_shopping import open_alert_count
 from models.staff import StaffRole
 from staff.auth import require_role
 from staff.context import clock, sessions
@@ -26,4 +27,5 @@ def start_of_today() -> datetime:
 def home() -> str:
     with sessions()() as db:
         numbers = day_numbers(db, start_of_today())
-    return render_template("pages/dashboard.html", numbers=numbers)
+        shop_alerts = open_alert_count(db)
+    return render_template("pages/dashboard.html", numbers=numbers, shop_alerts=shop_alerts)

@@ -14,7 +14,7 @@ from flask_wtf import FlaskForm
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from werkzeug.security import generate_password_hash
-from wtforms import EmailField, PasswordField, SelectChoice, SelectField
+from wtforms import EmailField, HiddenField, PasswordField, SelectChoice, SelectField
 from wtforms.validators import DataRequired, Email, Length
 
 from models.console import live_token_counts, staff_members, tokens_of
@@ -60,6 +60,10 @@ class NewStaffForm(FlaskForm):
 
 class RoleForm(FlaskForm):
     role = SelectField("Role", choices=ROLE_CHOICES)
+
+
+class ShopperNamesForm(FlaskForm):
+    allow = HiddenField()
 
 
 class ConfirmForm(FlaskForm):
@@ -118,6 +122,7 @@ def show(staff_id: int) -> str:
             tokens=tokens_of(db, user.id),
             role_form=RoleForm(formdata=None, role=user.role),
             confirm=ConfirmForm(formdata=None),
+            names_form=ShopperNamesForm(formdata=None),
             is_me=user.id == current_user.id,
         )
 
@@ -135,6 +140,21 @@ def change_role(staff_id: int) -> ResponseReturnValue:
         else:
             user.role = form.role.data
             flash(f"{user.email} is now {user.role}.", "info")
+    return redirect(url_for("users.show", staff_id=staff_id))
+
+
+@blueprint.post("/<int:staff_id>/shopper-names")
+@require_role(StaffRole.ADMIN)
+def shopper_names(staff_id: int) -> ResponseReturnValue:
+    """Grant or withdraw seeing which tenant gave a mystery-shopping answer."""
+    form = ShopperNamesForm()
+    if not form.validate_on_submit() or form.allow.data not in ("yes", "no"):
+        abort(400, "The form was incomplete; reload the page and try again.")
+    with sessions().begin() as db:
+        user = staff_or_404(db, staff_id)
+        user.may_see_shoppers = form.allow.data == "yes"
+        said = "can now see" if user.may_see_shoppers else "can no longer see"
+        flash(f"{user.email} {said} mystery shoppers' names.", "info")
     return redirect(url_for("users.show", staff_id=staff_id))
 
 
