@@ -105,3 +105,11 @@ def test_a_missing_translation_falls_back_to_english() -> None:
 def test_an_unknown_key_is_an_error_not_a_blank_message() -> None:
     with pytest.raises(catalogue.UnknownText):
         catalogue.render("en", "no.such_text")
+
+
+def test_every_flow_ships_a_diagram_that_names_its_questions() -> None:
+    for flow in FLOWS.values():
+        diagram = BOT / "flows" / f"{flow.name}.mmd"
+        assert diagram.exists(), f"{diagram} is missing"
+        missing = [state for state in flow.questions if state not in diagram.read_text()]
+        assert missing == [], f"{flow.name}.mmd does not show {missing}"
