@@ -101,9 +101,12 @@ class CannotReply(ValueError):
 
 
 def queue_staff_reply(
-    session: Session, *, inbound: InboundMessage, text: str, now: datetime
+    session: Session, *, inbound: InboundMessage, text: str, now: datetime, staff_id: int
 ) -> OutboundMessage:
-    """A reply written by staff, sent on the channel the tenant wrote from, via the outbox."""
+    """A reply written by staff, sent on the channel the tenant wrote from, via the outbox.
+
+    The row records who wrote it, so the tenant's thread shows which officer answered.
+    """
     typed = storable(text).strip()
     body = typed if inbound.channel in BUTTON_CHANNELS else to_gsm7(typed)
     if not body:
@@ -123,6 +126,7 @@ def queue_staff_reply(
         body=body,
         kind=OutboundKind.REPLY,
         in_reply_to=inbound.id,
+        sent_by_staff_id=staff_id,
         segments=count_segments(body).segments if inbound.channel not in BUTTON_CHANNELS else 1,
         next_attempt_at=now,
         created_at=now,

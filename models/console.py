@@ -135,3 +135,11 @@ def tokens_of(session: Session, staff_id: int) -> list[ApiToken]:
             .order_by(ApiToken.revoked_at.is_not(None), ApiToken.created_at.desc(), ApiToken.id)
         )
     )
+
+
+def staff_emails(session: Session) -> dict[int, str]:
+    """Who is who, for showing which officer wrote a reply."""
+    return {
+        staff_id: email
+        for staff_id, email in session.execute(select(StaffUser.id, StaffUser.email))
+    }

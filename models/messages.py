@@ -111,6 +111,9 @@ class OutboundMessage(Base):
     in_reply_to: Mapped[int | None] = mapped_column(
         ForeignKey("inbound_messages.id", ondelete="SET NULL")
     )
+    sent_by_staff_id: Mapped[int | None] = mapped_column(  # a reply typed by staff: who
+        ForeignKey("staff_users.id", ondelete="SET NULL")
+    )
     status: Mapped[str] = mapped_column(String(16), default=OutboxStatus.QUEUED)
     provider_id: Mapped[str | None] = mapped_column(String(64), index=True)
     segments: Mapped[int] = mapped_column(default=1)

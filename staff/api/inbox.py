@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, request
+from flask import Blueprint, abort, g, request
 from flask.typing import ResponseReturnValue
 from sqlalchemy.orm import Session
 
@@ -51,7 +51,9 @@ def reply(message_id: int) -> ResponseReturnValue:
     with sessions().begin() as session:
         inbound = _in_inbox_or_404(session, message_id)
         try:
-            queued = queue_staff_reply(session, inbound=inbound, text=text, now=clock()())
+            queued = queue_staff_reply(
+                session, inbound=inbound, text=text, now=clock()(), staff_id=g.api_staff_id
+            )
         except CannotReply as exc:
             abort(422, str(exc))
         session.flush()

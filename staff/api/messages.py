@@ -31,9 +31,10 @@ def list_messages(tenant_id: int) -> ResponseReturnValue:
 
 def message_json(message: InboundMessage | OutboundMessage) -> dict[str, Any]:
     if isinstance(message, InboundMessage):
-        time, status, in_reply_to = message.received_at, None, None
+        time, status, in_reply_to, staff_id = message.received_at, None, None, None
     else:
-        time, status, in_reply_to = message.created_at, message.status, message.in_reply_to
+        time, status = message.created_at, message.status
+        in_reply_to, staff_id = message.in_reply_to, message.sent_by_staff_id
     return {
         "id": message.id,
         "direction": "in" if isinstance(message, InboundMessage) else "out",
@@ -44,4 +45,5 @@ def message_json(message: InboundMessage | OutboundMessage) -> dict[str, Any]:
         "time": time.isoformat(),
         "status": status,
         "in_reply_to": in_reply_to,
+        "sent_by_staff_id": staff_id,
     }

@@ -626,6 +626,7 @@ def openapi_document() -> Schema:
                         "time",
                         "status",
                         "in_reply_to",
+                        "sent_by_staff_id",
                     ],
                     "properties": {
                         "id": {"type": "integer", "description": "unique within its direction"},
@@ -649,6 +650,10 @@ def openapi_document() -> Schema:
                         "in_reply_to": {
                             "type": ["integer", "null"],
                             "description": "the inbound message an outbound one answers",
+                        },
+                        "sent_by_staff_id": {
+                            "type": ["integer", "null"],
+                            "description": "the staff member who typed this reply, if one did",
                         },
                     },
                 },

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy.orm import Session
 from wtforms import TextAreaField
@@ -119,6 +120,7 @@ def reply(inbound_id: int) -> ResponseReturnValue:
                     inbound=item_or_404(db, inbound_id),
                     text=form.text.data or "",
                     now=clock()(),
+                    staff_id=current_user.id,
                 )
         except CannotReply as refused:
             problem = f"Not sent: {refused}."

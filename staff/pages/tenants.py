@@ -31,7 +31,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from bot.catalogue import language_names, languages
 from models.consent import consent_history
-from models.console import all_areas, current_consents, matching_tenants
+from models.console import all_areas, current_consents, matching_tenants, staff_emails
 from models.messages import (
     InboundMessage,
     InboxState,
@@ -251,9 +251,11 @@ def in_order(
     return sorted(messages, key=place)
 
 
-def thread_entry(message: InboundMessage | OutboundMessage) -> Said:
+def thread_entry(message: InboundMessage | OutboundMessage, staff: dict[int, str]) -> Said:
     if isinstance(message, OutboundMessage):
         status = STATUS_WORDS.get(message.status, message.status)
+        if message.sent_by_staff_id is not None:
+            status = f"{status}, written by {staff.get(message.sent_by_staff_id, 'staff')}"
         return Said("out", message.body, message.created_at, message.channel, status)
     notes = [words for key, words in INBOUND_NOTES.items() if key in message.media]
     if message.inbox is not None:
@@ -275,6 +277,7 @@ def show(tenant_id: int) -> str:
     with sessions()() as db:
         tenant = find_tenant_or_404(db, tenant_id)
         messages, total = tenant_messages(db, tenant.id, limit=WHOLE_THREAD)
+        staff = staff_emails(db)
         return render_template(
             "pages/tenant.html",
             tenant=tenant,
@@ -282,7 +285,7 @@ def show(tenant_id: int) -> str:
             language=dict(language_names()).get(tenant.language, tenant.language),
             consents=current_consents(db, tenant.id),
             consent_log=consent_history(db, tenant.id),
-            thread=[thread_entry(message) for message in in_order(messages)],
+            thread=[thread_entry(message, staff) for message in in_order(messages)],
             thread_total=total,
         )
 

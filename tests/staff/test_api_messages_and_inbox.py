@@ -129,6 +129,7 @@ def test_an_inbox_reply_is_queued_in_the_outbox_on_the_tenants_sms_number(
     assert (row.channel, row.address, row.tenant_id) == ("sms", phone.number, tenant.id)
     assert (row.status, row.in_reply_to) == ("queued", message.id)
     assert row.body == "Thanks Ann, a repair is booked for Tuesday."
+    assert row.sent_by_staff_id is not None and queued["sent_by_staff_id"] == row.sent_by_staff_id
     db.expire_all()
     assert inbox_item(db).inbox == "open"  # replying does not close it
 

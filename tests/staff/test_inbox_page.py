@@ -217,3 +217,15 @@ def test_a_done_item_can_be_moved_back_to_open(staff_as: Staff, phone: Phone, db
     response = officer.submit(INBOX + "?state=done", f"/staff/inbox/{item_id}/reopen", {})
     assert response.status_code == 302
     assert "The lift is broken" in officer.client.get(INBOX).get_data(as_text=True)
+
+
+def test_the_tenants_thread_shows_which_officer_wrote_a_reply(
+    staff_as: Staff, phone: Phone, db: Session
+) -> None:
+    item_id = sign_up_and_write(phone, db)
+    officer = staff_as("officer")
+    assert reply(officer, item_id, "A joiner will call on Tuesday.")[0] == 302
+    (row,) = [r for r in staff_replies(db, item_id) if r.sent_by_staff_id is not None]
+    tenant_id = row.tenant_id
+    page = officer.client.get(f"/staff/tenants/{tenant_id}").get_data(as_text=True)
+    assert f"written by {officer.email}" in page
