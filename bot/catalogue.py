@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping, Sequence
+from datetime import datetime
 from functools import cache
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from babel import Locale
+from babel.dates import format_datetime
 from babel.lists import format_list
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po
@@ -88,3 +91,10 @@ def keyword_forms(key: str) -> frozenset[str]:
 
 def language_names() -> Sequence[tuple[str, str]]:
     return [(code, render(code, "language.name")) for code in languages()]
+
+
+def spoken_time(language: str, moment: datetime, zone: str) -> str:
+    """A date and time the way the tenant would say it: 'Tue 3 Dec, 10:30', local time."""
+    locale = Locale.parse(template(language, "language.locale"))
+    local = moment.astimezone(ZoneInfo(zone))
+    return format_datetime(local, template(language, "format.spoken_time"), locale=locale)

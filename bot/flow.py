@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from bot import catalogue
 from bot.messages import InboundMessage
+from bot.sending_window import SendingWindow
 from models.conversations import save_progress
 from models.tenants import Identity, Tenant
 
@@ -55,6 +56,7 @@ class Settings:
     contact: str = "your housing officer"
     conversation_timeout: timedelta = timedelta(hours=24)
     timezone: str = "Europe/London"
+    sending_window: SendingWindow = field(default_factory=SendingWindow)
 
 
 @dataclass

@@ -7,6 +7,7 @@ characters to 70, so we count, and repair, messages before they are sent.
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from typing import Literal
 
@@ -128,3 +129,31 @@ def _joins_emoji(text: str, i: int) -> bool:
     if i == 0 or i == len(text) - 1:
         return False
     return text[i - 1] not in _CONVERTIBLE and text[i + 1] not in _CONVERTIBLE
+
+
+_NO_DECOMPOSITION = str.maketrans({"ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ħ": "h", "\u0131": "i"})
+
+
+def plain_letters(text: str) -> str:
+    """Accented letters with no GSM-7 code written without the accent (ą -> a, ł -> l).
+
+    A last resort for a message too long in UCS-2: Polish or Romanian readers are used to
+    texts without their letters, and 306 characters beat 134. GSM-7 letters (é, ü, ñ) stay.
+    """
+    return "".join(
+        char if char in GSM7 else _bare(char) for char in text.translate(_NO_DECOMPOSITION)
+    )
+
+
+def _bare(char: str) -> str:
+    base = "".join(c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c))
+    return base if base and all(c in GSM7 for c in base) else char
+
+
+def fit_for_sms(text: str) -> str:
+    """``text`` with pasted typography fixed, and without accents only if that makes it fit."""
+    text = to_gsm7(text)
+    if fits(text):
+        return text
+    plain = plain_letters(text)
+    return plain if fits(plain) else text

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import time, timedelta
 from pathlib import Path
 
+from bot.sending_window import SendingWindow
 from scheduler.mystery_shop_tasks import FIRST_TUESDAY, MonthlyDay
 
 
@@ -45,6 +46,18 @@ def _time_of_day(env: Mapping[str, str], name: str, default: time) -> time:
         raise ConfigError(f"{name} must be an hour like 10 or 10:30, not {raw!r}") from exc
 
 
+def _sending_window(env: Mapping[str, str], zone: str) -> SendingWindow:
+    opens = _time_of_day(env, "SENDING_WINDOW_START", SendingWindow.opens)
+    closes = _time_of_day(env, "SENDING_WINDOW_END", SendingWindow.closes)
+    holidays = (env.get("SEND_ON_BANK_HOLIDAYS") or "no").strip().lower()
+    if holidays not in {"yes", "no", "true", "false", "1", "0"}:
+        raise ConfigError(f"SEND_ON_BANK_HOLIDAYS must be yes or no, not {holidays!r}")
+    try:
+        return SendingWindow(opens, closes, zone, on_bank_holidays=holidays in {"yes", "true", "1"})
+    except ValueError as exc:
+        raise ConfigError(f"SENDING_WINDOW_START and _END: {exc}") from exc
+
+
 def _days(env: Mapping[str, str], name: str, default: int) -> int:
     days = _number(env, name, default)
     if days < 0 or days != int(days):
@@ -74,6 +87,9 @@ class Config:
     mystery_shop_day: MonthlyDay = FIRST_TUESDAY
     mystery_shop_time: time = time(10, 0)
     mystery_shop_reminder_days: int = 5
+    sending_window: SendingWindow = field(default_factory=SendingWindow)
+    inspection_notice_days: int = 7
+    inspection_reminder_days: int = 1
     instance_path: Path = field(default_factory=lambda: Path("instance"))
 
     @property
@@ -110,5 +126,8 @@ class Config:
             mystery_shop_day=_monthly_day(env, "MYSTERY_SHOP_DAY", cls.mystery_shop_day),
             mystery_shop_time=_time_of_day(env, "MYSTERY_SHOP_HOUR", cls.mystery_shop_time),
             mystery_shop_reminder_days=_days(env, "MYSTERY_SHOP_REMINDER_DAYS", 5),
+            sending_window=_sending_window(env, env.get("TIMEZONE") or cls.timezone),
+            inspection_notice_days=_days(env, "INSPECTION_NOTICE_DAYS", 7),
+            inspection_reminder_days=_days(env, "INSPECTION_REMINDER_DAYS", 1),
             instance_path=instance,
         )

@@ -25,6 +25,7 @@ def engine_settings(config: Config) -> Settings:
         contact=config.contact_phone,
         conversation_timeout=config.conversation_timeout,
         timezone=config.timezone,
+        sending_window=config.sending_window,
     )
 
 

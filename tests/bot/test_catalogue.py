@@ -24,6 +24,21 @@ REALISTIC = {
     "area": "Glenrothes Pitteuchar East",
     "code": "123456",
     "numbers": "1, 2, 3, 4, 5 or 6",
+    # estate inspections: the longest a spoken time, a meeting point (80), a report's words
+    # (as the report flow shortens them) and the summary's actions can be
+    "when": "Wed 30 Sep, 10:30",
+    "date": "Wed 30 Sep",
+    "place": "the bench outside the community flat at 14-16 Pitteuchar Road, by the shops",
+    "reference": "R-10423",
+    "category": "Grass, trees or play area",
+    "where": "the bin store behind 12 High Street, next to the garages",
+    "what": "Broken glass all over the path and the light above the door is out",
+    "count": "12",
+    "action": "Repairs team to replace the broken light above the stair door, by Fri 12 Dec.",
+    "actions": "Replace stair light, by Fri 12 Dec. Clear fly-tipping, by Mon 8 Dec.",
+    "number": "12",
+    "total": "12",
+    "found": "Fly-tipped mattress and bags of rubbish behind the garages at Leslie Road",
 }
 BOT = Path(__file__).parents[2] / "bot"
 

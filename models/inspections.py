@@ -1,0 +1,561 @@
+"""Estate inspections: the walk, who was told, who is coming, what tenants reported, what was found.
+
+An inspection is booked for an area with its notice and reminder as due tasks under
+keys of its own, in the same transaction, so moving it replaces them and cancelling it
+cancels them; each task also carries the start time it was booked for, and a task whose
+time no longer holds does nothing. A tenant's issue report is attached to the area's
+next inspection when it is made, or to the next one booked; cancelling a walk hands its
+reports on to the next. Findings record what was found, the action agreed, who does it
+and by when, and which reports they answer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import ForeignKey, Index, String, Text, func, select
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+
+from models.base import Base, utcnow
+from models.consent import Topic, opted_out
+from models.schedule import cancel, schedule
+from models.tenants import Area, Channel, Identity, Tenant
+
+NOTICE_TASK = "inspection_notice"
+REMINDER_TASK = "inspection_reminder"
+REFERENCE_BASE = 1000  # report 42 is R-1042: short enough to read out, never a bare number
+LONGEST_WORDS = 1000
+LONGEST_PLACE = 80  # a meeting point or a "where": it is sent by SMS
+
+
+class InspectionStatus(StrEnum):
+    SCHEDULED = "scheduled"
+    CANCELLED = "cancelled"
+    CLOSED = "closed"
+
+
+class ReportCategory(StrEnum):
+    LITTER = "litter"
+    FLY_TIPPING = "fly_tipping"
+    LIGHTING = "lighting"
+    GRAFFITI = "graffiti"
+    REPAIR = "common_area_repair"
+    PARKING = "parking"
+    GREEN_SPACE = "green_space"
+    OTHER = "other"
+
+
+class Inspection(Base):
+    __tablename__ = "inspections"
+    __table_args__ = (Index("ix_inspections_area_start", "area_id", "starts_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    area_id: Mapped[int] = mapped_column(ForeignKey("areas.id"))
+    starts_at: Mapped[datetime]
+    meeting_point: Mapped[str] = mapped_column(String(LONGEST_PLACE))
+    officer: Mapped[str] = mapped_column(String(120), default="")
+    notes: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(12), default=InspectionStatus.SCHEDULED)
+    notice_days: Mapped[int] = mapped_column(default=7)
+    reminder_days: Mapped[int] = mapped_column(default=1)
+    notice_sent_at: Mapped[datetime | None]
+    reminder_sent_at: Mapped[datetime | None]
+    cancelled_at: Mapped[datetime | None]
+    closed_at: Mapped[datetime | None]
+    created_by_staff_id: Mapped[int | None] = mapped_column(
+        ForeignKey("staff_users.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    area: Mapped[Area] = relationship(lazy="joined")
+    findings: Mapped[list[InspectionFinding]] = relationship(
+        back_populates="inspection",
+        cascade="all, delete-orphan",
+        order_by="InspectionFinding.id",
+    )
+
+    @property
+    def open(self) -> bool:
+        return self.status == InspectionStatus.SCHEDULED
+
+    def notice_due(self) -> datetime:
+        return self.starts_at - timedelta(days=self.notice_days)
+
+    def reminder_due(self) -> datetime:
+        return self.starts_at - timedelta(days=self.reminder_days)
+
+
+class InspectionRecipient(Base):
+    """A tenant told about an inspection, so a move or a cancellation reaches them too."""
+
+    __tablename__ = "inspection_recipients"
+
+    inspection_id: Mapped[int] = mapped_column(
+        ForeignKey("inspections.id", ondelete="CASCADE"), primary_key=True
+    )
+    tenant_id: Mapped[int] = mapped_column(
+        ForeignKey("tenants.id", ondelete="CASCADE"), primary_key=True
+    )
+    told_at: Mapped[datetime]
+
+
+class InspectionRsvp(Base):
+    __tablename__ = "inspection_rsvps"
+
+    inspection_id: Mapped[int] = mapped_column(
+        ForeignKey("inspections.id", ondelete="CASCADE"), primary_key=True
+    )
+    tenant_id: Mapped[int] = mapped_column(
+        ForeignKey("tenants.id", ondelete="CASCADE"), primary_key=True
+    )
+    coming: Mapped[bool]
+    channel: Mapped[str] = mapped_column(String(16))
+    answered_at: Mapped[datetime]
+
+    tenant: Mapped[Tenant] = relationship(lazy="joined")
+
+
+class InspectionFinding(Base):
+    __tablename__ = "inspection_findings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    inspection_id: Mapped[int] = mapped_column(
+        ForeignKey("inspections.id", ondelete="CASCADE"), index=True
+    )
+    found: Mapped[str] = mapped_column(Text)
+    action: Mapped[str] = mapped_column(Text, default="")
+    responsible: Mapped[str] = mapped_column(String(120), default="")
+    due_on: Mapped[date | None]
+    done_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    inspection: Mapped[Inspection] = relationship(back_populates="findings")
+    reports: Mapped[list[IssueReport]] = relationship(
+        back_populates="finding", order_by="IssueReport.id"
+    )
+
+    @property
+    def done(self) -> bool:
+        return self.done_at is not None
+
+    def done_on_time(self) -> bool:
+        if self.done_at is None or self.due_on is None:
+            return self.done_at is not None
+        return self.done_at.date() <= self.due_on
+
+
+class IssueReport(Base):
+    """A tenant's report of something wrong on the estate, for the area's next inspection."""
+
+    __tablename__ = "issue_reports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tenant_id: Mapped[int | None] = mapped_column(
+        ForeignKey("tenants.id", ondelete="SET NULL"), index=True
+    )
+    area_id: Mapped[int | None] = mapped_column(ForeignKey("areas.id"), index=True)
+    inspection_id: Mapped[int | None] = mapped_column(
+        ForeignKey("inspections.id", ondelete="SET NULL"), index=True
+    )
+    finding_id: Mapped[int | None] = mapped_column(
+        ForeignKey("inspection_findings.id", ondelete="SET NULL"), index=True
+    )
+    category: Mapped[str] = mapped_column(String(24))
+    location: Mapped[str] = mapped_column(Text)
+    description: Mapped[str] = mapped_column(Text)
+    photo_ids: Mapped[list[str]] = mapped_column(default=list)
+    channel: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    outcome_told_at: Mapped[datetime | None]
+    done_told_at: Mapped[datetime | None]
+
+    tenant: Mapped[Tenant | None] = relationship(lazy="joined")
+    finding: Mapped[InspectionFinding | None] = relationship(back_populates="reports")
+
+    @property
+    def reference(self) -> str:
+        return reference_of(self.id)
+
+
+def reference_of(report_id: int) -> str:
+    return f"R-{REFERENCE_BASE + report_id}"
+
+
+def report_id_of(reference: str) -> int | None:
+    """The report a reference names ("R-1042", "r1042", "1042"), or None."""
+    digits = reference.strip().upper().removeprefix("R").lstrip("- ")
+    if not digits.isdigit() or int(digits) <= REFERENCE_BASE:
+        return None
+    return int(digits) - REFERENCE_BASE
+
+
+def _tidy(text: str, longest: int = LONGEST_WORDS) -> str:
+    return " ".join("".join(ch for ch in text if ch.isprintable()).split())[:longest]
+
+
+# --- the inspection's life -------------------------------------------------------------
+
+
+def notice_key(inspection_id: int) -> str:
+    return f"inspection-{inspection_id}-notice"
+
+
+def reminder_key(inspection_id: int) -> str:
+    return f"inspection-{inspection_id}-reminder"
+
+
+def _book_tasks(session: Session, inspection: Inspection, *, now: datetime) -> None:
+    """The notice and the reminder for the inspection's current time.
+
+    A step whose time has already passed runs at once if it has not run for this
+    inspection (a walk booked 3 days ahead still gets its notice), and is dropped when
+    the walk itself has passed. Each task carries the start time it is for.
+    """
+    payload: dict[str, Any] = {
+        "inspection_id": inspection.id,
+        "starts_at": inspection.starts_at.isoformat(),
+    }
+    steps = (
+        (
+            notice_key(inspection.id),
+            NOTICE_TASK,
+            inspection.notice_due(),
+            inspection.notice_sent_at,
+        ),
+        (
+            reminder_key(inspection.id),
+            REMINDER_TASK,
+            inspection.reminder_due(),
+            inspection.reminder_sent_at,
+        ),
+    )
+    for key, kind, due, sent_at in steps:
+        if inspection.starts_at <= now or sent_at is not None:
+            cancel(session, key)
+            continue
+        schedule(session, key=key, kind=kind, due_at=max(due, now), payload=payload)
+
+
+def task_still_holds(inspection: Inspection | None, payload: dict[str, Any]) -> bool:
+    """Whether a notice or reminder task was booked for the inspection as it stands now."""
+    return (
+        inspection is not None
+        and inspection.open
+        and payload.get("starts_at") == inspection.starts_at.isoformat()
+    )
+
+
+def schedule_inspection(
+    session: Session,
+    *,
+    area_id: int,
+    starts_at: datetime,
+    meeting_point: str,
+    officer: str = "",
+    notes: str = "",
+    notice_days: int = 7,
+    reminder_days: int = 1,
+    staff_id: int | None = None,
+    now: datetime,
+) -> Inspection:
+    """Book a walk, its notice and reminder, and gather the area's reports still waiting."""
+    inspection = Inspection(
+        area_id=area_id,
+        starts_at=starts_at,
+        meeting_point=_tidy(meeting_point, LONGEST_PLACE),
+        officer=_tidy(officer, 120),
+        notes=notes.strip()[: LONGEST_WORDS * 4],
+        notice_days=notice_days,
+        reminder_days=reminder_days,
+        created_by_staff_id=staff_id,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(inspection)
+    session.flush()
+    _book_tasks(session, inspection, now=now)
+    _gather_reports(session, area_id, now=now)
+    return inspection
+
+
+@dataclass(frozen=True)
+class Change:
+    """What an edit did: ``moved`` means the time changed after tenants were told."""
+
+    moved: bool
+    told: int
+
+
+def change_inspection(
+    session: Session,
+    inspection: Inspection,
+    *,
+    starts_at: datetime,
+    meeting_point: str,
+    officer: str,
+    notes: str,
+    now: datetime,
+) -> Change:
+    """Edit a scheduled walk; a new time replaces its notice and reminder tasks.
+
+    A step already sent is not sent again, except the reminder for a new time. The caller
+    tells the tenants already told when ``moved`` (see bot.inspection_notices).
+    """
+    if not inspection.open:
+        raise ValueError("only a scheduled inspection can be changed")
+    new_place = _tidy(meeting_point, LONGEST_PLACE)
+    if starts_at != inspection.starts_at:
+        inspection.reminder_sent_at = None  # the new time gets its own reminder
+    moved = starts_at != inspection.starts_at or new_place != inspection.meeting_point
+    inspection.starts_at, inspection.meeting_point = starts_at, new_place
+    inspection.officer, inspection.notes = _tidy(officer, 120), notes.strip()[: LONGEST_WORDS * 4]
+    inspection.updated_at = now
+    _book_tasks(session, inspection, now=now)
+    told = len(told_tenants(session, inspection.id))
+    return Change(moved=moved and told > 0, told=told)
+
+
+def cancel_inspection(session: Session, inspection: Inspection, *, now: datetime) -> None:
+    """Call a walk off: its tasks go, and its waiting reports move on to the next walk."""
+    if not inspection.open:
+        raise ValueError("only a scheduled inspection can be cancelled")
+    inspection.status, inspection.cancelled_at, inspection.updated_at = (
+        InspectionStatus.CANCELLED,
+        now,
+        now,
+    )
+    cancel(session, notice_key(inspection.id))
+    cancel(session, reminder_key(inspection.id))
+    for report in reports_for(session, inspection.id):
+        report.inspection_id = None
+    session.flush()
+    _gather_reports(session, inspection.area_id, now=now)
+
+
+def close_inspection(session: Session, inspection: Inspection, *, now: datetime) -> None:
+    """The walk is done and its findings recorded; the caller sends the after-summary."""
+    if not inspection.open:
+        raise ValueError("only a scheduled inspection can be closed")
+    inspection.status, inspection.closed_at, inspection.updated_at = (
+        InspectionStatus.CLOSED,
+        now,
+        now,
+    )
+    cancel(session, notice_key(inspection.id))
+    cancel(session, reminder_key(inspection.id))
+
+
+def next_inspection(session: Session, area_id: int | None, *, now: datetime) -> Inspection | None:
+    """The area's next walk still to happen."""
+    if area_id is None:
+        return None
+    return session.scalar(
+        select(Inspection)
+        .where(
+            Inspection.area_id == area_id,
+            Inspection.status == InspectionStatus.SCHEDULED,
+            Inspection.starts_at > now,
+        )
+        .order_by(Inspection.starts_at, Inspection.id)
+        .limit(1)
+    )
+
+
+def latest_closed(session: Session, area_id: int | None) -> Inspection | None:
+    if area_id is None:
+        return None
+    return session.scalar(
+        select(Inspection)
+        .where(Inspection.area_id == area_id, Inspection.status == InspectionStatus.CLOSED)
+        .order_by(Inspection.closed_at.desc(), Inspection.id.desc())
+        .limit(1)
+    )
+
+
+def _gather_reports(session: Session, area_id: int, *, now: datetime) -> None:
+    """Attach the area's waiting reports (none yet, nothing found) to its next walk."""
+    inspection = next_inspection(session, area_id, now=now)
+    if inspection is None:
+        return
+    waiting = session.scalars(
+        select(IssueReport).where(
+            IssueReport.area_id == area_id,
+            IssueReport.inspection_id.is_(None),
+            IssueReport.finding_id.is_(None),
+            IssueReport.outcome_told_at.is_(None),
+        )
+    )
+    for report in waiting:
+        report.inspection_id = inspection.id
+
+
+# --- who hears about it ------------------------------------------------------------------
+
+
+def reach(tenant: Tenant) -> Identity | None:
+    """The identity to send an unasked message to: SMS first, else Telegram."""
+    by_channel = {i.channel: i for i in tenant.identities if i.reachable}
+    return by_channel.get(Channel.SMS) or by_channel.get(Channel.TELEGRAM)
+
+
+def audience(session: Session, area_id: int) -> list[tuple[Tenant, Identity]]:
+    """The area's tenants who can be reached and accept inspection messages there."""
+    tenants = session.scalars(
+        select(Tenant).where(Tenant.area_id == area_id).order_by(Tenant.id)
+    ).all()
+    reached = [(tenant, reach(tenant)) for tenant in tenants]
+    return [
+        (tenant, identity)
+        for tenant, identity in reached
+        if identity is not None
+        and not opted_out(session, tenant.id, identity.channel, Topic.INSPECTIONS)
+    ]
+
+
+def mark_told(session: Session, inspection_id: int, tenant_id: int, *, now: datetime) -> None:
+    if session.get(InspectionRecipient, (inspection_id, tenant_id)) is None:
+        session.add(
+            InspectionRecipient(inspection_id=inspection_id, tenant_id=tenant_id, told_at=now)
+        )
+
+
+def told_tenants(session: Session, inspection_id: int) -> list[Tenant]:
+    return list(
+        session.scalars(
+            select(Tenant)
+            .join(InspectionRecipient, InspectionRecipient.tenant_id == Tenant.id)
+            .where(InspectionRecipient.inspection_id == inspection_id)
+            .order_by(Tenant.id)
+        )
+    )
+
+
+# --- RSVPs and reports -------------------------------------------------------------------
+
+
+def answer_rsvp(
+    session: Session,
+    inspection: Inspection,
+    tenant_id: int,
+    *,
+    coming: bool,
+    channel: str,
+    now: datetime,
+) -> InspectionRsvp:
+    rsvp = session.get(InspectionRsvp, (inspection.id, tenant_id))
+    if rsvp is None:
+        rsvp = InspectionRsvp(inspection_id=inspection.id, tenant_id=tenant_id)
+        session.add(rsvp)
+    rsvp.coming, rsvp.channel, rsvp.answered_at = coming, channel, now
+    return rsvp
+
+
+def rsvps_for(session: Session, inspection_id: int) -> list[InspectionRsvp]:
+    return list(
+        session.scalars(
+            select(InspectionRsvp)
+            .where(InspectionRsvp.inspection_id == inspection_id)
+            .order_by(InspectionRsvp.answered_at)
+        )
+    )
+
+
+def file_report(
+    session: Session,
+    *,
+    tenant: Tenant,
+    category: str,
+    location: str,
+    description: str,
+    photo_ids: Sequence[str],
+    channel: str,
+    now: datetime,
+) -> IssueReport:
+    """Keep a tenant's report, attached to their area's next walk if one is booked."""
+    upcoming = next_inspection(session, tenant.area_id, now=now)
+    report = IssueReport(
+        tenant_id=tenant.id,
+        area_id=tenant.area_id,
+        inspection_id=upcoming.id if upcoming else None,
+        category=ReportCategory(category).value,
+        location=_tidy(location),
+        description=_tidy(description),
+        photo_ids=list(photo_ids),
+        channel=channel,
+        created_at=now,
+    )
+    session.add(report)
+    session.flush()
+    return report
+
+
+def reports_for(session: Session, inspection_id: int) -> list[IssueReport]:
+    return list(
+        session.scalars(
+            select(IssueReport)
+            .where(IssueReport.inspection_id == inspection_id)
+            .order_by(IssueReport.created_at, IssueReport.id)
+        )
+    )
+
+
+def record_finding(
+    session: Session,
+    inspection: Inspection,
+    *,
+    found: str,
+    action: str,
+    responsible: str,
+    due_on: date | None,
+    report_ids: Iterable[int] = (),
+    now: datetime,
+) -> InspectionFinding:
+    """What the walk found and the action agreed, linked to the reports it answers.
+
+    Only reports attached to this inspection can be linked; others are ignored.
+    """
+    finding = InspectionFinding(
+        inspection_id=inspection.id,
+        found=_tidy(found),
+        action=_tidy(action),
+        responsible=_tidy(responsible, 120),
+        due_on=due_on,
+        created_at=now,
+    )
+    session.add(finding)
+    session.flush()
+    wanted = set(report_ids)
+    for report in reports_for(session, inspection.id):
+        if report.id in wanted:
+            report.finding_id = finding.id
+    return finding
+
+
+def mark_action_done(finding: InspectionFinding, *, now: datetime) -> bool:
+    """Record the action as done; False if it already was (nobody is told twice)."""
+    if finding.done_at is not None:
+        return False
+    finding.done_at = now
+    return True
+
+
+def upcoming_inspections(session: Session, *, now: datetime, limit: int = 5) -> list[Inspection]:
+    return list(
+        session.scalars(
+            select(Inspection)
+            .where(Inspection.status == InspectionStatus.SCHEDULED, Inspection.starts_at > now)
+            .order_by(Inspection.starts_at, Inspection.id)
+            .limit(limit)
+        )
+    )
+
+
+def waiting_reports_count(session: Session, inspection_id: int) -> int:
+    return (
+        session.scalar(select(func.count()).where(IssueReport.inspection_id == inspection_id)) or 0
+    )
