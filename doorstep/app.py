@@ -35,16 +35,20 @@ def create_app(config: Config | None = None, *, clock: Callable[[], datetime] = 
         MAX_CONTENT_LENGTH=LARGEST_REQUEST,
         WTF_CSRF_TIME_LIMIT=None,  # a form's token lives as long as the signed-in session
         TIMEZONE=config.timezone,
+        INSPECTION_NOTICE_DAYS=config.inspection_notice_days,
+        INSPECTION_REMINDER_DAYS=config.inspection_reminder_days,
         DOORSTEP=config,
     )
     engine = make_engine(config.database_url)
     session_factory = make_session_factory(engine)
+    settings = engine_settings(config)
     app.extensions.update(
         {
             "doorstep.engine": engine,
             "doorstep.sessions": session_factory,
             "doorstep.clock": clock,
-            "doorstep.receiver": Receiver(session_factory, engine_settings(config), clock),
+            "doorstep.settings": settings,
+            "doorstep.receiver": Receiver(session_factory, settings, clock),
         }
     )
     csrf = CSRFProtect(app)

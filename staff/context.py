@@ -9,6 +9,8 @@ from typing import cast
 from flask import current_app
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.flow import Settings
+
 
 def sessions() -> sessionmaker[Session]:
     return cast(sessionmaker[Session], current_app.extensions["doorstep.sessions"])
@@ -16,3 +18,16 @@ def sessions() -> sessionmaker[Session]:
 
 def clock() -> Callable[[], datetime]:
     return cast(Callable[[], datetime], current_app.extensions["doorstep.clock"])
+
+
+def settings() -> Settings:
+    """The landlord's name, time zone and sending window, as the bot uses them."""
+    return cast(Settings, current_app.extensions["doorstep.settings"])
+
+
+def inspection_days() -> tuple[int, int]:
+    """Days before a walk that its notice and its reminder go, from the settings."""
+    return (
+        int(current_app.config["INSPECTION_NOTICE_DAYS"]),
+        int(current_app.config["INSPECTION_REMINDER_DAYS"]),
+    )
