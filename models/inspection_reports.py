@@ -7,6 +7,7 @@ landlord's clock, so the page, its CSV and the API all show the same numbers.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -101,7 +102,7 @@ def figures_by_area(session: Session, *, year: int, zone: ZoneInfo) -> list[Area
     )
 
 
-def _reports_before(session: Session, inspections: list[Inspection]) -> dict[int, int]:
+def _reports_before(session: Session, inspections: Sequence[Inspection]) -> dict[int, int]:
     """How many tenant reports each walk had received by the time it started."""
     starts = {inspection.id: inspection.starts_at for inspection in inspections}
     if not starts:
