@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import time, timedelta
+from datetime import datetime, time, timedelta
 from pathlib import Path
 
 from bot.sending_window import SendingWindow
@@ -41,7 +41,7 @@ def _time_of_day(env: Mapping[str, str], name: str, default: time) -> time:
     if not raw:
         return default
     try:
-        return time(int(raw)) if raw.isdigit() else time.fromisoformat(raw)
+        return time(int(raw)) if raw.isdigit() else datetime.strptime(raw, "%H:%M").time()
     except ValueError as exc:
         raise ConfigError(f"{name} must be an hour like 10 or 10:30, not {raw!r}") from exc
 

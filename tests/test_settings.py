@@ -1,0 +1,52 @@
+"""The sending window and inspection settings, read from the environment and refused by name."""
+
+from __future__ import annotations
+
+from datetime import time
+
+import pytest
+
+from doorstep.config import Config, ConfigError
+from doorstep.wiring import engine_settings
+
+
+def test_the_sending_window_and_inspection_days_come_from_the_settings() -> None:
+    config = Config.from_env(
+        {
+            "SENDING_WINDOW_START": "8:30",
+            "SENDING_WINDOW_END": "19",
+            "SEND_ON_BANK_HOLIDAYS": "yes",
+            "INSPECTION_NOTICE_DAYS": "10",
+            "INSPECTION_REMINDER_DAYS": "2",
+            "TIMEZONE": "Europe/Dublin",
+        }
+    )
+    window = config.sending_window
+    assert (window.opens, window.closes, window.zone) == (time(8, 30), time(19), "Europe/Dublin")
+    assert window.on_bank_holidays
+    assert (config.inspection_notice_days, config.inspection_reminder_days) == (10, 2)
+    assert engine_settings(config).sending_window == window
+
+
+def test_the_defaults_are_nine_to_eight_in_london_and_not_on_bank_holidays() -> None:
+    config = Config.from_env({})
+    window = config.sending_window
+    assert (window.opens, window.closes, window.zone) == (time(9), time(20), "Europe/London")
+    assert not window.on_bank_holidays
+    assert (config.inspection_notice_days, config.inspection_reminder_days) == (7, 1)
+
+
+@pytest.mark.parametrize(
+    ("env", "named"),
+    [
+        ({"SENDING_WINDOW_START": "nine"}, "SENDING_WINDOW_START"),
+        ({"SENDING_WINDOW_END": "24:00"}, "SENDING_WINDOW_END"),
+        ({"SENDING_WINDOW_START": "21", "SENDING_WINDOW_END": "9"}, "SENDING_WINDOW_START"),
+        ({"SEND_ON_BANK_HOLIDAYS": "sometimes"}, "SEND_ON_BANK_HOLIDAYS"),
+        ({"INSPECTION_NOTICE_DAYS": "-3"}, "INSPECTION_NOTICE_DAYS"),
+        ({"INSPECTION_REMINDER_DAYS": "1.5"}, "INSPECTION_REMINDER_DAYS"),
+    ],
+)
+def test_a_malformed_setting_is_refused_by_name(env: dict[str, str], named: str) -> None:
+    with pytest.raises(ConfigError, match=named):
+        Config.from_env(env)
