@@ -147,17 +147,24 @@ def _label(turn: Turn, option: Option) -> str:
 
 
 def _understand(turn: Turn, question: Question, message: InboundMessage) -> Answer | None:
-    """The answer, or None after queueing the one short re-prompt that says what to send."""
+    """The answer, or None after queueing the one short re-prompt that says what to send.
+
+    A photo is an answer to a question that accepts one, even when its words (if any)
+    pick no option: the answer then has no value, and the flow decides what to ask next.
+    """
     text = message.text.strip()
     options = question.options_for(turn)
     if options:
         words = [(_label(turn, option), option.value, *option.words) for option in options]
         chosen = match_choice(text, words)
+        photos = message.photo_ids if question.accepts_photo else ()
+        if chosen is None and photos:
+            return Answer(text=text, photo_ids=photos)  # the flow keeps the photo
         if chosen is None:
             numbers = catalogue.numbers_list(turn.language, len(options))
             turn.say("reprompt.choice", numbers=numbers)
             return None
-        return Answer(text=text, value=options[chosen].value)
+        return Answer(text=text, value=options[chosen].value, photo_ids=photos)
     if message.shared_other_contact:
         turn.say("telegram.not_your_contact")
         return None

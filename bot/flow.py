@@ -119,6 +119,10 @@ def everyone(_tenant: Tenant) -> bool:
     return True
 
 
+def registered(tenant: Tenant) -> bool:
+    return tenant.registered
+
+
 @dataclass(frozen=True)
 class Question:
     prompt: str

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from bot import catalogue
 from bot.flow import Reply, Turn
-from bot.sms import count_segments, fits, to_gsm7
+from bot.sms import count_segments, fit_for_sms, fits, to_gsm7
 from models.consent import Topic, opted_out, record_consent
 from models.messages import (
     InboundMessage,
@@ -37,7 +37,7 @@ def render_for_channel(channel: str, language: str, reply: Reply) -> str:
         numbers = catalogue.numbers_list(language, len(reply.options))
         answer = catalogue.render(language, "choice.reply", numbers=numbers)
         text = f"{reply.text}\n{numbered}\n{answer}"
-    return text if channel in BUTTON_CHANNELS else to_gsm7(text)
+    return text if channel in BUTTON_CHANNELS else fit_for_sms(text)
 
 
 def queue_replies(turn: Turn) -> list[OutboundMessage]:

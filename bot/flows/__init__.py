@@ -6,11 +6,14 @@ from bot import catalogue
 from bot.flow import Flow, Turn
 from bot.flows import (
     help,
+    inspection_more,
+    inspection_rsvp,
     language,
     menu,
     message_team,
     mystery_shop,
     registration,
+    report_issue,
     telegram_code,
     telegram_link,
 )
@@ -19,6 +22,8 @@ from bot.matching import normalise
 MENU_ENTRIES: tuple[Flow, ...] = (
     message_team.FLOW,
     mystery_shop.FLOW,
+    report_issue.FLOW,
+    inspection_rsvp.FLOW,
     language.FLOW,
     help.FLOW,
 )
@@ -31,6 +36,7 @@ FLOWS: dict[str, Flow] = {
         registration.FLOW,
         telegram_link.FLOW,
         telegram_code.FLOW,
+        inspection_more.FLOW,
     )
 }
 

@@ -71,9 +71,16 @@ def _questions() -> list[tuple[Flow, str, Question]]:
 
 
 def _turn_for(language: str) -> Any:
-    """Enough of a turn for option lists that depend on the tenant (menu, languages)."""
+    """Enough of a turn for option lists that depend on the tenant (menu, languages).
+
+    The tenant is offered everything (a shopper with an estate), so the menu is its longest.
+    """
     tenant = SimpleNamespace(
-        language=language, registered=True, role_names=set(), name=REALISTIC["name"]
+        language=language,
+        registered=True,
+        role_names={"mystery_shopper"},
+        area_id=1,
+        name=REALISTIC["name"],
     )
     return SimpleNamespace(
         tenant=tenant,

@@ -32,7 +32,12 @@ LINKED = "Your Telegram is now linked"
 CODE_DID_NOT_WORK = "That code did not work"
 HELP = "Text MENU to see what you can do"
 MENU = "What would you like to do?"
-MENU_LABELS = ["Send us a message", "Change language", "Help"]
+MENU_LABELS = [
+    "Send us a message",
+    "Report a problem on your estate",
+    "Change language",
+    "Help",
+]
 
 
 # -- helpers -------------------------------------------------------------------------------
@@ -452,7 +457,7 @@ def test_the_menu_comes_as_buttons_and_a_press_answers_the_callback_and_follows_
     [sent] = deliver(dispatcher, bot_api, chat)
     keyboard = buttons(sent)
     assert [b["text"] for b in keyboard] == MENU_LABELS
-    assert [b["callback_data"] for b in keyboard] == ["1", "2", "3"]
+    assert [b["callback_data"] for b in keyboard] == ["1", "2", "3", "4"]
 
     help_button = next(b for b in keyboard if b["text"] == "Help")
     response = ok(chat.press(help_button["callback_data"]))
