@@ -14,8 +14,10 @@ from bot.sms import (
     MAX_SEGMENTS,
     SegmentCount,
     count_segments,
+    fit_for_sms,
     fits,
     is_gsm7,
+    plain_letters,
     to_gsm7,
     ucs2_characters,
 )
@@ -270,3 +272,18 @@ def test_ucs2_characters_are_exactly_the_distinct_non_gsm7_characters(text: str)
     assert len(found) == len(set(found))
     assert set(found) == set(text) - GSM7
     assert is_gsm7(text) == (found == [])
+
+
+def test_plain_letters_drop_only_the_accents_gsm7_lacks() -> None:
+    assert plain_letters("Zażółć gęślą jaźń, Łódź") == "Zazolc gesla jazn, Lodz"
+    assert plain_letters("café über niño") == "café über niño"  # GSM-7 has these
+    assert plain_letters("Bins 🗑") == "Bins 🗑"  # nothing to fall back to
+
+
+def test_a_text_keeps_its_accents_while_it_fits_and_loses_them_only_to_fit() -> None:
+    short = "Dziękujemy za zgłoszenie."
+    assert fit_for_sms(short) == short
+    long = "Obchód osiedla przeniesiony. " * 5  # 145 characters: 3 SMS in UCS-2
+    assert count_segments(long).segments == 3
+    fitted = fit_for_sms(long)
+    assert fitted == long.replace("ó", "o") and count_segments(fitted).segments == 1
