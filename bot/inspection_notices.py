@@ -3,17 +3,50 @@
 Every function queues outbox rows in the caller's transaction (through bot.notices, so
 they wait for the sending window and are checked against the tenant's consent for
 inspection messages when sent) and returns how many it queued.
+
+Staff type the area's name, the meeting point, what was found and the action agreed,
+and any of them can be long: each text cuts those words short (with an ellipsis) until
+the whole message fits 2 SMS, and the after-summary drops an action rather than cut it
+to nothing.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Callable, Sequence
+from datetime import date, datetime, timedelta
+from functools import cache, partial
 from typing import Literal
 
+from babel import Locale
+from babel.dates import format_date
 from sqlalchemy.orm import Session
 
+from bot import catalogue
 from bot.flow import Settings
-from models.inspections import Inspection, InspectionFinding
+from bot.notices import queue_notice
+from bot.sms import fit_for_sms, fits
+from models.consent import Topic
+from models.inspections import (
+    Inspection,
+    InspectionFinding,
+    IssueReport,
+    audience,
+    mark_told,
+    reports_for,
+    rsvps_for,
+    told_tenants,
+)
+from models.tenants import Identity, Tenant, reach
+
+ELLIPSIS = "..."
+SUMMARY_ACTIONS = 2
+SHORTEST_ACTION = 20  # characters: an action cut shorter than this says nothing; drop it
+# A move or cancellation that would wait for the window until less than this before the
+# walk goes at once instead: nobody should set out for a walk that is off.
+HEADS_UP = timedelta(hours=3)
+
+Cut = Callable[[str], str]
+Compose = Callable[[Cut], str]
 
 
 def send_notice(
@@ -24,38 +57,333 @@ def send_notice(
     now: datetime,
     settings: Settings,
 ) -> int:
-    """The notice (or reminder) to the area's audience; each is recorded as told."""
-    raise NotImplementedError
+    """The notice (or reminder) to the area's audience; each is recorded as told.
+
+    The reminder leaves out tenants who said they are not coming.
+    """
+    not_coming = (
+        {rsvp.tenant_id for rsvp in rsvps_for(session, inspection.id) if not rsvp.coming}
+        if which == "reminder"
+        else set()
+    )
+
+    @cache
+    def text_in(language: str) -> str:
+        return _about_walk(language, f"inspection.{which}", inspection, settings)
+
+    told = 0
+    for tenant, identity in audience(session, inspection.area_id):
+        if tenant.id in not_coming:
+            continue
+        _queue(session, tenant, identity, text_in(tenant.language), now=now, settings=settings)
+        mark_told(session, inspection.id, tenant.id, now=now)
+        told += 1
+    return told
 
 
 def tell_moved(
-    session: Session, inspection: Inspection, *, now: datetime, settings: Settings
+    session: Session,
+    inspection: Inspection,
+    *,
+    previous_start: datetime,
+    now: datetime,
+    settings: Settings,
 ) -> int:
-    """The new time and place, to everyone already told about the walk."""
-    raise NotImplementedError
+    """The new time and place, to everyone already told about the walk.
+
+    It goes at once if the sooner of the old and new times is too close to wait for the
+    window: a tenant must not set out for the old time because the news waited for 09:00.
+    """
+    soonest = min(previous_start, inspection.starts_at)
+    return _tell_those_told(
+        session, inspection, "inspection.moved", soonest=soonest, now=now, settings=settings
+    )
 
 
 def tell_cancelled(
     session: Session, inspection: Inspection, *, now: datetime, settings: Settings
 ) -> int:
-    """The walk is off: to everyone already told about it."""
-    raise NotImplementedError
+    """The walk is off: to everyone already told about it, naming the time that was booked."""
+    return _tell_those_told(
+        session,
+        inspection,
+        "inspection.cancelled",
+        soonest=inspection.starts_at,
+        now=now,
+        settings=settings,
+    )
 
 
 def send_after_summary(
     session: Session, inspection: Inspection, *, now: datetime, settings: Settings
 ) -> int:
     """After closing: the short summary to the area, and each reporter their report's outcome."""
-    raise NotImplementedError
+
+    @cache
+    def text_in(language: str) -> str:
+        return _summary(language, inspection, settings)
+
+    sent = 0
+    for tenant, identity in audience(session, inspection.area_id):
+        _queue(session, tenant, identity, text_in(tenant.language), now=now, settings=settings)
+        sent += 1
+    for report in reports_for(session, inspection.id):
+        if report.outcome_told_at is None and _tell_reporter(
+            session, report, _outcome(report, settings), now=now, settings=settings
+        ):
+            report.outcome_told_at = now
+            sent += 1
+    return sent
 
 
 def tell_action_done(
     session: Session, finding: InspectionFinding, *, now: datetime, settings: Settings
 ) -> int:
     """A finding's action is done: each tenant whose report it answers hears so, once."""
-    raise NotImplementedError
+    told = 0
+    for report in finding.reports:
+        if report.done_told_at is None and _tell_reporter(
+            session, report, partial(_done, report, finding, settings), now=now, settings=settings
+        ):
+            report.done_told_at = now
+            told += 1
+    return told
 
 
 def full_list(language: str, inspection: Inspection, *, settings: Settings) -> list[str]:
     """MORE: every finding of the walk, one short SMS each (at most 2 segments apiece)."""
-    raise NotImplementedError
+    total = len(inspection.findings)
+    return [
+        fit_for_sms(_fitted(partial(_finding_line, language, finding, number, total)))
+        for number, finding in enumerate(inspection.findings, start=1)
+    ]
+
+
+# --- composing -----------------------------------------------------------------------------
+
+
+def _about_walk(language: str, key: str, inspection: Inspection, settings: Settings) -> str:
+    """A notice, reminder, move or cancellation: who, where, when and the meeting point."""
+    when = catalogue.spoken_time(language, inspection.starts_at, settings.timezone)
+    return _fitted(
+        lambda cut: catalogue.render(
+            language,
+            key,
+            landlord=settings.landlord,
+            area=cut(inspection.area.name),
+            when=when,
+            place=cut(inspection.meeting_point),
+        )
+    )
+
+
+def _summary(language: str, inspection: Inspection, settings: Settings) -> str:
+    """How many things to fix and the first actions due, dropping actions that do not fit."""
+    area = inspection.area.name
+    if not inspection.findings:
+        return _fitted(
+            lambda cut: catalogue.render(
+                language, "inspection.summary_nothing", landlord=settings.landlord, area=cut(area)
+            )
+        )
+    first_due = sorted(
+        (finding for finding in inspection.findings if _bare(finding.action)),
+        key=lambda finding: (finding.due_on is None, finding.due_on or date.min, finding.id),
+    )[:SUMMARY_ACTIONS]
+
+    def compose(shown: Sequence[InspectionFinding], cut: Cut) -> str:
+        actions = " ".join(_action(language, finding, cut) for finding in shown)
+        text = catalogue.render(
+            language,
+            "inspection.summary",
+            landlord=settings.landlord,
+            area=cut(area),
+            count=len(inspection.findings),
+            actions=actions,
+        )
+        return " ".join(text.split())  # no double space where no action is shown
+
+    for count in range(len(first_due), 0, -1):
+        longest = _longest_cut(partial(compose, first_due[:count]))
+        if longest is None or longest >= SHORTEST_ACTION:
+            return _fitted(partial(compose, first_due[:count]))
+    return _fitted(partial(compose, ()))
+
+
+def _action(language: str, finding: InspectionFinding, cut: Cut) -> str:
+    """'Fix the stair light, by Tue 3 Dec.' or, with no date agreed, 'Fix the stair light.'"""
+    action = cut(_bare(finding.action))
+    if finding.due_on is None:
+        return catalogue.render(language, "inspection.action_undated", action=action)
+    return catalogue.render(
+        language, "inspection.action_by", action=action, date=_spoken_date(language, finding.due_on)
+    )
+
+
+def _finding_line(
+    language: str, finding: InspectionFinding, number: int, total: int, cut: Cut
+) -> str:
+    """'2/5: Broken stair light at number 12. Replace the light, by Fri 12 Dec.'"""
+    action = _action(language, finding, cut) if _bare(finding.action) else ""
+    return catalogue.render(
+        language,
+        "inspection.more_item",
+        number=number,
+        total=total,
+        found=cut(_bare(finding.found)),
+        action=action,
+    ).strip()
+
+
+def _outcome(report: IssueReport, settings: Settings) -> Compose:
+    """What the walk agreed about one tenant's report, in the reporter's language."""
+    language = report.tenant.language if report.tenant else catalogue.DEFAULT_LANGUAGE
+    finding = report.finding
+    if finding is None or not _bare(finding.action):
+        return lambda _cut: catalogue.render(
+            language,
+            "inspection.report_no_action",
+            landlord=settings.landlord,
+            reference=report.reference,
+        )
+    return lambda cut: catalogue.render(
+        language,
+        "inspection.report_outcome",
+        landlord=settings.landlord,
+        reference=report.reference,
+        action=_action(language, finding, cut),
+    )
+
+
+def _done(report: IssueReport, finding: InspectionFinding, settings: Settings, cut: Cut) -> str:
+    language = report.tenant.language if report.tenant else catalogue.DEFAULT_LANGUAGE
+    return catalogue.render(
+        language,
+        "inspection.report_done",
+        landlord=settings.landlord,
+        reference=report.reference,
+        action=cut(_bare(finding.action) or _bare(finding.found)),
+    )
+
+
+def _spoken_date(language: str, day: date) -> str:
+    locale = Locale.parse(catalogue.template(language, "language.locale"))
+    return format_date(day, catalogue.template(language, "format.spoken_date"), locale=locale)
+
+
+def _bare(words: str) -> str:
+    """Staff words without the full stop the texts add themselves."""
+    return words.strip().rstrip(".,;: ")
+
+
+# --- fitting staff words into 2 SMS ------------------------------------------------------
+
+
+def _fits(text: str) -> bool:
+    return fits(fit_for_sms(text))
+
+
+def _cut(words: str, longest: int) -> str:
+    """``words`` in at most ``longest`` characters, ending at a word where one is near."""
+    if len(words) <= longest:
+        return words
+    head = words[: max(longest - len(ELLIPSIS), 0)]
+    whole_words = head.rsplit(" ", 1)[0] if " " in head[len(head) // 2 :] else head
+    return whole_words.rstrip(" .,;:") + ELLIPSIS
+
+
+def _keep(words: str) -> str:
+    return words
+
+
+def _longest_cut(compose: Compose) -> int | None:
+    """The longest cut of the staff words that fits 2 SMS; None when they fit whole.
+
+    A text that cannot fit even with every staff word cut to an ellipsis gets 0: it goes
+    as short as it can, one segment dearer, rather than not at all.
+    """
+    whole = compose(_keep)
+    if _fits(whole):
+        return None
+    low, high = 0, len(whole)
+    while low < high:
+        middle = (low + high + 1) // 2
+        if _fits(compose(partial(_cut, longest=middle))):
+            low = middle
+        else:
+            high = middle - 1
+    return low
+
+
+def _fitted(compose: Compose) -> str:
+    longest = _longest_cut(compose)
+    return compose(_keep if longest is None else partial(_cut, longest=longest))
+
+
+# --- queueing ----------------------------------------------------------------------------
+
+
+def _tell_those_told(
+    session: Session,
+    inspection: Inspection,
+    key: str,
+    *,
+    soonest: datetime,
+    now: datetime,
+    settings: Settings,
+) -> int:
+    """A move or a cancellation, at once if waiting for the window would leave it too late."""
+    wait_until = settings.sending_window.first_moment(now)
+    urgent = now < soonest and wait_until > soonest - HEADS_UP
+
+    @cache
+    def text_in(language: str) -> str:
+        return _about_walk(language, key, inspection, settings)
+
+    told = 0
+    for tenant in told_tenants(session, inspection.id):
+        identity = reach(tenant)
+        if identity is None:
+            continue
+        text = text_in(tenant.language)
+        _queue(session, tenant, identity, text, now=now, settings=settings, urgent=urgent)
+        told += 1
+    return told
+
+
+def _tell_reporter(
+    session: Session,
+    report: IssueReport,
+    compose: Compose,
+    *,
+    now: datetime,
+    settings: Settings,
+) -> bool:
+    """One message about a tenant's own report; False when the tenant is gone or unreachable."""
+    identity = reach(report.tenant) if report.tenant is not None else None
+    if report.tenant is None or identity is None:
+        return False
+    _queue(session, report.tenant, identity, _fitted(compose), now=now, settings=settings)
+    return True
+
+
+def _queue(
+    session: Session,
+    tenant: Tenant,
+    identity: Identity,
+    text: str,
+    *,
+    now: datetime,
+    settings: Settings,
+    urgent: bool = False,
+) -> None:
+    queue_notice(
+        session,
+        tenant=tenant,
+        identity=identity,
+        text=text,
+        topic=Topic.INSPECTIONS,
+        now=now,
+        settings=settings,
+        urgent=urgent,
+    )

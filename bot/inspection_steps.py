@@ -47,8 +47,13 @@ def change(
         officer=officer,
         notes=notes,
         now=now,
+        zone=settings.timezone,
     )
-    return tell_moved(session, inspection, now=now, settings=settings) if result.moved else 0
+    if not result.moved:
+        return 0
+    return tell_moved(
+        session, inspection, previous_start=result.previous_start, now=now, settings=settings
+    )
 
 
 def cancel(session: Session, inspection: Inspection, *, now: datetime, settings: Settings) -> int:

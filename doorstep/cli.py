@@ -19,7 +19,12 @@ from channels.telegram import TelegramBot
 from doorstep.app import create_app
 from doorstep.config import Config
 from doorstep.demo import load_demo
-from doorstep.wiring import build_channels, build_dispatcher, mystery_shop_plan
+from doorstep.wiring import (
+    build_channels,
+    build_dispatcher,
+    engine_settings,
+    mystery_shop_plan,
+)
 from models.base import utcnow
 from models.migrate import upgrade
 from models.staff import StaffRole, StaffUser, issue_token
@@ -81,7 +86,7 @@ def _scheduler_process(app: Flask) -> SchedulerProcess:
         sessions,
         dispatcher,
         utcnow,
-        timezone=config.timezone,
+        settings=engine_settings(config),
         retention_days=config.message_retention.days,
         mystery_shop=mystery_shop_plan(config),
     )

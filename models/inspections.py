@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import ForeignKey, Index, String, Text, func, select
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
@@ -23,7 +24,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 from models.base import Base, utcnow
 from models.consent import Topic, opted_out
 from models.schedule import cancel, schedule
-from models.tenants import Area, Channel, Identity, Tenant
+from models.tenants import Area, Identity, Tenant, reach
 
 NOTICE_TASK = "inspection_notice"
 REMINDER_TASK = "inspection_reminder"
@@ -83,11 +84,17 @@ class Inspection(Base):
     def open(self) -> bool:
         return self.status == InspectionStatus.SCHEDULED
 
-    def notice_due(self) -> datetime:
-        return self.starts_at - timedelta(days=self.notice_days)
+    def notice_due(self, zone: ZoneInfo) -> datetime:
+        return _days_before(self.starts_at, self.notice_days, zone)
 
-    def reminder_due(self) -> datetime:
-        return self.starts_at - timedelta(days=self.reminder_days)
+    def reminder_due(self, zone: ZoneInfo) -> datetime:
+        return _days_before(self.starts_at, self.reminder_days, zone)
+
+
+def _days_before(moment: datetime, days: int, zone: ZoneInfo) -> datetime:
+    """The same local clock time ``days`` earlier, even across a change of the clocks."""
+    local = moment.astimezone(zone)
+    return (local - timedelta(days=days)).replace(tzinfo=None).replace(tzinfo=zone)
 
 
 class InspectionRecipient(Base):
@@ -209,7 +216,7 @@ def reminder_key(inspection_id: int) -> str:
     return f"inspection-{inspection_id}-reminder"
 
 
-def _book_tasks(session: Session, inspection: Inspection, *, now: datetime) -> None:
+def _book_tasks(session: Session, inspection: Inspection, *, now: datetime, zone: str) -> None:
     """The notice and the reminder for the inspection's current time.
 
     A step whose time has already passed runs at once if it has not run for this
@@ -224,13 +231,13 @@ def _book_tasks(session: Session, inspection: Inspection, *, now: datetime) -> N
         (
             notice_key(inspection.id),
             NOTICE_TASK,
-            inspection.notice_due(),
+            inspection.notice_due(ZoneInfo(zone)),
             inspection.notice_sent_at,
         ),
         (
             reminder_key(inspection.id),
             REMINDER_TASK,
-            inspection.reminder_due(),
+            inspection.reminder_due(ZoneInfo(zone)),
             inspection.reminder_sent_at,
         ),
     )
@@ -262,6 +269,7 @@ def schedule_inspection(
     reminder_days: int = 1,
     staff_id: int | None = None,
     now: datetime,
+    zone: str = "Europe/London",
 ) -> Inspection:
     """Book a walk, its notice and reminder, and gather the area's reports still waiting."""
     inspection = Inspection(
@@ -278,17 +286,18 @@ def schedule_inspection(
     )
     session.add(inspection)
     session.flush()
-    _book_tasks(session, inspection, now=now)
+    _book_tasks(session, inspection, now=now, zone=zone)
     _gather_reports(session, area_id, now=now)
     return inspection
 
 
 @dataclass(frozen=True)
 class Change:
-    """What an edit did: ``moved`` means the time changed after tenants were told."""
+    """What an edit did: ``moved`` means the time or place changed after tenants were told."""
 
     moved: bool
     told: int
+    previous_start: datetime
 
 
 def change_inspection(
@@ -300,6 +309,7 @@ def change_inspection(
     officer: str,
     notes: str,
     now: datetime,
+    zone: str = "Europe/London",
 ) -> Change:
     """Edit a scheduled walk; a new time replaces its notice and reminder tasks.
 
@@ -308,16 +318,16 @@ def change_inspection(
     """
     if not inspection.open:
         raise ValueError("only a scheduled inspection can be changed")
-    new_place = _tidy(meeting_point, LONGEST_PLACE)
+    new_place, previous_start = _tidy(meeting_point, LONGEST_PLACE), inspection.starts_at
     if starts_at != inspection.starts_at:
         inspection.reminder_sent_at = None  # the new time gets its own reminder
     moved = starts_at != inspection.starts_at or new_place != inspection.meeting_point
     inspection.starts_at, inspection.meeting_point = starts_at, new_place
     inspection.officer, inspection.notes = _tidy(officer, 120), notes.strip()[: LONGEST_WORDS * 4]
     inspection.updated_at = now
-    _book_tasks(session, inspection, now=now)
+    _book_tasks(session, inspection, now=now, zone=zone)
     told = len(told_tenants(session, inspection.id))
-    return Change(moved=moved and told > 0, told=told)
+    return Change(moved=moved and told > 0, told=told, previous_start=previous_start)
 
 
 def cancel_inspection(session: Session, inspection: Inspection, *, now: datetime) -> None:
@@ -395,12 +405,6 @@ def _gather_reports(session: Session, area_id: int, *, now: datetime) -> None:
 
 
 # --- who hears about it ------------------------------------------------------------------
-
-
-def reach(tenant: Tenant) -> Identity | None:
-    """The identity to send an unasked message to: SMS first, else Telegram."""
-    by_channel = {i.channel: i for i in tenant.identities if i.reachable}
-    return by_channel.get(Channel.SMS) or by_channel.get(Channel.TELEGRAM)
 
 
 def audience(session: Session, area_id: int) -> list[tuple[Tenant, Identity]]:

@@ -188,6 +188,12 @@ def redeem_link_code(session: Session, code: str, now: datetime) -> Tenant | Non
     return session.get(Tenant, link.tenant_id)
 
 
+def reach(tenant: Tenant) -> Identity | None:
+    """The identity to send an unasked message to: SMS first, else Telegram."""
+    by_channel = {i.channel: i for i in tenant.identities if i.reachable}
+    return by_channel.get(Channel.SMS) or by_channel.get(Channel.TELEGRAM)
+
+
 def find_area(session: Session, said: str) -> Area | None:
     """The one estate a tenant means by a name or postcode, or None when unsure."""
     wanted = " ".join(said.casefold().split())

@@ -6,8 +6,9 @@ Running it books the next month's, so the chain carries on by itself; the schedu
 standing tasks book the first one and refresh the next with the current settings.
 
 Invitations are information with the word to answer (SHOP), never a question, so one
-that lands mid-way through another conversation does not break it. An invitation
-caught up only after its month is over is not sent: it would invite to the wrong month.
+that lands mid-way through another conversation does not break it. They wait for the
+sending window like any notice. An invitation caught up only after its month is over
+is not sent: it would invite to the wrong month.
 """
 
 from __future__ import annotations
@@ -25,14 +26,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot import catalogue
-from bot.flow import Reply
-from bot.outbox import BUTTON_CHANNELS, render_for_channel
-from bot.sms import count_segments
+from bot.flow import Settings
+from bot.notices import queue_notice
 from models.consent import Topic, opted_out
-from models.messages import OutboundKind, OutboundMessage
 from models.mystery_shopping import check_in_for, find_check_in, month_of
 from models.schedule import ScheduledTask, TaskStatus, schedule
-from models.tenants import Channel, Identity, Role, Tenant, TenantRole, lock_tenant
+from models.tenants import Identity, Role, Tenant, TenantRole, lock_tenant, reach
 
 log = logging.getLogger(__name__)
 INVITATION = "mystery_shop_invitation"
@@ -161,25 +160,31 @@ def _following(month: str) -> tuple[int, int]:
     return (year + 1, 1) if number == 12 else (year, number + 1)
 
 
-def send_invitations(session: Session, task: ScheduledTask, now: datetime) -> None:
+def send_invitations(
+    session: Session, task: ScheduledTask, now: datetime, settings: Settings
+) -> None:
     """Invite every shopper for this month, book the reminder, and book next month's."""
     plan, month = MysteryShopPlan.from_payload(task.payload), str(task.payload["month"])
     book_invitation(session, now=now, plan=plan, after=month)
     if month_of(now, ZoneInfo(plan.zone)) != month:
         log.warning("the %s mystery shop invitation is out of date: not sent", month)
         return
-    invited = _tell(session, month, "mystery_shop.invitation", now=now, plan=plan)
+    invited = _tell(
+        session, month, "mystery_shop.invitation", now=now, plan=plan, settings=settings
+    )
     log.info("mystery shop %s: %d invitations queued", month, invited)
     _book_reminder(session, month, now=now, plan=plan)
 
 
-def send_reminders(session: Session, task: ScheduledTask, now: datetime) -> None:
+def send_reminders(
+    session: Session, task: ScheduledTask, now: datetime, settings: Settings
+) -> None:
     """Remind the shoppers who have not finished this month's check-in, once."""
     plan, month = MysteryShopPlan.from_payload(task.payload), str(task.payload["month"])
     if month_of(now, ZoneInfo(plan.zone)) != month:
         log.warning("the %s mystery shop reminder is out of date: not sent", month)
         return
-    reminded = _tell(session, month, "mystery_shop.reminder", now=now, plan=plan)
+    reminded = _tell(session, month, "mystery_shop.reminder", now=now, plan=plan, settings=settings)
     log.info("mystery shop %s: %d reminders queued", month, reminded)
 
 
@@ -196,7 +201,15 @@ def _book_reminder(session: Session, month: str, *, now: datetime, plan: Mystery
     schedule(session, key=reminder_key(month), kind=REMINDER, due_at=due, payload=payload)
 
 
-def _tell(session: Session, month: str, key: str, *, now: datetime, plan: MysteryShopPlan) -> int:
+def _tell(
+    session: Session,
+    month: str,
+    key: str,
+    *,
+    now: datetime,
+    plan: MysteryShopPlan,
+    settings: Settings,
+) -> int:
     """Queue ``key`` for each shopper who may hear from us and has not finished ``month``."""
     told = 0
     for tenant, identity in _shoppers(session):
@@ -206,7 +219,15 @@ def _tell(session: Session, month: str, key: str, *, now: datetime, plan: Myster
             continue
         check_in = check_in or check_in_for(session, tenant.id, month)
         check_in.invited_at = check_in.invited_at or now
-        _queue_notice(session, tenant, identity, key, now=now, plan=plan)
+        queue_notice(
+            session,
+            tenant=tenant,
+            identity=identity,
+            text=catalogue.render(tenant.language, key, landlord=plan.landlord),
+            topic=Topic.SURVEYS,
+            now=now,
+            settings=settings,
+        )
         told += 1
     return told
 
@@ -220,43 +241,11 @@ def _shoppers(session: Session) -> Iterator[tuple[Tenant, Identity]]:
         .order_by(Tenant.id)
     ).all()
     for tenant in tenants:
-        identity = _reach(tenant)
+        identity = reach(tenant)
         if identity is not None and not opted_out(
             session, tenant.id, identity.channel, Topic.SURVEYS
         ):
             yield tenant, identity
-
-
-def _reach(tenant: Tenant) -> Identity | None:
-    by_channel = {identity.channel: identity for identity in tenant.identities}
-    return by_channel.get(Channel.SMS) or by_channel.get(Channel.TELEGRAM)
-
-
-def _queue_notice(
-    session: Session,
-    tenant: Tenant,
-    identity: Identity,
-    key: str,
-    *,
-    now: datetime,
-    plan: MysteryShopPlan,
-) -> None:
-    text = catalogue.render(tenant.language, key, landlord=plan.landlord)
-    body = render_for_channel(identity.channel, tenant.language, Reply(text))
-    sms = identity.channel not in BUTTON_CHANNELS
-    session.add(
-        OutboundMessage(
-            tenant_id=tenant.id,
-            channel=identity.channel,
-            address=identity.address,
-            body=body,
-            kind=OutboundKind.NOTICE,
-            topic=Topic.SURVEYS,
-            segments=count_segments(body).segments if sms else 1,
-            next_attempt_at=now,
-            created_at=now,
-        )
-    )
 
 
 HANDLERS = {INVITATION: send_invitations, REMINDER: send_reminders}

@@ -18,6 +18,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.flow import Settings
 from models.schedule import ScheduledTask, TaskStatus
 from scheduler.dispatcher import Dispatcher
 from scheduler.mystery_shop_tasks import MysteryShopPlan, book_invitation
@@ -34,19 +35,19 @@ class SchedulerProcess:
         dispatcher: Dispatcher,
         clock: Callable[[], datetime],
         *,
-        timezone: str,
+        settings: Settings,
         retention_days: float,
         mystery_shop: MysteryShopPlan | None = None,
     ) -> None:
         self.session_factory = session_factory
         self.dispatcher = dispatcher
         self.clock = clock
-        self.timezone = timezone
+        self.settings = settings
         self.retention_days = retention_days
         self.mystery_shop = mystery_shop
         self.stop_event = threading.Event()
         self.scheduler = BackgroundScheduler(
-            timezone=timezone,
+            timezone=settings.timezone,
             job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None},
         )
         self.scheduler.add_job(
@@ -67,7 +68,7 @@ class SchedulerProcess:
         instead of ending its chain.
         """
         self.book_standing_tasks()
-        return run_due_tasks(self.session_factory, self.clock())
+        return run_due_tasks(self.session_factory, self.clock(), settings=self.settings)
 
     def book_standing_tasks(self) -> None:
         with self.session_factory.begin() as session:
@@ -76,7 +77,7 @@ class SchedulerProcess:
                 book_purge(
                     session,
                     now=self.clock(),
-                    zone=self.timezone,
+                    zone=self.settings.timezone,
                     retention_days=self.retention_days,
                 )
             if self.mystery_shop is not None:

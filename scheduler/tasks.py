@@ -2,7 +2,8 @@
 
 A task due while the scheduler was down is simply due, and runs at the next
 round. A task that raises is marked failed with the reason, and the others go
-on. Each kind of task is one function here, registered by its kind.
+on. Each kind of task is one function, registered here by its kind; each gets
+the bot's settings, for the landlord's name, the time zone and the sending window.
 """
 
 from __future__ import annotations
@@ -15,18 +16,23 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import update
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.flow import Settings
 from models.messages import InboundMessage, OutboundMessage
 from models.schedule import ScheduledTask, TaskStatus, claim_due_tasks, schedule
+from scheduler.inspection_tasks import HANDLERS as INSPECTION_HANDLERS
 from scheduler.mystery_shop_tasks import HANDLERS as MYSTERY_SHOP_HANDLERS
 
 log = logging.getLogger(__name__)
-TaskHandler = Callable[[Session, ScheduledTask, datetime], None]
+TaskHandler = Callable[[Session, ScheduledTask, datetime, Settings], None]
 PURGED = ""
 PURGE_KEY = "purge-message-bodies"
 PURGE_AT = time(3, 0)
+DEFAULT_SETTINGS = Settings()  # frozen: safe to share
 
 
-def purge_message_bodies(session: Session, task: ScheduledTask, now: datetime) -> None:
+def purge_message_bodies(
+    session: Session, task: ScheduledTask, now: datetime, _settings: Settings
+) -> None:
     """Blank message bodies older than the retention period; then book tomorrow's run."""
     cutoff = now - timedelta(days=float(task.payload.get("retention_days", 365)))
     session.execute(
@@ -61,11 +67,16 @@ def book_purge(session: Session, *, now: datetime, zone: str, retention_days: fl
 HANDLERS: dict[str, TaskHandler] = {
     "purge_message_bodies": purge_message_bodies,
     **MYSTERY_SHOP_HANDLERS,
+    **INSPECTION_HANDLERS,
 }
 
 
 def run_due_tasks(
-    session_factory: sessionmaker[Session], now: datetime, *, limit: int = 100
+    session_factory: sessionmaker[Session],
+    now: datetime,
+    *,
+    settings: Settings = DEFAULT_SETTINGS,
+    limit: int = 100,
 ) -> int:
     """Run every task due by ``now`` that has not run; returns how many ran."""
     ran = 0
@@ -74,13 +85,13 @@ def run_due_tasks(
             tasks = claim_due_tasks(session, now=now, limit=1)
             if not tasks:
                 return ran
-            _run(session, tasks[0], now)
+            _run(session, tasks[0], now, settings)
         ran += 1
         if ran >= limit:
             return ran
 
 
-def _run(session: Session, task: ScheduledTask, now: datetime) -> None:
+def _run(session: Session, task: ScheduledTask, now: datetime, settings: Settings) -> None:
     handler = HANDLERS.get(task.kind)
     if handler is None:
         task.status, task.error = TaskStatus.FAILED, f"no handler for {task.kind}"
@@ -88,7 +99,7 @@ def _run(session: Session, task: ScheduledTask, now: datetime) -> None:
     task.status, task.done_at = TaskStatus.DONE, now
     try:
         with session.begin_nested():
-            handler(session, task, now)
+            handler(session, task, now, settings)
     except Exception as exc:
         log.exception("task %s failed", task.key)
         task.status, task.error = TaskStatus.FAILED, type(exc).__name__

@@ -12,6 +12,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.flow import Settings
 from doorstep.config import Config, ConfigError
 from models.consent import Topic, record_consent
 from models.messages import OutboundMessage, OutboxStatus
@@ -56,7 +57,7 @@ def book_standing_tasks(sessions: sessionmaker[Session], clock: Clock) -> None:
         sessions,
         Dispatcher(sessions, {}, clock),
         clock,
-        timezone="Europe/London",
+        settings=Settings(),
         retention_days=365,
         mystery_shop=MysteryShopPlan(),
     ).book_standing_tasks()

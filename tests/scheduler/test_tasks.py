@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.flow import Settings
 from models.messages import InboundMessage
 from models.schedule import ScheduledTask, TaskStatus, schedule
 from scheduler.dispatcher import Dispatcher
@@ -104,7 +105,7 @@ def test_the_scheduler_process_catches_up_at_start_and_books_the_purge_once(
         sessions,
         Dispatcher(sessions, {}, clock),
         clock,
-        timezone="Europe/London",
+        settings=Settings(),
         retention_days=365,
     )
     process.start()
@@ -120,7 +121,7 @@ def test_a_failed_nightly_purge_is_booked_again_on_the_next_round(
     db: Session, sessions: sessionmaker[Session], clock: Clock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     process = SchedulerProcess(
-        sessions, Dispatcher(sessions, {}, clock), clock, timezone="Europe/London", retention_days=1
+        sessions, Dispatcher(sessions, {}, clock), clock, settings=Settings(), retention_days=1
     )
     process.book_standing_tasks()
 
