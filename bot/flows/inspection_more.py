@@ -15,9 +15,10 @@ def begin(turn: Turn) -> None:
     if walk is None:
         turn.say("inspection.nothing_more")
         return
-    turn.replies.extend(
-        Reply(text) for text in full_list(turn.language, walk, settings=turn.settings)
-    )
+    found = full_list(turn.language, walk, settings=turn.settings)
+    if not found:
+        turn.say("inspection.summary_nothing", area=walk.area.name)
+    turn.replies.extend(Reply(text) for text in found)
 
 
 FLOW = Flow(

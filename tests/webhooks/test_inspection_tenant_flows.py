@@ -184,3 +184,17 @@ def test_more_from_another_area_does_not_see_this_areas_closed_walk(
     with sessions.begin() as session:
         close_inspection(session, session.get_one(Inspection, walk_id), now=clock())
     assert phone.text("MORE") == [NOTHING_MORE]
+
+
+def test_more_after_a_walk_that_found_nothing_says_so(
+    phone: Phone,
+    sessions: sessionmaker[Session],
+    clock: Clock,
+    methil: Area,
+    tenant: Tenant,
+) -> None:
+    walk_id = book_walk(sessions, clock, methil)
+    with sessions.begin() as session:
+        close_inspection(session, session.get_one(Inspection, walk_id), now=clock())
+    [reply] = phone.text("MORE")
+    assert "estate walk in Methil" in reply and "found nothing that needs fixing" in reply
