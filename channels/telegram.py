@@ -1,4 +1,5 @@
-"""Telegram through python-telegram-bot: parse webhook updates, send with the ``Bot``.
+"""Telegram through python-telegram-bot: parse webhook updates, send with the ``Bot``, and
+fetch the photos tenants sent, for staff to see.
 
 The ``Bot`` lives on one event loop in a thread of its own for the life of the
 process, so its HTTP connection pool is reused; each send is handed to that loop
@@ -23,7 +24,14 @@ from telegram import (
     ReplyKeyboardMarkup,
     Update,
 )
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.error import (
+    BadRequest,
+    Forbidden,
+    InvalidToken,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+)
 
 from bot.messages import InboundMessage, OutboundMessage, SendReceipt
 from channels.base import (
@@ -146,6 +154,25 @@ class TelegramBot(Channel):
         except TelegramError as exc:
             raise TemporaryFailure("Telegram had a problem", code=type(exc).__name__) from exc
         return SendReceipt(str(sent.message_id))
+
+    def download_photo(self, file_id: str) -> bytes:
+        """A photo a tenant sent, by its file id, so staff can look at it in the console.
+
+        Telegram keeps files for a while only: a file it no longer has is a
+        PermanentFailure; a network fault, a TemporaryFailure.
+        """
+        try:
+            return self._run(self._download(file_id))
+        except (BadRequest, InvalidToken) as exc:
+            raise PermanentFailure("Telegram no longer has that file", code="400") from exc
+        except (NetworkError, TimeoutError) as exc:
+            raise TemporaryFailure("lost Telegram mid-download", code=type(exc).__name__) from exc
+        except TelegramError as exc:
+            raise TemporaryFailure("Telegram had a problem", code=type(exc).__name__) from exc
+
+    async def _download(self, file_id: str) -> bytes:
+        file = await self._bot.get_file(file_id)
+        return bytes(await file.download_as_bytearray())
 
     def set_webhook(self, url: str, secret: str) -> bool:
         return self._run(

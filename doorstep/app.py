@@ -13,7 +13,7 @@ from werkzeug.exceptions import HTTPException
 
 from doorstep.config import Config
 from doorstep.logs import quiet_logging
-from doorstep.wiring import engine_settings, instance_secret
+from doorstep.wiring import StaffTelegram, engine_settings, instance_secret
 from models.base import utcnow
 from models.db import make_engine, make_session_factory
 from staff import console
@@ -49,6 +49,7 @@ def create_app(config: Config | None = None, *, clock: Callable[[], datetime] = 
             "doorstep.clock": clock,
             "doorstep.settings": settings,
             "doorstep.receiver": Receiver(session_factory, settings, clock),
+            "doorstep.telegram": StaffTelegram(config),
         }
     )
     csrf = CSRFProtect(app)

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import secrets
+import threading
 from collections.abc import Callable
 from datetime import datetime
 
 from sqlalchemy.orm import Session, sessionmaker
+from telegram.error import TelegramError
 from twilio.http import HttpClient
 
 from bot.flow import Settings
-from channels.base import Channel
+from channels.base import Channel, TemporaryFailure
 from channels.simulator import SimulatorSms
 from channels.telegram import TelegramBot
 from channels.twilio_sms import TwilioSms
@@ -50,6 +52,38 @@ def build_channels(
             config.telegram_bot_token, api_url=config.telegram_api_url or None
         )
     return channels
+
+
+class StaffTelegram:
+    """The Telegram channel for staff pages (tenants' photos), built on first use.
+
+    Building it starts a thread and asks Telegram who the bot is, so a web worker does
+    that only when a member of staff first opens a photo, and never without a token.
+    """
+
+    def __init__(self, config: Config) -> None:
+        self._token, self._api_url = config.telegram_bot_token, config.telegram_api_url
+        self._lock = threading.Lock()
+        self._bot: TelegramBot | None = None
+
+    def __call__(self) -> TelegramBot | None:
+        if not self._token:
+            return None
+        with self._lock:
+            if self._bot is None:
+                try:
+                    self._bot = TelegramBot(self._token, api_url=self._api_url or None)
+                except (TelegramError, TimeoutError) as exc:
+                    raise TemporaryFailure(
+                        "Telegram did not answer", code=type(exc).__name__
+                    ) from exc
+            return self._bot
+
+    def close(self) -> None:
+        with self._lock:
+            if self._bot is not None:
+                self._bot.close()
+            self._bot = None
 
 
 def build_dispatcher(

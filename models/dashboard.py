@@ -1,7 +1,8 @@
-"""Today's numbers for the staff dashboard, counted in the database."""
+"""Today's numbers for the staff dashboard, and the walks coming up, counted in the database."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -9,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from models.consent import ConsentChange
+from models.inspections import Inspection, InspectionRsvp, IssueReport, upcoming_inspections
 from models.messages import InboundMessage, InboxState, OutboundMessage
 from models.tenants import Tenant
 
@@ -49,3 +51,47 @@ def day_numbers(session: Session, since: datetime) -> DayNumbers:
             select(func.count(InboundMessage.id)).where(InboundMessage.inbox == InboxState.OPEN)
         ),
     )
+
+
+@dataclass(frozen=True)
+class WalkCounts:
+    """An inspection with how many tenants reported something for it and how many are coming."""
+
+    inspection: Inspection
+    reports: int
+    coming: int
+
+
+def with_counts(session: Session, inspections: Sequence[Inspection]) -> list[WalkCounts]:
+    ids = [inspection.id for inspection in inspections]
+    if not ids:
+        return []
+    reports = {
+        inspection_id: count
+        for inspection_id, count in session.execute(
+            select(IssueReport.inspection_id, func.count(IssueReport.id))
+            .where(IssueReport.inspection_id.in_(ids))
+            .group_by(IssueReport.inspection_id)
+        )
+    }
+    coming = {
+        inspection_id: count
+        for inspection_id, count in session.execute(
+            select(InspectionRsvp.inspection_id, func.count())
+            .where(InspectionRsvp.inspection_id.in_(ids), InspectionRsvp.coming.is_(True))
+            .group_by(InspectionRsvp.inspection_id)
+        )
+    }
+    return [
+        WalkCounts(
+            inspection=inspection,
+            reports=int(reports.get(inspection.id) or 0),
+            coming=int(coming.get(inspection.id) or 0),
+        )
+        for inspection in inspections
+    ]
+
+
+def upcoming_walks(session: Session, *, now: datetime, limit: int = 5) -> list[WalkCounts]:
+    """The next few inspections, for the dashboard."""
+    return with_counts(session, upcoming_inspections(session, now=now, limit=limit))

@@ -392,16 +392,20 @@ def _gather_reports(session: Session, area_id: int, *, now: datetime) -> None:
     inspection = next_inspection(session, area_id, now=now)
     if inspection is None:
         return
-    waiting = session.scalars(
-        select(IssueReport).where(
-            IssueReport.area_id == area_id,
-            IssueReport.inspection_id.is_(None),
-            IssueReport.finding_id.is_(None),
-            IssueReport.outcome_told_at.is_(None),
-        )
-    )
-    for report in waiting:
+    for report in waiting_reports(session, area_id=area_id):
         report.inspection_id = inspection.id
+
+
+def waiting_reports(session: Session, *, area_id: int | None = None) -> list[IssueReport]:
+    """Reports not yet attached to any walk (none booked in their area), oldest first."""
+    query = select(IssueReport).where(
+        IssueReport.inspection_id.is_(None),
+        IssueReport.finding_id.is_(None),
+        IssueReport.outcome_told_at.is_(None),
+    )
+    if area_id is not None:
+        query = query.where(IssueReport.area_id == area_id)
+    return list(session.scalars(query.order_by(IssueReport.created_at, IssueReport.id)))
 
 
 # --- who hears about it ------------------------------------------------------------------

@@ -7,7 +7,17 @@ from datetime import timedelta
 from flask import Blueprint, Flask
 
 from staff import api, auth
-from staff.pages import areas, dashboard, inbox, mystery_shopping, tenants, users
+from staff.pages import (
+    areas,
+    dashboard,
+    inbox,
+    inspection_photos,
+    inspection_report,
+    inspections,
+    mystery_shopping,
+    tenants,
+    users,
+)
 
 SESSION_LIFETIME = timedelta(hours=8)
 
@@ -29,6 +39,16 @@ def init_app(app: Flask) -> None:
         )
     )
     auth.init_app(app)
-    for page in (dashboard, tenants, inbox, areas, mystery_shopping, users):
+    for page in (
+        dashboard,
+        tenants,
+        inbox,
+        areas,
+        inspections,
+        inspection_report,
+        inspection_photos,
+        mystery_shopping,
+        users,
+    ):
         app.register_blueprint(page.blueprint)
     api.init_app(app)

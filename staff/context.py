@@ -10,6 +10,7 @@ from flask import current_app
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.flow import Settings
+from channels.telegram import TelegramBot
 
 
 def sessions() -> sessionmaker[Session]:
@@ -31,3 +32,9 @@ def inspection_days() -> tuple[int, int]:
         int(current_app.config["INSPECTION_NOTICE_DAYS"]),
         int(current_app.config["INSPECTION_REMINDER_DAYS"]),
     )
+
+
+def telegram() -> TelegramBot | None:
+    """The Telegram channel the composition root offers staff routes (None: not set up)."""
+    offered = cast(Callable[[], TelegramBot | None], current_app.extensions["doorstep.telegram"])
+    return offered()

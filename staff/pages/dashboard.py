@@ -1,4 +1,4 @@
-"""The dashboard: what happened today, and what is waiting for staff."""
+"""The dashboard: what happened today, what is waiting for staff, and the walks coming up."""
 
 from __future__ import annotations
 
@@ -7,13 +7,15 @@ from zoneinfo import ZoneInfo
 
 from flask import Blueprint, current_app, render_template
 
-from models.dashboard import day_numbers
+from models.dashboard import day_numbers, upcoming_walks
 from models.mystery_shopping import open_alert_count
 from models.staff import StaffRole
 from staff.auth import require_role
 from staff.context import clock, sessions
 
 blueprint = Blueprint("dashboard", __name__, url_prefix="/staff")
+
+UPCOMING_WALKS = 5
 
 
 def start_of_today() -> datetime:
@@ -28,4 +30,7 @@ def home() -> str:
     with sessions()() as db:
         numbers = day_numbers(db, start_of_today())
         shop_alerts = open_alert_count(db)
-    return render_template("pages/dashboard.html", numbers=numbers, shop_alerts=shop_alerts)
+        walks = upcoming_walks(db, now=clock()(), limit=UPCOMING_WALKS)
+        return render_template(
+            "pages/dashboard.html", numbers=numbers, shop_alerts=shop_alerts, walks=walks
+        )

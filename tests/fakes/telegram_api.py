@@ -302,13 +302,16 @@ class FakeBotApi:
         return message
 
     def _get_file(self, _token: str, params: dict[str, Any]) -> dict[str, Any]:
+        """As Telegram answers: a path to download from, or 400 for a file it does not hold."""
         file_id = str(params.get("file_id", ""))
         if not file_id:
             raise ApiError(400, "Bad Request: file_id not specified")
+        if file_id not in self.files:
+            raise ApiError(400, "Bad Request: invalid file_id")
         return {
             "file_id": file_id,
             "file_unique_id": f"u-{file_id}",
-            "file_size": len(self.files.get(file_id, b"")),
+            "file_size": len(self.files[file_id]),
             "file_path": f"files/{file_id}",
         }
 
@@ -317,11 +320,11 @@ class FakeBotApi:
         return True
 
     def download(self, path: str) -> bytes | None:
-        """Bytes behind a ``file_path`` handed out by getFile, or None."""
+        """Bytes behind a ``file_path`` handed out by getFile, or None (404)."""
         with self._lock:
             if not path.startswith("files/"):
                 return None
-            return self.files.get(path.removeprefix("files/"), b"")
+            return self.files.get(path.removeprefix("files/"))
 
 
 class _Handler(BaseHTTPRequestHandler):
