@@ -351,6 +351,8 @@ def close_inspection(session: Session, inspection: Inspection, *, now: datetime)
     """The walk is done and its findings recorded; the caller sends the after-summary."""
     if not inspection.open:
         raise ValueError("only a scheduled inspection can be closed")
+    if now < inspection.starts_at:
+        raise ValueError("the walk has not happened yet: close it after the walk")
     inspection.status, inspection.closed_at, inspection.updated_at = (
         InspectionStatus.CLOSED,
         now,

@@ -26,7 +26,10 @@ def inbound_update() -> ResponseReturnValue:
     given = request.headers.get("X-Telegram-Bot-Api-Secret-Token", "")
     if not expected or not hmac.compare_digest(given.encode(), expected.encode()):
         abort(403, "missing or bad X-Telegram-Bot-Api-Secret-Token")
-    data: Any = request.get_json(silent=True)
+    try:
+        data: Any = request.get_json(silent=True)
+    except RecursionError:
+        abort(400, "the body is nested too deeply")
     if not isinstance(data, dict):
         abort(400, "the body must be a JSON object")
     try:

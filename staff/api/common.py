@@ -95,6 +95,24 @@ def query_text(name: str, *, longest: int) -> str:
     return "".join(ch for ch in raw if ch.isprintable())
 
 
+def query_id(name: str) -> int | None:
+    """An id given as a query filter (``area_id=3``), or None when not given."""
+    raw = request.args.get(name)
+    if raw is None:
+        return None
+    if not raw.isascii() or not raw.isdigit() or not 1 <= int(raw) <= LARGEST_ID:
+        abort(400, f"{name}: must be an id")
+    return int(raw)
+
+
+def query_flag(name: str) -> bool:
+    """A true/false query filter (``waiting=true``); false when not given."""
+    raw = request.args.get(name, "false").lower()
+    if raw not in ("true", "false", "1", "0"):
+        abort(400, f"{name}: must be true or false")
+    return raw in ("true", "1")
+
+
 def reachable_page() -> tuple[int, int]:
     """``page()``, with an offset the database can count to."""
     limit, offset = page()

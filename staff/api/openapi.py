@@ -16,8 +16,9 @@ from flask import Blueprint
 from flask.typing import ResponseReturnValue
 
 from bot.catalogue import languages
+from models.inspections import LONGEST_PLACE, LONGEST_WORDS
 from models.messages import InboxState, OutboxStatus
-from staff.api import areas, common, inbox, mystery_shopping, tenants
+from staff.api import areas, common, inbox, inspections, mystery_shopping, tenants
 from staff.api.common import DEFAULT_PAGE, LARGEST_PAGE
 
 blueprint = Blueprint("openapi", __name__)
@@ -101,8 +102,9 @@ def openapi_document() -> Schema:
             "title": "doorstep staff API",
             "version": "1",
             "description": (
-                "Tenants, areas, their messages and the staff inbox, for the housing "
-                "management system. Send `Authorization: Bearer <token>` (made by "
+                "Tenants, areas, their messages, the staff inbox, estate inspections and "
+                "the issue reports tenants make for them, for the housing management "
+                "system. Send `Authorization: Bearer <token>` (made by "
                 "`doorstep staff add`). Tokens of viewers may read; officers and admins may "
                 'also write. Every error is JSON: `{"error": reason, "status": code}`.'
             ),
@@ -115,6 +117,8 @@ def openapi_document() -> Schema:
             {"name": "messages"},
             {"name": "inbox"},
             {"name": "mystery shopping"},
+            {"name": "inspections"},
+            {"name": "issue reports"},
             {"name": "document"},
         ],
         "paths": {
@@ -384,6 +388,7 @@ def openapi_document() -> Schema:
                     },
                 },
             },
+            **inspection_paths(created),
             "/api/v1/openapi.json": {
                 "get": {
                     "operationId": "getOpenApiDocument",
@@ -428,13 +433,19 @@ def openapi_document() -> Schema:
                 "TenantId": id_parameter("tenant_id", "tenant"),
                 "AreaId": id_parameter("area_id", "area"),
                 "MessageId": id_parameter("message_id", "inbound message"),
+                "InspectionId": id_parameter("inspection_id", "inspection"),
+                "FindingId": id_parameter("finding_id", "finding"),
+                "ReportId": id_parameter("report_id", "issue report"),
             },
             "responses": {
                 "BadRequest": error("the request is malformed; the reason names the field"),
                 "Unauthorized": error("no API token, or one that is not valid or was revoked"),
                 "Forbidden": error("the token's owner does not hold the role this needs"),
-                "NotFound": error("no such tenant, area or inbox message"),
-                "Conflict": error("the phone number or area name is already taken"),
+                "NotFound": error("no such tenant, area, inbox message, inspection or report"),
+                "Conflict": error(
+                    "the phone number or area name is already taken, or the inspection is "
+                    "not in a state that allows this"
+                ),
                 "TooLarge": error("the request is over 1 MB"),
                 "UnsupportedMediaType": error("send text/csv or multipart/form-data"),
                 "Unprocessable": error("well formed, but not acceptable; the reason says why"),
@@ -788,6 +799,455 @@ def openapi_document() -> Schema:
                             "type": "string",
                             "maxLength": inbox.LONGEST_REPLY,
                             "description": "at most two texts (306 plain characters) on SMS",
+                        },
+                    },
+                },
+                **inspection_schemas(),
+            },
+        },
+    }
+
+
+def inspection_paths(created: Schema) -> dict[str, Schema]:
+    """Estate inspections, their findings, the issue reports for them, and a year's figures."""
+    changes = refusals(403, 404, 409)
+    return {
+        "/api/v1/inspections": {
+            "get": {
+                "operationId": "listInspections",
+                "tags": ["inspections"],
+                "summary": "Inspections, latest walk first; filtered and paged",
+                "parameters": [
+                    {
+                        "name": "status",
+                        "in": "query",
+                        "schema": {"type": "string", "enum": list(inspections.STATUSES)},
+                    },
+                    {
+                        "name": "area_id",
+                        "in": "query",
+                        "description": "only walks of this area",
+                        "schema": {"type": "integer", "minimum": 1, "maximum": common.LARGEST_ID},
+                    },
+                    ref("parameters", "Limit"),
+                    ref("parameters", "Offset"),
+                ],
+                "responses": {
+                    "200": json_response("a page of inspections", schema("InspectionPage")),
+                    **refusals(400),
+                },
+            },
+            "post": {
+                "operationId": "createInspection",
+                "tags": ["inspections"],
+                "summary": "Book a walk (officer); its notice and reminder are scheduled",
+                "description": (
+                    "The area's tenants get a notice and a reminder the configured days "
+                    "before. Reports already waiting in the area are attached to the walk "
+                    "if it is the area's next. 422 for a time without a zone or in the past, "
+                    "or an area that does not exist."
+                ),
+                "requestBody": json_body(schema("NewInspection")),
+                "responses": {
+                    "201": json_response("booked", schema("InspectionDetails"), headers=created),
+                    **refusals(400, 403, 413, 422),
+                },
+            },
+        },
+        "/api/v1/inspections/{inspection_id}": {
+            "parameters": [ref("parameters", "InspectionId")],
+            "get": {
+                "operationId": "getInspection",
+                "tags": ["inspections"],
+                "summary": "One walk with its RSVPs, the reports it was given and its findings",
+                "responses": {
+                    "200": json_response("the inspection", schema("InspectionDetails")),
+                    **refusals(404),
+                },
+            },
+            "patch": {
+                "operationId": "changeInspection",
+                "tags": ["inspections"],
+                "summary": "Change the time, place, officer or notes of a scheduled walk (officer)",
+                "description": (
+                    "A new time replaces the notice and reminder. Tenants already told "
+                    "hear of a new time or place. 409 unless the walk is scheduled."
+                ),
+                "requestBody": json_body(schema("InspectionChanges")),
+                "responses": {
+                    "200": json_response("the inspection as now", schema("InspectionDetails")),
+                    **refusals(400, 403, 404, 409, 413, 422),
+                },
+            },
+        },
+        "/api/v1/inspections/{inspection_id}/cancel": {
+            "post": {
+                "operationId": "cancelInspection",
+                "tags": ["inspections"],
+                "summary": "Call a scheduled walk off (officer); tenants already told hear so",
+                "description": "Its reports move on to the area's next walk.",
+                "parameters": [ref("parameters", "InspectionId")],
+                "responses": {
+                    "200": json_response("the cancelled inspection", schema("InspectionDetails")),
+                    **changes,
+                },
+            },
+        },
+        "/api/v1/inspections/{inspection_id}/close": {
+            "post": {
+                "operationId": "closeInspection",
+                "tags": ["inspections"],
+                "summary": "Close a walk that has happened, its findings recorded (officer)",
+                "description": (
+                    "The area's tenants get a short summary and each reporter hears the "
+                    "outcome of their report. 409 unless it is scheduled and its time has come."
+                ),
+                "parameters": [ref("parameters", "InspectionId")],
+                "responses": {
+                    "200": json_response("the closed inspection", schema("InspectionDetails")),
+                    **changes,
+                },
+            },
+        },
+        "/api/v1/inspections/{inspection_id}/findings": {
+            "post": {
+                "operationId": "addInspectionFinding",
+                "tags": ["inspections"],
+                "summary": "Record what a scheduled walk found and the action agreed (officer)",
+                "description": "422 when a report named is not one of this walk's or is answered.",
+                "parameters": [ref("parameters", "InspectionId")],
+                "requestBody": json_body(schema("NewFinding")),
+                "responses": {
+                    "201": json_response("recorded", schema("Finding"), headers=created),
+                    **refusals(400, 403, 404, 409, 413, 422),
+                },
+            },
+        },
+        "/api/v1/inspections/{inspection_id}/findings/{finding_id}/done": {
+            "post": {
+                "operationId": "markFindingDone",
+                "tags": ["inspections"],
+                "summary": "The finding's action is done (officer); its reporters hear so, once",
+                "description": "409 unless the walk is closed; marking it twice changes nothing.",
+                "parameters": [ref("parameters", "InspectionId"), ref("parameters", "FindingId")],
+                "responses": {
+                    "200": json_response("the finding", schema("Finding")),
+                    **changes,
+                },
+            },
+        },
+        "/api/v1/inspections/report": {
+            "get": {
+                "operationId": "getInspectionFigures",
+                "tags": ["inspections"],
+                "summary": "A year's walks held, reports received and actions done on time",
+                "description": "Per walk closed in the year (local time), and summed per area.",
+                "parameters": [
+                    {
+                        "name": "year",
+                        "in": "query",
+                        "description": "the year; this year when left out",
+                        "schema": {
+                            "type": "integer",
+                            "minimum": inspections.FIRST_YEAR,
+                            "maximum": inspections.LAST_YEAR,
+                        },
+                    },
+                ],
+                "responses": {
+                    "200": json_response("the year's figures", schema("InspectionFigures")),
+                    **refusals(400),
+                },
+            },
+        },
+        "/api/v1/issue-reports": {
+            "get": {
+                "operationId": "listIssueReports",
+                "tags": ["issue reports"],
+                "summary": "Tenants' issue reports, newest first; filtered and paged",
+                "parameters": [
+                    {
+                        "name": "area_id",
+                        "in": "query",
+                        "schema": {"type": "integer", "minimum": 1, "maximum": common.LARGEST_ID},
+                    },
+                    {
+                        "name": "inspection_id",
+                        "in": "query",
+                        "description": "only those attached to this walk",
+                        "schema": {"type": "integer", "minimum": 1, "maximum": common.LARGEST_ID},
+                    },
+                    {
+                        "name": "waiting",
+                        "in": "query",
+                        "description": "only those no walk has taken yet",
+                        "schema": {"type": "boolean", "default": False},
+                    },
+                    ref("parameters", "Limit"),
+                    ref("parameters", "Offset"),
+                ],
+                "responses": {
+                    "200": json_response("a page of reports", schema("IssueReportPage")),
+                    **refusals(400),
+                },
+            },
+        },
+        "/api/v1/issue-reports/{report_id}": {
+            "get": {
+                "operationId": "getIssueReport",
+                "tags": ["issue reports"],
+                "summary": "One issue report",
+                "parameters": [ref("parameters", "ReportId")],
+                "responses": {
+                    "200": json_response("the report", schema("IssueReport")),
+                    **refusals(404),
+                },
+            },
+        },
+    }
+
+
+def inspection_schemas() -> dict[str, Schema]:
+    moment = {"type": "string", "format": "date-time"}
+    optional_moment = nullable(moment)
+    counts = {
+        "reports": {"type": "integer", "minimum": 0, "description": "received before the walk"},
+        "actions": {"type": "integer", "minimum": 0, "description": "findings with an action"},
+        "done": {"type": "integer", "minimum": 0},
+        "done_on_time": {"type": "integer", "minimum": 0},
+    }
+    inspection_fields = {
+        "starts_at": {
+            **moment,
+            "description": "with its offset or Z; a time without a zone is refused",
+            "example": "2026-03-10T10:30:00Z",
+        },
+        "meeting_point": {"type": "string", "minLength": 1, "maxLength": LONGEST_PLACE},
+        "officer": {"type": ["string", "null"], "maxLength": inspections.LONGEST_OFFICER},
+        "notes": {"type": ["string", "null"], "maxLength": inspections.LONGEST_NOTES},
+    }
+    return {
+        "Inspection": {
+            "type": "object",
+            "required": [
+                "id",
+                "area",
+                "status",
+                "starts_at",
+                "local_starts_at",
+                "meeting_point",
+                "officer",
+                "notes",
+                "notice_days",
+                "reminder_days",
+                "notice_sent_at",
+                "reminder_sent_at",
+                "cancelled_at",
+                "closed_at",
+                "created_at",
+                "updated_at",
+                "rsvps",
+                "report_count",
+            ],
+            "properties": {
+                "id": {"type": "integer"},
+                "area": schema("AreaRef"),
+                "status": {"type": "string", "enum": list(inspections.STATUSES)},
+                "starts_at": {**moment, "description": "UTC"},
+                "local_starts_at": {**moment, "description": "the same moment, local time"},
+                "meeting_point": {"type": "string"},
+                "officer": {"type": "string"},
+                "notes": {"type": "string"},
+                "notice_days": {"type": "integer", "description": "days before the notice goes"},
+                "reminder_days": {"type": "integer"},
+                "notice_sent_at": optional_moment,
+                "reminder_sent_at": optional_moment,
+                "cancelled_at": optional_moment,
+                "closed_at": optional_moment,
+                "created_at": moment,
+                "updated_at": moment,
+                "rsvps": {
+                    "type": "object",
+                    "required": ["coming", "not_coming"],
+                    "properties": {
+                        "coming": {"type": "integer", "minimum": 0},
+                        "not_coming": {"type": "integer", "minimum": 0},
+                    },
+                },
+                "report_count": {"type": "integer", "minimum": 0},
+            },
+        },
+        "InspectionDetails": {
+            "allOf": [
+                schema("Inspection"),
+                {
+                    "type": "object",
+                    "required": ["reports", "findings"],
+                    "properties": {
+                        "reports": {"type": "array", "items": schema("IssueReport")},
+                        "findings": {"type": "array", "items": schema("Finding")},
+                    },
+                },
+            ],
+        },
+        "InspectionPage": page_of("Inspection"),
+        "NewInspection": {
+            "type": "object",
+            "required": ["area_id", "starts_at", "meeting_point"],
+            "additionalProperties": False,
+            "properties": {
+                "area_id": {"type": "integer", "minimum": 1},
+                **inspection_fields,
+            },
+        },
+        "InspectionChanges": {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": inspection_fields,
+        },
+        "Finding": {
+            "type": "object",
+            "required": [
+                "id",
+                "inspection_id",
+                "found",
+                "action",
+                "responsible",
+                "due_on",
+                "done_at",
+                "reports",
+                "created_at",
+            ],
+            "properties": {
+                "id": {"type": "integer"},
+                "inspection_id": {"type": "integer"},
+                "found": {"type": "string"},
+                "action": {"type": "string"},
+                "responsible": {"type": "string"},
+                "due_on": nullable({"type": "string", "format": "date"}),
+                "done_at": optional_moment,
+                "reports": {
+                    "type": "array",
+                    "description": "the reports this finding answers",
+                    "items": {
+                        "type": "object",
+                        "required": ["id", "reference"],
+                        "properties": {
+                            "id": {"type": "integer"},
+                            "reference": {"type": "string", "example": "R-1042"},
+                        },
+                    },
+                },
+                "created_at": moment,
+            },
+        },
+        "NewFinding": {
+            "type": "object",
+            "required": ["found"],
+            "additionalProperties": False,
+            "properties": {
+                "found": {"type": "string", "minLength": 1, "maxLength": LONGEST_WORDS},
+                "action": {"type": ["string", "null"], "maxLength": LONGEST_WORDS},
+                "responsible": {
+                    "type": ["string", "null"],
+                    "maxLength": inspections.LONGEST_RESPONSIBLE,
+                },
+                "due_on": nullable({"type": "string", "format": "date"}),
+                "report_ids": {
+                    "type": "array",
+                    "maxItems": inspections.MOST_REPORTS,
+                    "items": {"type": "integer", "minimum": 1, "maximum": common.LARGEST_ID},
+                    "description": "reports attached to this walk that the finding answers",
+                },
+            },
+        },
+        "IssueReport": {
+            "type": "object",
+            "required": [
+                "id",
+                "reference",
+                "tenant",
+                "area_id",
+                "inspection_id",
+                "finding_id",
+                "category",
+                "location",
+                "description",
+                "photo_ids",
+                "channel",
+                "created_at",
+                "outcome_told_at",
+                "done_told_at",
+            ],
+            "properties": {
+                "id": {"type": "integer"},
+                "reference": {"type": "string", "example": "R-1042"},
+                "tenant": nullable(
+                    {
+                        "type": "object",
+                        "required": ["id", "name"],
+                        "properties": {
+                            "id": {"type": "integer"},
+                            "name": {"type": ["string", "null"]},
+                        },
+                    }
+                ),
+                "area_id": {"type": ["integer", "null"]},
+                "inspection_id": {"type": ["integer", "null"]},
+                "finding_id": {"type": ["integer", "null"]},
+                "category": {"type": "string"},
+                "location": {"type": "string"},
+                "description": {"type": "string"},
+                "photo_ids": {
+                    "type": "array",
+                    "items": {"type": "string"},
+                    "description": "Telegram file ids; the console shows the images",
+                },
+                "channel": {"type": "string"},
+                "created_at": moment,
+                "outcome_told_at": optional_moment,
+                "done_told_at": optional_moment,
+            },
+        },
+        "IssueReportPage": page_of("IssueReport"),
+        "InspectionFigures": {
+            "type": "object",
+            "required": ["year", "areas", "inspections"],
+            "properties": {
+                "year": {"type": "integer"},
+                "areas": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "required": ["area", "held", *counts, "on_time_rate"],
+                        "properties": {
+                            "area": schema("AreaRef"),
+                            "held": {"type": "integer", "minimum": 0},
+                            **counts,
+                            "on_time_rate": {
+                                "type": ["number", "null"],
+                                "description": "done on time over actions; null with no actions",
+                            },
+                        },
+                    },
+                },
+                "inspections": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "required": [
+                            "inspection_id",
+                            "area",
+                            "starts_at",
+                            "local_starts_at",
+                            *counts,
+                        ],
+                        "properties": {
+                            "inspection_id": {"type": "integer"},
+                            "area": schema("AreaRef"),
+                            "starts_at": moment,
+                            "local_starts_at": moment,
+                            **counts,
                         },
                     },
                 },

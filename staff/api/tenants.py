@@ -38,6 +38,8 @@ from staff.api.common import (
     flag_field,
     json_object,
     paged,
+    query_flag,
+    query_id,
     query_text,
     race_is_a_conflict,
     reachable_page,
@@ -62,8 +64,8 @@ PHONE_RACE = "phone: that number has just been given to another tenant"
 def list_tenants() -> ResponseReturnValue:
     limit, offset = reachable_page()
     text = query_text("q", longest=LONGEST_SEARCH)
-    area_id = _area_filter()
-    unverified = _yes_or_no("unverified")
+    area_id = query_id("area_id")
+    unverified = query_flag("unverified")
     with sessions()() as session:
         found, total = search_tenants(
             session, text=text, area_id=area_id, unverified=unverified, limit=limit, offset=offset
@@ -272,19 +274,3 @@ def _uploaded_csv() -> bytes:
             abort(400, "file: send the CSV in the multipart field 'file'")
         return upload.stream.read()
     abort(415, "send the CSV as the body with Content-Type text/csv, or as multipart field 'file'")
-
-
-def _area_filter() -> int | None:
-    raw = request.args.get("area_id")
-    if raw is None:
-        return None
-    if not raw.isascii() or not raw.isdigit() or not 1 <= int(raw) <= LARGEST_ID:
-        abort(400, "area_id: must be an area's id")
-    return int(raw)
-
-
-def _yes_or_no(name: str) -> bool:
-    raw = request.args.get(name, "false").lower()
-    if raw not in ("true", "false", "1", "0"):
-        abort(400, f"{name}: must be true or false")
-    return raw in ("true", "1")

@@ -300,6 +300,8 @@ def close(inspection_id: int) -> ResponseReturnValue:
     form = ConfirmForm()
     with sessions().begin() as db:
         inspection = open_or_409(db, inspection_id)
+        if inspection.starts_at > clock()():
+            abort(409, "This walk has not happened yet: close it after the walk, or cancel it.")
         if not form.validate_on_submit():
             reports = reports_for(db, inspection.id)
             return render_template(

@@ -424,7 +424,9 @@ def test_closing_shows_who_will_be_told_then_closes_the_walk(
     report(db, reporter, clock())
     path = f"{LIST}{inspection.id}/close"
     officer = staff_as("officer")
+    assert officer.client.get(path).status_code == 409  # not walked yet: nothing to close
 
+    clock.now = WALK_TIME + timedelta(hours=2)
     asked = html_of(officer, path)
     assert "2 tenants of Methil will get a short summary" in asked
     assert "1 tenant who reported something will hear what happened" in asked

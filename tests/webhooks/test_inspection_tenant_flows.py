@@ -182,7 +182,7 @@ def test_more_from_another_area_does_not_see_this_areas_closed_walk(
     db.commit()
     walk_id = book_walk(sessions, clock, elsewhere)
     with sessions.begin() as session:
-        close_inspection(session, session.get_one(Inspection, walk_id), now=clock())
+        close_inspection(session, session.get_one(Inspection, walk_id), now=WALK_AT)
     assert phone.text("MORE") == [NOTHING_MORE]
 
 
@@ -195,6 +195,6 @@ def test_more_after_a_walk_that_found_nothing_says_so(
 ) -> None:
     walk_id = book_walk(sessions, clock, methil)
     with sessions.begin() as session:
-        close_inspection(session, session.get_one(Inspection, walk_id), now=clock())
+        close_inspection(session, session.get_one(Inspection, walk_id), now=WALK_AT)
     [reply] = phone.text("MORE")
     assert "estate walk in Methil" in reply and "found nothing that needs fixing" in reply

@@ -164,6 +164,7 @@ def test_a_missing_secret_header_gets_403_and_stores_nothing(
         pytest.param('"a string"', id="json-string"),
         pytest.param("null", id="json-null"),
         pytest.param("", id="empty-body"),
+        pytest.param("[" * 100_000 + "]" * 100_000, id="nested-too-deep-for-the-parser"),
     ],
 )
 def test_a_body_that_is_not_a_json_object_gets_400(
