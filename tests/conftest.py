@@ -206,14 +206,13 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
 
 
 STAFF_PASSWORD = "a long test password"
+STAFF_PASSWORD_HASH = generate_password_hash(STAFF_PASSWORD)  # hashing is slow on purpose
 
 
 def make_staff(sessions: sessionmaker[Session], email: str, role: str) -> str:
     """A staff account and its API token."""
     with sessions.begin() as session:
-        user = StaffUser(
-            email=email, password_hash=generate_password_hash(STAFF_PASSWORD), role=role
-        )
+        user = StaffUser(email=email, password_hash=STAFF_PASSWORD_HASH, role=role)
         session.add(user)
         session.flush()
         return issue_token(session, user)
