@@ -9,6 +9,8 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, Response, current_app, request
+from wtforms import SelectMultipleField
+from wtforms.widgets import CheckboxInput, ListWidget
 
 LARGEST_ID = 2**31 - 1  # no row has a larger id, and SQLite cannot even compare one
 PAGE_SIZE = 50
@@ -80,3 +82,10 @@ def csv_download(
         mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
+
+
+class CheckboxList(SelectMultipleField):
+    """A choice of several, shown as a list of tick boxes."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()

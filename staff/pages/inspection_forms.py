@@ -14,17 +14,15 @@ from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
     TimeField,
     ValidationError,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from models.inspections import LONGEST_PLACE, LONGEST_WORDS, Inspection, IssueReport
-from staff.pages.common import tidy
+from staff.pages.common import CheckboxList, tidy
 
 LONGEST_NAME = 120
 LONGEST_NOTES = LONGEST_WORDS * 4
@@ -104,11 +102,6 @@ class InspectionForm(FlaskForm):
                 "notes": inspection.notes,
             }
         )
-
-
-class CheckboxList(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 class FindingForm(FlaskForm):

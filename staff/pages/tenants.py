@@ -25,9 +25,8 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from sqlalchemy.orm import Session
-from wtforms import BooleanField, SelectChoice, SelectField, SelectMultipleField, StringField
+from wtforms import BooleanField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Length
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from bot.catalogue import language_names, languages
 from models.consent import consent_history
@@ -47,6 +46,7 @@ from staff.context import sessions
 from staff.pages.common import (
     LARGEST_ID,
     PAGE_SIZE,
+    CheckboxList,
     csv_download,
     last_page,
     page_number,
@@ -104,11 +104,6 @@ class TenantSearch(FlaskForm):
     q = StringField("Name, phone number or estate")
     area = SelectField("Area", coerce=int)
     unverified = BooleanField("Only sign-ups waiting to be confirmed")
-
-
-class CheckboxList(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 class TenantForm(FlaskForm):
