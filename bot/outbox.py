@@ -8,22 +8,25 @@ because a tenant may say STOP between the queueing and the sending.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot import catalogue
 from bot.flow import Reply, Turn
 from bot.sms import count_segments, fit_for_sms, fits, to_gsm7
-from models.consent import Topic, opted_out, record_consent
+from models.consent import Consent, Topic, opted_out, record_consent
 from models.messages import (
+    ClaimedRow,
     InboundMessage,
     OutboundKind,
     OutboundMessage,
     OutboxStatus,
     storable,
 )
-from models.tenants import find_identity
+from models.tenants import Identity, find_identity
 
 BUTTON_CHANNELS = frozenset({"telegram"})
 TELEGRAM_LONGEST = 4096  # the Bot API's limit for one message
@@ -76,6 +79,59 @@ def hold_reason(session: Session, row: OutboundMessage) -> OutboxStatus | None:
     if identity is not None and not identity.reachable:
         return OutboxStatus.UNREACHABLE
     return None
+
+
+def hold_reasons(session: Session, batch: Sequence[ClaimedRow]) -> dict[int, OutboxStatus]:
+    """hold_reason for a whole batch in two queries: the rows that must not go now, and why."""
+    refused = _refusals(session, [row for row in batch if _needs_consent(row)])
+    unreachable = _unreachable(session, batch)
+    reasons: dict[int, OutboxStatus] = {}
+    for row in batch:
+        if _needs_consent(row) and _declined(row, refused):
+            reasons[row.id] = OutboxStatus.OPTED_OUT
+        elif (row.channel, row.address) in unreachable:
+            reasons[row.id] = OutboxStatus.UNREACHABLE
+    return reasons
+
+
+def _needs_consent(row: ClaimedRow) -> bool:
+    """A tenant's STOP holds everything but the answers to STOP, START and HELP themselves."""
+    return row.tenant_id is not None and row.kind != OutboundKind.CONSENT
+
+
+def _declined(row: ClaimedRow, refused: set[tuple[int, str, str]]) -> bool:
+    """STOP on the row's channel (all topics), or a refusal of the row's own topic there."""
+    return any(
+        (row.tenant_id, row.channel, topic) in refused for topic in (Topic.ALL.value, row.topic)
+    )
+
+
+def _refusals(session: Session, batch: Sequence[ClaimedRow]) -> set[tuple[int, str, str]]:
+    """(tenant, channel, topic) of every opt-out among the batch's tenants."""
+    if not batch:
+        return set()
+    found = session.execute(
+        select(Consent.tenant_id, Consent.channel, Consent.topic).where(
+            Consent.tenant_id.in_({row.tenant_id for row in batch if row.tenant_id is not None}),
+            Consent.channel.in_({row.channel for row in batch}),
+            Consent.granted.is_(False),
+        )
+    )
+    return {(tenant_id, channel, topic) for tenant_id, channel, topic in found}
+
+
+def _unreachable(session: Session, batch: Sequence[ClaimedRow]) -> set[tuple[str, str]]:
+    """(channel, address) of the batch's identities the provider said are gone."""
+    if not batch:
+        return set()
+    found = session.execute(
+        select(Identity.channel, Identity.address).where(
+            Identity.channel.in_({row.channel for row in batch}),
+            Identity.address.in_({row.address for row in batch}),
+            Identity.reachable.is_(False),
+        )
+    )
+    return {(channel, address) for channel, address in found}
 
 
 def opted_out_at_provider(

@@ -3,9 +3,10 @@
 Inbound rows are unique on the provider's id, so a retried webhook is
 recognised. Outbound rows are written in the same transaction as whatever
 caused them; the dispatcher moves them along
-queued -> sending -> sent -> delivered | undelivered | failed, and a row is
-marked ``sending`` before the provider is called, so a crash mid-send leaves a
-trace to reconcile rather than a message to resend blindly.
+queued -> sending -> sent -> delivered | undelivered | failed. A dispatcher
+leases a batch while the rows stay ``queued``, and marks each one ``sending``
+only just before the provider is called, so a crash mid-send leaves one trace to
+reconcile rather than a message to resend blindly.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import (
     ForeignKey,
@@ -21,6 +22,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    bindparam,
     func,
     literal,
     select,
@@ -146,10 +148,29 @@ def find_inbound(session: Session, channel: str, provider_id: str) -> InboundMes
     )
 
 
+class ClaimedRow(NamedTuple):
+    """What sending one outbox row needs, read once at the claim: no ORM object to carry."""
+
+    id: int
+    tenant_id: int | None
+    channel: str
+    address: str
+    body: str
+    choices: dict[str, Any]
+    kind: str
+    topic: str | None
+    claimed_at: datetime
+
+
 def claim_due(
-    session: Session, *, now: datetime, limit: int, claimer: str
-) -> list[OutboundMessage]:
-    """Take up to ``limit`` due rows for this dispatcher; others skip them (SKIP LOCKED)."""
+    session: Session, *, now: datetime, until: datetime, limit: int, claimer: str
+) -> list[ClaimedRow]:
+    """Lease up to ``limit`` due rows to this dispatcher until ``until``; others skip them.
+
+    The rows stay ``queued``: only the one being sent is ever ``sending`` (mark_sending).
+    The lease moves each row's next attempt to ``until``, so rows a dispatcher claimed
+    and never reached (it died, or is slow) fall due again for anyone once it is up.
+    """
     due = (
         select(OutboundMessage.id)
         .where(
@@ -162,30 +183,123 @@ def claim_due(
     ids = list(session.scalars(due))
     if not ids:
         return []
-    session.execute(
+    leased = session.execute(
         update(OutboundMessage)
         .where(OutboundMessage.id.in_(ids))
-        .values(
-            status=OutboxStatus.SENDING,
-            claimed_at=now,
-            claimed_by=claimer,
-            attempts=OutboundMessage.attempts + 1,
-        )
+        .values(claimed_at=now, claimed_by=claimer, next_attempt_at=until)
+        .returning(*(getattr(OutboundMessage, name) for name in ClaimedRow._fields))
         .execution_options(synchronize_session=False)
     )
-    rows = session.scalars(
-        select(OutboundMessage)
-        .where(OutboundMessage.id.in_(ids))
-        .order_by(OutboundMessage.id)
-        .execution_options(populate_existing=True)
+    return sorted((ClaimedRow(*row) for row in leased), key=lambda row: row.id)
+
+
+# The statements run once or twice for every message sent are built once, on the table
+# itself: the ORM's bookkeeping and rebuilding them cost more than the database's work.
+_OUTBOX = Base.metadata.tables[OutboundMessage.__tablename__]
+_outbox = _OUTBOX.c
+_STILL_LEASED = (  # queued under the lease this dispatcher took, not taken over since
+    _outbox.id == bindparam("row_id"),
+    _outbox.status == OutboxStatus.QUEUED,
+    _outbox.claimed_by == bindparam("claimer"),
+    _outbox.claimed_at == bindparam("leased_at"),
+)
+_MARK_SENDING = (
+    update(_OUTBOX)
+    .where(*_STILL_LEASED)
+    .values(status=OutboxStatus.SENDING, claimed_at=bindparam("now"), attempts=_outbox.attempts + 1)
+    .returning(_outbox.id)
+)
+_PUT_BACK = (
+    update(_OUTBOX)
+    .where(*_STILL_LEASED)
+    .values(next_attempt_at=bindparam("until"), error=bindparam("reason"))
+)
+_RECORD_SENT = (
+    update(_OUTBOX)
+    .where(_outbox.id == bindparam("row_id"), _outbox.status == OutboxStatus.SENDING)
+    .values(
+        status=bindparam("outcome"),
+        provider_id=bindparam("provider_id"),
+        sent_at=bindparam("now"),
+        final_at=bindparam("final_at"),
+        segments=func.coalesce(bindparam("segments"), _outbox.segments),
+        error_code=None,
+        error=None,
     )
-    return list(rows)
+    .returning(_outbox.id)
+)
+
+
+def _lease(row: ClaimedRow, claimer: str) -> dict[str, object]:
+    return {"row_id": row.id, "claimer": claimer, "leased_at": row.claimed_at}
+
+
+def mark_sending(session: Session, row: ClaimedRow, *, claimer: str, now: datetime) -> bool:
+    """Flip one leased row to ``sending`` just before its send; False if it is no longer ours.
+
+    ``claimed_at`` becomes the moment the send began: the lease of a row in flight is
+    counted from it, and reconciliation asks the provider for messages since then.
+    """
+    started = session.scalar(_MARK_SENDING, {**_lease(row, claimer), "now": now})
+    return started is not None
+
+
+def put_back(
+    session: Session, row: ClaimedRow, *, claimer: str, until: datetime, reason: str
+) -> None:
+    """A leased row not sent this round (its channel is paused): due again at ``until``."""
+    session.execute(_PUT_BACK, {**_lease(row, claimer), "until": until, "reason": reason[:200]})
+
+
+def mark_held(session: Session, held: Mapping[int, OutboxStatus], *, now: datetime) -> None:
+    """Rows that must not go (opted out, unreachable) end here, one statement per reason."""
+    for status in set(held.values()):
+        session.execute(
+            update(OutboundMessage)
+            .where(OutboundMessage.id.in_([i for i, why in held.items() if why == status]))
+            .values(status=status, final_at=now, error_code=None, error="held at send time")
+            .execution_options(synchronize_session=False)
+        )
+
+
+def record_sent(
+    session: Session,
+    row_id: int,
+    *,
+    provider_id: str | None,
+    segments: int | None,
+    delivered: bool,
+    now: datetime,
+) -> None:
+    """The provider took the row. A delivery report that got here first keeps its status."""
+    recorded = session.scalar(
+        _RECORD_SENT,
+        {
+            "row_id": row_id,
+            "outcome": OutboxStatus.DELIVERED if delivered else OutboxStatus.SENT,
+            "provider_id": provider_id,
+            "now": now,
+            "final_at": now if delivered else None,
+            "segments": segments or None,
+        },
+    )
+    if recorded is None:
+        session.execute(
+            update(OutboundMessage)
+            .where(OutboundMessage.id == row_id)
+            .values(
+                provider_id=provider_id,
+                sent_at=func.coalesce(OutboundMessage.sent_at, now),
+                segments=func.coalesce(segments or None, OutboundMessage.segments),
+            )
+            .execution_options(synchronize_session=False)
+        )
 
 
 def stale_sending(
     session: Session, *, claimed_before: datetime, limit: int
 ) -> list[OutboundMessage]:
-    """Rows a dispatcher claimed and never finished: it died, or is long stuck."""
+    """Rows a dispatcher began to send and never finished: it died, or is long stuck."""
     return list(
         session.scalars(
             select(OutboundMessage)

@@ -271,6 +271,10 @@ def _kill_and_restart(
             "UPDATE outbound_messages SET claimed_at = claimed_at - interval '3 minutes' "
             "WHERE status = 'sending'"
         )
+        db.execute(  # the rest of its batch: leased, still queued, due when the lease ends
+            "UPDATE outbound_messages SET next_attempt_at = next_attempt_at - interval '3 minutes' "
+            "WHERE status = 'queued' AND claimed_by IS NOT NULL"
+        )
         second = launch(f"s1-{channel}-restart")
         children.append(second)
         drained = _drain(db, [second], 240)

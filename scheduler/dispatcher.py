@@ -1,10 +1,12 @@
 """The outbox dispatcher: claim due rows, send each once, record what happened.
 
 Rows are claimed with SKIP LOCKED, so any number of dispatchers can run side by
-side and none sends a row another has. A row is marked ``sending`` and committed
-before the provider is called. A row left in ``sending`` by a dispatcher that
-died is reconciled: the provider is asked whether it took it (Twilio can be);
-only where it cannot be asked is the row sent again, and that is counted.
+side and none sends a row another has. A claim is a lease: the batch stays
+``queued``, and only the row about to go is marked ``sending``, committed before
+the provider is called, so a dispatcher that dies leaves at most one row in
+flight. That row is reconciled: the provider is asked whether it took it (Twilio
+can be); only where it cannot be asked is it sent again, and that is counted.
+The rest of its batch falls due again when the lease is up.
 One recipient's failure never holds up the others.
 """
 
@@ -18,11 +20,12 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import partial
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.messages import Choice, OutboundMessage, SendReceipt
-from bot.outbox import hold_reason, opted_out_at_provider
+from bot.messages import Choice, OutboundMessage
+from bot.outbox import hold_reasons, opted_out_at_provider
 from channels.base import (
     CannotReconcile,
     Channel,
@@ -36,10 +39,15 @@ from channels.base import (
 )
 from models.messages import (
     MAX_ATTEMPTS,
+    ClaimedRow,
     OutboxStatus,
     claim_due,
     mark_final,
+    mark_held,
+    mark_sending,
     mark_sent,
+    put_back,
+    record_sent,
     retry_later,
     stale_sending,
 )
@@ -50,6 +58,7 @@ from models.tenants import find_identity
 
 log = logging.getLogger(__name__)
 DEFAULT_LEASE = timedelta(minutes=2)
+Write = Callable[[Session], None]  # an outcome owed to the database, written at the next commit
 
 
 class RateGate:
@@ -92,10 +101,9 @@ class Dispatcher:
     def run_once(self) -> int:
         """Reconcile what a dead dispatcher left, then send one batch; returns rows handled."""
         self.reconcile()
-        rows = self._claim()
-        for row in rows:
-            self._deliver(row)
-        return len(rows)
+        batch = self._claim()
+        self._send_batch(batch)
+        return len(batch)
 
     def run_until(self, stop: threading.Event, idle_wait: float = 0.5) -> None:
         while not stop.is_set():
@@ -107,53 +115,93 @@ class Dispatcher:
             if not handled:
                 stop.wait(idle_wait)
 
-    def _claim(self) -> list[OutboxRow]:
+    def _claim(self) -> list[ClaimedRow]:
+        """Lease a batch, and end here the rows that must not go (opted out, unreachable)."""
         now = self.clock()
         with self.session_factory.begin() as session:
-            rows = claim_due(session, now=now, limit=self.batch_size, claimer=self.name)
-            ready = []
-            for row in rows:
-                held = hold_reason(session, row)
-                if held is None:
-                    ready.append(row)
-                else:
-                    mark_final(row, held, now=now, code=None, reason="held at send time")
-            return ready
-
-    def _deliver(self, row: OutboxRow) -> None:
-        channel = self.channels.get(row.channel)
-        paused = self._paused_until.get(row.channel)
-        now = self.clock()
-        if channel is None or (paused is not None and paused > now):
-            delay = (paused - now) if paused is not None and paused > now else timedelta(minutes=1)
-            self._record(
-                row.id, lambda _s, r, t: retry_later(r, now=t, reason="channel paused", delay=delay)
+            batch = claim_due(
+                session, now=now, until=now + self.lease, limit=self.batch_size, claimer=self.name
             )
-            return
+            held = hold_reasons(session, batch)
+            mark_held(session, held, now=now)
+        return [row for row in batch if row.id not in held]
+
+    def _send_batch(self, batch: list[ClaimedRow]) -> None:
+        """Send the leased rows one by one, so that at most one of them is ever ``sending``.
+
+        Each row is marked ``sending`` in a commit of its own just before its provider
+        call, and the previous row's success is written in that same commit: one commit
+        per message. Killed before that commit, the previous row is the one left
+        ``sending`` (it was sent: reconciliation finds it, or counts it resent) and this
+        one is still only leased (it falls due when the lease is up); killed after it,
+        the previous row is recorded and this one is the one in flight. Either way a
+        single row is ambiguous. A failure is rarer and needs the whole row (backoff, an
+        opt-out to record, the provider to ask): it is written at once, on its own.
+        """
+        unwritten: list[Write] = []
+        for row in batch:
+            not_before = self._not_sendable_before(row.channel)
+            if not_before is not None:
+                unwritten.append(self._put_back(row, not_before))
+                continue
+            started = self._start(row, after=unwritten)
+            unwritten = self._send(row) if started else []
+        self._write(unwritten)
+
+    def _not_sendable_before(self, channel_name: str) -> datetime | None:
+        """When a row on this channel may go, if not now: the channel is paused or unknown."""
+        now = self.clock()
+        paused = self._paused_until.get(channel_name)
+        if paused is not None and paused > now:
+            return paused
+        return now + timedelta(minutes=1) if channel_name not in self.channels else None
+
+    def _put_back(self, row: ClaimedRow, until: datetime) -> Write:
+        return partial(put_back, row=row, claimer=self.name, until=until, reason="channel paused")
+
+    def _start(self, row: ClaimedRow, *, after: list[Write]) -> bool:
+        """Write what is owed, and mark this row ``sending``: one commit. False if not ours."""
+        with self.session_factory.begin() as session:
+            for write in after:
+                write(session)
+            return mark_sending(session, row, claimer=self.name, now=self.clock())
+
+    def _write(self, unwritten: list[Write]) -> None:
+        if unwritten:
+            with self.session_factory.begin() as session:
+                for write in unwritten:
+                    write(session)
+
+    def _send(self, row: ClaimedRow) -> list[Write]:
+        """Call the provider; a success is returned to be written with the next commit."""
+        # Waiting our turn after the row is marked: a crash while waiting leaves an unsent
+        # row ``sending``, which is better than a sent one unrecorded.
         self._gates[row.channel].wait()
         try:
-            receipt = channel.send(_message(row))
+            receipt = self.channels[row.channel].send(_message(row))
         except ChannelError as exc:
             failure = exc
         except Exception as exc:  # a bug or a surprise answer: ask before sending again
             log.exception("unexpected error sending outbox row %s", row.id)
             failure = OutcomeUnknown(f"unexpected {type(exc).__name__}")
         else:
-            self._record(row.id, lambda _s, r, t: _succeeded(r, t, receipt), even_if_settled=True)
-            return
+            sent = partial(
+                record_sent,
+                row_id=row.id,
+                provider_id=receipt.provider_id,
+                segments=receipt.segments,
+                delivered=receipt.delivered,
+                now=self.clock(),
+            )
+            return [sent]
         self._record(row.id, lambda s, r, t: self._failed(s, r, t, failure))
+        return []
 
-    def _record(
-        self,
-        row_id: int,
-        change: Callable[[Session, OutboxRow, datetime], None],
-        *,
-        even_if_settled: bool = False,
-    ) -> None:
-        """Write a send's result; a delivery report may have overtaken it (even_if_settled)."""
+    def _record(self, row_id: int, change: Callable[[Session, OutboxRow, datetime], None]) -> None:
+        """Write a failed send's outcome, unless the row has been settled meanwhile."""
         with self.session_factory.begin() as session:
             row = session.get(OutboxRow, row_id, with_for_update=True)
-            if row is not None and (even_if_settled or row.status == OutboxStatus.SENDING):
+            if row is not None and row.status == OutboxStatus.SENDING:
                 change(session, row, self.clock())
 
     def _failed(self, session: Session, row: OutboxRow, now: datetime, exc: ChannelError) -> None:
@@ -206,17 +254,7 @@ class Dispatcher:
             row.next_attempt_at = now
 
 
-def _succeeded(row: OutboxRow, now: datetime, receipt: SendReceipt) -> None:
-    row.segments = receipt.segments or row.segments
-    if row.status != OutboxStatus.SENDING:  # a delivery report got here first: keep its status
-        row.provider_id, row.sent_at = receipt.provider_id, row.sent_at or now
-        return
-    mark_sent(row, provider_id=receipt.provider_id, now=now)
-    if receipt.delivered:
-        row.status, row.final_at = OutboxStatus.DELIVERED, now
-
-
-def _message(row: OutboxRow) -> OutboundMessage:
+def _message(row: OutboxRow | ClaimedRow) -> OutboundMessage:
     labels = row.choices.get("options") or []
     return OutboundMessage(
         channel=row.channel,

@@ -25,7 +25,14 @@ from channels.base import Channel
 from doorstep.config import Config
 from doorstep.wiring import build_channels
 from models.consent import consent_history, opted_out
-from models.messages import MAX_ATTEMPTS, OutboundMessage, OutboxStatus, claim_due
+from models.messages import (
+    MAX_ATTEMPTS,
+    OutboundMessage,
+    OutboxStatus,
+    claim_due,
+    mark_sending,
+)
+from scheduler.dispatcher import DEFAULT_LEASE as LEASE
 from scheduler.dispatcher import Dispatcher
 from tests.factories import QUEUED_AT, create_outbound, create_tenant
 from tests.fakes.twilio_api import FakeTwilio
@@ -278,11 +285,12 @@ def test_a_dispatcher_killed_between_claim_and_send_is_taken_over_and_the_messag
     notice = create_outbound(db, tenant=tenant)
     db.commit()
     with sessions.begin() as dying:  # claimed and committed, then the process died
-        claimed = claim_due(dying, now=clock(), limit=10, claimer="dead-dispatcher")
+        claimed = claim_due(dying, now=clock(), until=clock() + LEASE, limit=10, claimer="dead")
     assert [row.id for row in claimed] == [notice.id]
 
     assert dispatcher.run_once() == 0  # still under the dead one's lease
-    assert fresh(db, notice).status == OutboxStatus.SENDING
+    fresh(db, notice)
+    assert (notice.status, notice.claimed_by, notice.attempts) == (OutboxStatus.QUEUED, "dead", 0)
 
     past_the_lease(clock, dispatcher)
     successor = Dispatcher(
@@ -332,7 +340,8 @@ def test_a_row_left_sending_after_twilio_took_it_is_reconciled_from_twilios_list
     notice = create_outbound(db, tenant=tenant, body="Repair booked: Tuesday 8am-1pm.")
     db.commit()
     with sessions.begin() as dying:  # claimed, sent, and the process died before recording
-        claim_due(dying, now=clock(), limit=10, claimer="dead-dispatcher")
+        [claimed] = claim_due(dying, now=clock(), until=clock() + LEASE, limit=10, claimer="dead")
+        assert mark_sending(dying, claimed, claimer="dead", now=clock())
     twilio = Client(config.twilio_account_sid, config.twilio_auth_token, http_client=fake_twilio)
     taken = twilio.messages.create(
         to=tenant.phone, from_=config.twilio_from_number, body=notice.body
