@@ -10,7 +10,7 @@ from __future__ import annotations
 from bot import catalogue
 from bot.flow import Reply, Turn
 from bot.matching import normalise
-from models.consent import Topic, opted_out, record_consent
+from models.consent import Topic, record_consent
 
 STOP_WORDS = frozenset(
     {"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "OPTOUT", "REVOKE"}
@@ -20,10 +20,13 @@ START_WORDS_WHEN_OPTED_OUT = frozenset({"YES"})
 TELEGRAM_START = "/start"
 
 
-def handle(turn: Turn, text: str) -> bool:
-    """Answer a consent word; True when the message needs nothing more."""
+def handle(turn: Turn, text: str, *, stopped: bool) -> bool:
+    """Answer a consent word; True when the message needs nothing more.
+
+    ``stopped`` is whether the tenant had opted out of this channel (the engine has
+    read it for the turn); an opted-out tenant's other words need nothing more.
+    """
     said = normalise(text).upper()
-    stopped = opted_out(turn.session, turn.tenant.id, turn.channel)
     if text.strip().lower().startswith(TELEGRAM_START):
         if not stopped:
             return False  # the flows greet a new chat; only a blocked one is opting back in

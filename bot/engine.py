@@ -19,40 +19,40 @@ from bot.flows import FLOWS, first_contact_flow, flow_for_keyword
 from bot.matching import match_choice, normalise
 from bot.messages import InboundMessage
 from bot.outbox import queue_replies
+from models.consent import opted_out
 from models.conversations import (
     Conversation,
     current_conversation,
     take_saved_progress,
 )
 from models.messages import InboundMessage as InboundRecord
-from models.messages import (
-    InboxState,
-    OutboundMessage,
-    find_inbound,
-    storable,
-    storable_fields,
-)
-from models.tenants import identity_for, lock_tenant
+from models.messages import InboxState, OutboundMessage, storable, storable_fields
+from models.tenants import identity_for
 
 
 @dataclass(frozen=True)
 class Outcome:
-    inbound: InboundRecord | None
-    replies: list[OutboundMessage]
+    """The stored message and its queued answers, with what the turn learnt of the sender.
 
-    @property
-    def duplicate(self) -> bool:
-        return self.inbound is None
+    The caller may hand replies back at once; what it needs to check at send time
+    (reachable, opted out) the turn has just read, so it need not ask again.
+    """
+
+    inbound: InboundRecord
+    replies: list[OutboundMessage]
+    sender_id: int  # the tenant the message came from (a Telegram link may move replies on)
+    opted_out: bool  # the sender had said STOP here, so only STOP/START/HELP answers are queued
 
 
 def handle(
     session: Session, message: InboundMessage, *, now: datetime, settings: Settings
 ) -> Outcome:
-    """Store the message, answer it, and queue the answers; a provider retry gets nothing."""
-    if find_inbound(session, message.channel, message.provider_id) is not None:
-        return Outcome(None, [])
-    identity = identity_for(session, message.channel, message.address)
-    lock_tenant(session, identity.tenant_id)  # one message per tenant at a time
+    """Store the message, answer it, and queue the answers.
+
+    A provider retry of a stored message fails the insert (channel and provider id
+    are unique) with IntegrityError, so the caller's transaction rolls back whole.
+    """
+    identity = identity_for(session, message.channel, message.address, lock=True)
     identity.reachable = True  # they wrote to us: whatever blocked them has passed
     record = InboundRecord(
         tenant_id=identity.tenant_id,
@@ -65,23 +65,32 @@ def handle(
         received_at=now,
     )
     session.add(record)
-    session.flush()
-    turn = Turn(session, identity.tenant, identity, record.id, now, settings, message)
-    conversation = current_conversation(session, turn.tenant.id, now)
+    session.flush()  # a retry stops here, before anything is answered
+    sender = identity.tenant
+    turn = Turn(session, sender, identity, record.id, now, settings, message)
+    conversation = current_conversation(session, sender.id, now)
     if conversation is not None:
         turn.flow, turn.state = conversation.flow, conversation.state
         turn.answers = dict(conversation.answers)
-    respond(turn, message)
-    _keep_position(turn)
+    stopped = opted_out(session, sender.id, turn.channel)
+    respond(turn, message, stopped=stopped)
+    if turn.tenant is not sender:  # a Telegram chat joined to a known tenant: theirs now
+        conversation = session.get(Conversation, turn.tenant.id)
+    _keep_position(turn, conversation)
     record.flow = turn.flow
     if turn.to_inbox:
         record.inbox = InboxState.OPEN
-    return Outcome(record, queue_replies(turn))
+    return Outcome(record, queue_replies(turn), sender_id=sender.id, opted_out=stopped)
 
 
-def respond(turn: Turn, message: InboundMessage) -> None:
-    if consent_words.handle(turn, message.text):
-        return
+def respond(turn: Turn, message: InboundMessage, *, stopped: bool) -> None:
+    """``stopped``: the tenant had opted out of this channel when the message came."""
+    if not consent_words.handle(turn, message.text, stopped=stopped):
+        converse(turn, message)
+
+
+def converse(turn: Turn, message: InboundMessage) -> None:
+    """Anything but a consent word: menu words, the question in hand, keywords, the inbox."""
     word = _menu_word(message.text)
     if word is not None:
         start_flow(turn, FLOWS[word])
@@ -126,7 +135,7 @@ def continue_flow(turn: Turn, message: InboundMessage) -> None:
     question = flow.questions.get(turn.state or "") if flow else None
     if flow is None or question is None:  # a flow or question that no longer exists
         turn.flow = turn.state = None
-        respond(turn, message)
+        converse(turn, message)
         return
     answer = _understand(turn, question, message)
     if answer is None:
@@ -190,9 +199,11 @@ def _ask(turn: Turn, flow: Flow, state: str) -> None:
     turn.flow, turn.state = flow.name, state
 
 
-def _keep_position(turn: Turn) -> None:
-    """Write where the tenant now stands; a finished conversation leaves no row."""
-    conversation = turn.session.get(Conversation, turn.tenant.id)
+def _keep_position(turn: Turn, conversation: Conversation | None) -> None:
+    """Write where the tenant now stands; a finished conversation leaves no row.
+
+    ``conversation`` is the tenant's live row as the turn found it, or None.
+    """
     if turn.state is None or turn.flow is None:
         if conversation is not None:
             turn.session.delete(conversation)

@@ -19,13 +19,14 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot import catalogue
-from bot.engine import handle
+from bot.engine import Outcome, handle
 from bot.flow import Reply, Settings
 from bot.messages import InboundMessage
 from bot.outbox import hold_reason, render_for_channel
 from models.conversations import Conversation
 from models.messages import InboundMessage as InboundRecord
 from models.messages import (
+    OutboundKind,
     OutboundMessage,
     OutboxStatus,
     find_inbound,
@@ -65,9 +66,10 @@ class Receiver:
                 try:
                     return self._answer(message, inline_status)
                 except IntegrityError:
-                    # Two messages raced: the same one twice (a retry), or two first
-                    # messages from one new number. The first is a duplicate; the
-                    # second is answered again now that the other has committed.
+                    # The message is stored already (a provider retry, perhaps racing
+                    # the first delivery), or two first messages from one new number
+                    # raced. A retry is a duplicate; the other is answered again now
+                    # that its twin has committed.
                     if self._already_stored(message):
                         return Received(duplicate=True)
             raise DatabaseUnavailable("kept colliding with concurrent messages")
@@ -87,30 +89,29 @@ class Receiver:
             return find_inbound(session, message.channel, message.provider_id) is not None
 
     def _answer(self, message: InboundMessage, inline_status: OutboxStatus | None) -> Received:
+        """One transaction; a retry of a stored message raises IntegrityError from handle()."""
         now = self.clock()
         with self.session_factory.begin() as session:
             outcome = handle(session, message, now=now, settings=self.settings)
-            if outcome.duplicate:
-                return Received(duplicate=True)
-            inline = []
-            if inline_status is not None:
-                session.flush()
-                inline = self._hand_back(session, outcome.replies, message, inline_status, now)
+            if inline_status is None:
+                return Received()
+            inline = self._hand_back(session, outcome, message, inline_status, now)
+            session.flush()  # each row is written once, already marked, and gets its id
             return Received(inline=inline)
 
     @staticmethod
     def _hand_back(
         session: Session,
-        replies: list[OutboundMessage],
+        outcome: Outcome,
         message: InboundMessage,
         status: OutboxStatus,
         now: datetime,
     ) -> list[OutboundMessage]:
         inline = []
-        for row in replies:
+        for row in outcome.replies:
             if row.channel != message.channel or row.address != message.address:
                 continue
-            held = hold_reason(session, row)
+            held = _held(session, row, outcome)
             if held is not None:
                 mark_final(row, held, now=now, code=None, reason="held at send time")
                 continue
@@ -155,3 +156,17 @@ class Receiver:
                 )
             )
         return Received()
+
+
+def _held(session: Session, row: OutboundMessage, outcome: Outcome) -> OutboxStatus | None:
+    """hold_reason() for a reply to the message in hand, from what the turn already read.
+
+    The sender has just written from this address, so it is reachable, and the engine
+    read whether they had opted out. A reply that moved to another tenant (a Telegram
+    chat joined to a known one) or is about a topic is checked in full.
+    """
+    if row.tenant_id != outcome.sender_id or row.topic is not None:
+        return hold_reason(session, row)
+    if outcome.opted_out and row.kind != OutboundKind.CONSENT:
+        return OutboxStatus.OPTED_OUT
+    return None

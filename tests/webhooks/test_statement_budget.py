@@ -1,0 +1,65 @@
+"""What one inbound SMS costs the database, pinned so the count cannot silently grow back.
+
+A registered tenant choosing from the menu took 15 statements before the inbound path
+was trimmed (a lookup of the message, the identity, the tenant's row lock, the tenant,
+their roles, the opt-out twice, the identity again, an UPDATE for each inline reply)
+and takes 9 now on SQLite (BEGIN IMMEDIATE included), 8 on PostgreSQL. The budgets
+leave a little headroom; a count, not a time, so a busy machine cannot fail it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from flask import Flask
+from sqlalchemy import Engine, event
+from sqlalchemy.orm import Session
+
+from tests.factories import create_area, create_tenant
+from tests.helpers import Phone, new_sid
+
+MID_CONVERSATION_BUDGET = 10
+RETRY_BUDGET = 6
+
+
+@contextmanager
+def statements_on(engine: Engine) -> Iterator[list[str]]:
+    """Every statement sent to the database inside the block, BEGIN included."""
+    sent: list[str] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        sent.append(statement)
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield sent
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+
+
+def registered_and_in_the_menu(db: Session, phone: Phone) -> None:
+    create_tenant(db, phone=phone.number, area=create_area(db, name="Methil"))
+    db.commit()
+    assert phone.text("MENU")
+
+
+def test_a_registered_tenant_choosing_from_the_menu_costs_at_most_ten_statements(
+    app: Flask, db: Session, phone: Phone
+) -> None:
+    registered_and_in_the_menu(db, phone)
+    with statements_on(app.extensions["doorstep.engine"]) as sent:
+        assert phone.text("1")
+    assert len(sent) <= MID_CONVERSATION_BUDGET, sent
+
+
+def test_a_provider_retry_costs_at_most_six_statements_and_gets_no_reply(
+    app: Flask, db: Session, phone: Phone
+) -> None:
+    registered_and_in_the_menu(db, phone)
+    sid = new_sid()
+    assert phone.text("1", sid=sid)
+    with statements_on(app.extensions["doorstep.engine"]) as sent:
+        assert phone.text("1", sid=sid) == []
+    assert len(sent) <= RETRY_BUDGET, sent
