@@ -27,16 +27,16 @@ from bench.processes import peak_rss_mb
 from bench.traffic import PUBLIC_URL, TWILIO_TOKEN
 from bot.flow import Settings
 from bot.messages import OutboundMessage as Message
-from bot.notices import queue_notice
+from bot.notices import queue_notices
 from channels.base import Channel
 from doorstep.config import Config
 from doorstep.wiring import build_channels, engine_settings
 from models.base import utcnow
 from models.consent import Topic
 from models.db import make_engine, make_session_factory
-from models.inspections import audience
+from models.inspections import audience, audience_in_chunks
 from models.messages import OutboundKind, OutboundMessage, OutboxStatus
-from models.tenants import Area, Identity, Tenant, reach
+from models.tenants import Area, Identity, Tenant
 from scheduler.dispatcher import Dispatcher
 
 AREA_NAME = "Buckhaven"
@@ -126,25 +126,20 @@ def bare_enqueue(engine: Engine, area_id: int) -> dict[str, Any]:
 
 
 def queue_to_area(session: Session, area_id: int, settings: Settings, limit: int | None) -> int:
-    """doorstep's path: the area's tenants through the ORM, queue_notice for each."""
+    """doorstep's path, as send_notice takes it: audience_in_chunks, queue_notices per page."""
     now = utcnow()
-    query = select(Tenant).where(Tenant.area_id == area_id).order_by(Tenant.id).limit(limit)
     queued = 0
-    for tenant in session.scalars(query):
-        identity = reach(tenant)
-        if identity is None:
-            continue
-        text = NOTICE[tenant.language]
-        queue_notice(
+    for page in audience_in_chunks(session, area_id):
+        queued += queue_notices(
             session,
-            tenant=tenant,
-            identity=identity,
-            text=text,
+            page,
+            NOTICE.__getitem__,
             topic=Topic.INSPECTIONS,
             now=now,
             settings=settings,
         )
-        queued += 1
+        if limit is not None and queued >= limit:
+            break
     return queued
 
 

@@ -23,20 +23,20 @@ from sqlalchemy.orm import Session
 
 from bot import catalogue
 from bot.flow import Settings
-from bot.notices import queue_notice
+from bot.notices import queue_notice, queue_notices
 from bot.sms import fit_for_sms, fits
 from models.consent import Topic
 from models.inspections import (
     Inspection,
     InspectionFinding,
     IssueReport,
-    audience,
-    mark_told,
+    audience_in_chunks,
+    mark_all_told,
     reports_for,
     rsvps_for,
-    told_tenants,
+    told_in_chunks,
 )
-from models.tenants import Identity, Tenant, reach
+from models.tenants import Identity, Recipient, Tenant, reach
 
 ELLIPSIS = "..."
 SUMMARY_ACTIONS = 2
@@ -72,12 +72,10 @@ def send_notice(
         return _about_walk(language, f"inspection.{which}", inspection, settings)
 
     told = 0
-    for tenant, identity in audience(session, inspection.area_id):
-        if tenant.id in not_coming:
-            continue
-        _queue(session, tenant, identity, text_in(tenant.language), now=now, settings=settings)
-        mark_told(session, inspection.id, tenant.id, now=now)
-        told += 1
+    for chunk in audience_in_chunks(session, inspection.area_id):
+        coming = [recipient for recipient in chunk if recipient.tenant_id not in not_coming]
+        told += _queue_all(session, coming, text_in, now=now, settings=settings)
+        mark_all_told(session, inspection.id, [r.tenant_id for r in coming], now=now)
     return told
 
 
@@ -124,9 +122,8 @@ def send_after_summary(
         return _summary(language, inspection, settings)
 
     sent = 0
-    for tenant, identity in audience(session, inspection.area_id):
-        _queue(session, tenant, identity, text_in(tenant.language), now=now, settings=settings)
-        sent += 1
+    for chunk in audience_in_chunks(session, inspection.area_id):
+        sent += _queue_all(session, chunk, text_in, now=now, settings=settings)
     for report in reports_for(session, inspection.id):
         if report.outcome_told_at is None and _tell_reporter(
             session, report, _outcome(report, settings), now=now, settings=settings
@@ -341,13 +338,8 @@ def _tell_those_told(
         return _about_walk(language, key, inspection, settings)
 
     told = 0
-    for tenant in told_tenants(session, inspection.id):
-        identity = reach(tenant)
-        if identity is None:
-            continue
-        text = text_in(tenant.language)
-        _queue(session, tenant, identity, text, now=now, settings=settings, urgent=urgent)
-        told += 1
+    for chunk in told_in_chunks(session, inspection.id):
+        told += _queue_all(session, chunk, text_in, now=now, settings=settings, urgent=urgent)
     return told
 
 
@@ -365,6 +357,26 @@ def _tell_reporter(
         return False
     _queue(session, report.tenant, identity, _fitted(compose), now=now, settings=settings)
     return True
+
+
+def _queue_all(
+    session: Session,
+    recipients: Sequence[Recipient],
+    text_in: Callable[[str], str],
+    *,
+    now: datetime,
+    settings: Settings,
+    urgent: bool = False,
+) -> int:
+    return queue_notices(
+        session,
+        recipients,
+        text_in,
+        topic=Topic.INSPECTIONS,
+        now=now,
+        settings=settings,
+        urgent=urgent,
+    )
 
 
 def _queue(

@@ -8,6 +8,7 @@ what a regulator or the tenant will ask for.
 
 from __future__ import annotations
 
+from collections.abc import Collection, Sequence
 from datetime import datetime
 from enum import StrEnum
 
@@ -15,6 +16,7 @@ from sqlalchemy import ForeignKey, String, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from models.base import Base
+from models.tenants import Recipient
 
 
 class Topic(StrEnum):
@@ -85,9 +87,14 @@ def record_consent(
     )
 
 
+def _refused_topics(topic: str | None) -> list[str]:
+    """The consent rows that stop a message on ``topic``: STOP always, the topic's own if any."""
+    return [Topic.ALL.value] if topic in (None, Topic.ALL) else [Topic.ALL.value, str(topic)]
+
+
 def opted_out(session: Session, tenant_id: int, channel: str, topic: str | None = None) -> bool:
     """True when the tenant said STOP on this channel, or declined this topic there."""
-    topics = [Topic.ALL.value] if topic in (None, Topic.ALL) else [Topic.ALL.value, str(topic)]
+    topics = _refused_topics(topic)
     refusals = session.scalars(
         select(Consent.topic).where(
             Consent.tenant_id == tenant_id,
@@ -97,6 +104,36 @@ def opted_out(session: Session, tenant_id: int, channel: str, topic: str | None 
         )
     )
     return next(iter(refusals), None) is not None
+
+
+def opted_out_among(
+    session: Session, tenant_ids: Collection[int], channel: str, topic: str | None = None
+) -> set[int]:
+    """Those of ``tenant_ids`` for whom opted_out() is True: one query for a whole page."""
+    if not tenant_ids:
+        return set()
+    refusals = session.scalars(
+        select(Consent.tenant_id)
+        .where(
+            Consent.tenant_id.in_(tenant_ids),
+            Consent.channel == channel,
+            Consent.topic.in_(_refused_topics(topic)),
+            Consent.granted.is_(False),
+        )
+        .distinct()
+    )
+    return set(refusals)
+
+
+def accepting(session: Session, recipients: Sequence[Recipient], topic: str) -> list[Recipient]:
+    """The recipients who have not opted out of ``topic`` on the channel they would get it by."""
+    refused: set[tuple[int, str]] = set()
+    for channel in {recipient.channel for recipient in recipients}:
+        ids = [recipient.tenant_id for recipient in recipients if recipient.channel == channel]
+        refused.update(
+            (tenant_id, channel) for tenant_id in opted_out_among(session, ids, channel, topic)
+        )
+    return [r for r in recipients if (r.tenant_id, r.channel) not in refused]
 
 
 def consent_history(session: Session, tenant_id: int) -> list[ConsentChange]:

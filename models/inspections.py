@@ -11,20 +11,20 @@ and by when, and which reports they answer.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ForeignKey, Index, String, Text, func, select
+from sqlalchemy import ForeignKey, Index, String, Text, func, insert, select
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from models.base import Base, utcnow
-from models.consent import Topic, opted_out
+from models.consent import Topic, accepting
 from models.schedule import cancel, schedule
-from models.tenants import Area, Identity, Tenant, reach
+from models.tenants import Area, Recipient, Tenant, recipients
 
 NOTICE_TASK = "inspection_notice"
 REMINDER_TASK = "inspection_reminder"
@@ -413,18 +413,23 @@ def waiting_reports(session: Session, *, area_id: int | None = None) -> list[Iss
 # --- who hears about it ------------------------------------------------------------------
 
 
-def audience(session: Session, area_id: int) -> list[tuple[Tenant, Identity]]:
+def audience(session: Session, area_id: int) -> list[Recipient]:
     """The area's tenants who can be reached and accept inspection messages there."""
-    tenants = session.scalars(
-        select(Tenant).where(Tenant.area_id == area_id).order_by(Tenant.id)
-    ).all()
-    reached = [(tenant, reach(tenant)) for tenant in tenants]
-    return [
-        (tenant, identity)
-        for tenant, identity in reached
-        if identity is not None
-        and not opted_out(session, tenant.id, identity.channel, Topic.INSPECTIONS)
-    ]
+    return [recipient for chunk in audience_in_chunks(session, area_id) for recipient in chunk]
+
+
+def audience_in_chunks(session: Session, area_id: int) -> Iterator[list[Recipient]]:
+    """audience() a page at a time, for queueing a notice to a whole estate in flat memory."""
+    for chunk in recipients(session, Tenant.area_id == area_id):
+        yield accepting(session, chunk, Topic.INSPECTIONS)
+
+
+def told_in_chunks(session: Session, inspection_id: int) -> Iterator[list[Recipient]]:
+    """The tenants told about the walk who can still be reached, a page at a time."""
+    told = select(InspectionRecipient.tenant_id).where(
+        InspectionRecipient.inspection_id == inspection_id
+    )
+    yield from recipients(session, Tenant.id.in_(told))
 
 
 def mark_told(session: Session, inspection_id: int, tenant_id: int, *, now: datetime) -> None:
@@ -432,6 +437,29 @@ def mark_told(session: Session, inspection_id: int, tenant_id: int, *, now: date
         session.add(
             InspectionRecipient(inspection_id=inspection_id, tenant_id=tenant_id, told_at=now)
         )
+
+
+def mark_all_told(
+    session: Session, inspection_id: int, tenant_ids: Sequence[int], *, now: datetime
+) -> None:
+    """mark_told() for a page of tenants: one insert, leaving out those already told."""
+    if not tenant_ids:
+        return
+    already = set(
+        session.scalars(
+            select(InspectionRecipient.tenant_id).where(
+                InspectionRecipient.inspection_id == inspection_id,
+                InspectionRecipient.tenant_id.in_(tenant_ids),
+            )
+        )
+    )
+    new = [
+        {"inspection_id": inspection_id, "tenant_id": tenant_id, "told_at": now}
+        for tenant_id in dict.fromkeys(tenant_ids)
+        if tenant_id not in already
+    ]
+    if new:
+        session.execute(insert(InspectionRecipient), new)
 
 
 def told_tenants(session: Session, inspection_id: int) -> list[Tenant]:

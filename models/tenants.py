@@ -8,12 +8,15 @@ and carries on in Telegram is still mid-way through the same thing.
 from __future__ import annotations
 
 import secrets
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
 from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import NamedTuple
 
 import phonenumbers
-from sqlalchemy import ForeignKey, String, UniqueConstraint, func, select
-from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+from sqlalchemy import ColumnElement, ForeignKey, String, UniqueConstraint, bindparam, func, select
+from sqlalchemy.orm import Mapped, Session, contains_eager, lazyload, mapped_column, relationship
 
 from models.base import Base, utcnow
 
@@ -22,6 +25,7 @@ DEFAULT_REGION = "GB"
 # so the demo and the tests use them, and they are accepted as numbers.
 FICTIONAL_PREFIXES = ("+447700900", "+441632960", "+441314960", "+441414960")
 LINK_CODE_LIFETIME = timedelta(minutes=30)
+CHUNK = 1000  # tenants read (and notices queued) at a time: memory stays flat for any estate
 
 
 class Channel(StrEnum):
@@ -143,13 +147,41 @@ def find_identity(session: Session, channel: str, address: str) -> Identity | No
     )
 
 
+# Built once: the inbound path runs it for every message, and a statement that is the
+# same object each time saves SQLAlchemy rebuilding its cache key.
+_IDENTITY_WITH_TENANT = (
+    select(Identity)
+    .join(Identity.tenant)
+    .where(
+        Identity.channel == bindparam("channel"),
+        Identity.address == bindparam("address"),
+    )
+    .options(
+        contains_eager(Identity.tenant).options(lazyload(Tenant.roles), lazyload(Tenant.identities))
+    )
+)
+_IDENTITY_WITH_TENANT_LOCKED = _IDENTITY_WITH_TENANT.with_for_update(of=Tenant)
+
+
+def _find_identity_with_tenant(
+    session: Session, channel: str, address: str, *, lock: bool
+) -> Identity | None:
+    """One query for the identity and its tenant; roles and other identities only if asked."""
+    query = _IDENTITY_WITH_TENANT_LOCKED if lock else _IDENTITY_WITH_TENANT
+    return session.scalar(query, {"channel": channel, "address": address})
+
+
 def find_tenant_by_phone(session: Session, phone: str) -> Tenant | None:
     return session.scalar(select(Tenant).where(Tenant.phone == phone))
 
 
-def identity_for(session: Session, channel: str, address: str) -> Identity:
-    """The identity behind an address, creating an unregistered tenant for a stranger."""
-    identity = find_identity(session, channel, address)
+def identity_for(session: Session, channel: str, address: str, *, lock: bool = False) -> Identity:
+    """The identity behind an address, creating an unregistered tenant for a stranger.
+
+    ``lock`` also holds the tenant's row until commit, as lock_tenant() does, in the
+    same query that finds it.
+    """
+    identity = _find_identity_with_tenant(session, channel, address, lock=lock)
     if identity is not None:
         return identity
     tenant = find_tenant_by_phone(session, address) if channel == Channel.SMS else None
@@ -159,6 +191,8 @@ def identity_for(session: Session, channel: str, address: str) -> Identity:
     identity = Identity(channel=channel, address=address)
     tenant.identities.append(identity)
     session.flush()
+    if lock:
+        lock_tenant(session, tenant.id)
     return identity
 
 
@@ -192,6 +226,66 @@ def reach(tenant: Tenant) -> Identity | None:
     """The identity to send an unasked message to: SMS first, else Telegram."""
     by_channel = {i.channel: i for i in tenant.identities if i.reachable}
     return by_channel.get(Channel.SMS) or by_channel.get(Channel.TELEGRAM)
+
+
+class Recipient(NamedTuple):
+    """Who an unasked message goes to, and where: just enough to queue it, no ORM objects."""
+
+    tenant_id: int
+    language: str
+    channel: str
+    address: str
+
+
+def recipients(
+    session: Session, *criteria: ColumnElement[bool], size: int = CHUNK
+) -> Iterator[list[Recipient]]:
+    """The reachable tenants matching ``criteria``, in id order, ``size`` at a time.
+
+    Pages are read by id (keyset), so a notice to 100,000 tenants holds one page in
+    memory and no cursor stays open while the caller writes the page's outbox rows.
+    """
+    after = 0
+    while True:
+        page = session.execute(
+            select(Tenant.id, Tenant.language)
+            .where(*criteria, Tenant.id > after)
+            .order_by(Tenant.id)
+            .limit(size)
+        ).all()
+        if not page:
+            return
+        addresses = _reach_many(session, criteria, first=page[0].id, last=page[-1].id)
+        after = page[-1].id
+        yield [
+            Recipient(tenant_id, language, *addresses[tenant_id])
+            for tenant_id, language in page
+            if tenant_id in addresses
+        ]
+
+
+def _reach_many(
+    session: Session, criteria: Sequence[ColumnElement[bool]], *, first: int, last: int
+) -> dict[int, tuple[str, str]]:
+    """Each page tenant's (channel, address) as reach() chooses it: SMS first, else Telegram.
+
+    The page is named by its criteria and id range rather than by 1,000 ids: two
+    parameters, and the same statement text for every page.
+    """
+    found = session.execute(
+        select(Identity.tenant_id, Identity.channel, Identity.address)
+        .join(Tenant, Tenant.id == Identity.tenant_id)
+        .where(*criteria, Tenant.id.between(first, last), Identity.reachable)
+        .order_by(Identity.id)
+    )
+    by_tenant: dict[int, dict[str, tuple[str, str]]] = defaultdict(dict)
+    for tenant_id, channel, address in found:
+        by_tenant[tenant_id][channel] = (channel, address)
+    chosen = {
+        tenant_id: by_channel.get(Channel.SMS) or by_channel.get(Channel.TELEGRAM)
+        for tenant_id, by_channel in by_tenant.items()
+    }
+    return {tenant_id: address for tenant_id, address in chosen.items() if address is not None}
 
 
 def find_area(session: Session, said: str) -> Area | None:

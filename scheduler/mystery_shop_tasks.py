@@ -19,6 +19,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -27,11 +28,11 @@ from sqlalchemy.orm import Session
 
 from bot import catalogue
 from bot.flow import Settings
-from bot.notices import queue_notice
-from models.consent import Topic, opted_out
+from bot.notices import queue_notices
+from models.consent import Topic, accepting
 from models.mystery_shopping import check_in_for, find_check_in, month_of
 from models.schedule import ScheduledTask, TaskStatus, schedule
-from models.tenants import Identity, Role, Tenant, TenantRole, lock_tenant, reach
+from models.tenants import Recipient, Role, Tenant, TenantRole, lock_tenant, recipients
 
 log = logging.getLogger(__name__)
 INVITATION = "mystery_shop_invitation"
@@ -211,41 +212,36 @@ def _tell(
     settings: Settings,
 ) -> int:
     """Queue ``key`` for each shopper who may hear from us and has not finished ``month``."""
+
+    @cache
+    def text_in(language: str) -> str:
+        return catalogue.render(language, key, landlord=plan.landlord)
+
     told = 0
-    for tenant, identity in _shoppers(session):
-        lock_tenant(session, tenant.id)  # their own SHOP may be creating the check-in now
-        check_in = find_check_in(session, tenant.id, month)
-        if check_in is not None and check_in.finished:
-            continue
-        check_in = check_in or check_in_for(session, tenant.id, month)
-        check_in.invited_at = check_in.invited_at or now
-        queue_notice(
-            session,
-            tenant=tenant,
-            identity=identity,
-            text=catalogue.render(tenant.language, key, landlord=plan.landlord),
-            topic=Topic.SURVEYS,
-            now=now,
-            settings=settings,
+    for chunk in _shoppers(session):
+        unfinished = [shopper for shopper in chunk if _invite(session, shopper, month, now=now)]
+        told += queue_notices(
+            session, unfinished, text_in, topic=Topic.SURVEYS, now=now, settings=settings
         )
-        told += 1
     return told
 
 
-def _shoppers(session: Session) -> Iterator[tuple[Tenant, Identity]]:
-    """Each mystery shopper with the identity to text (SMS, else Telegram) who has not opted out."""
-    tenants = session.scalars(
-        select(Tenant)
-        .join(TenantRole)
-        .where(TenantRole.role == Role.MYSTERY_SHOPPER.value)
-        .order_by(Tenant.id)
-    ).all()
-    for tenant in tenants:
-        identity = reach(tenant)
-        if identity is not None and not opted_out(
-            session, tenant.id, identity.channel, Topic.SURVEYS
-        ):
-            yield tenant, identity
+def _invite(session: Session, shopper: Recipient, month: str, *, now: datetime) -> bool:
+    """Mark the shopper invited to ``month``'s check-in; False if they have already finished it."""
+    lock_tenant(session, shopper.tenant_id)  # their own SHOP may be creating the check-in now
+    check_in = find_check_in(session, shopper.tenant_id, month)
+    if check_in is not None and check_in.finished:
+        return False
+    check_in = check_in or check_in_for(session, shopper.tenant_id, month)
+    check_in.invited_at = check_in.invited_at or now
+    return True
+
+
+def _shoppers(session: Session) -> Iterator[list[Recipient]]:
+    """The mystery shoppers with the address to text (SMS, else Telegram) who have not opted out."""
+    shoppers = select(TenantRole.tenant_id).where(TenantRole.role == Role.MYSTERY_SHOPPER.value)
+    for chunk in recipients(session, Tenant.id.in_(shoppers)):
+        yield accepting(session, chunk, Topic.SURVEYS)
 
 
 HANDLERS = {INVITATION: send_invitations, REMINDER: send_reminders}
