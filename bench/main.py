@@ -103,7 +103,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--audience",
         action="store_true",
-        help="also time models.inspections.audience() for the whole area (slow: minutes)",
+        help="also time models.inspections.audience() for the whole area",
     )
     parser.add_argument("--keep", action="store_true", help="keep the logs and the SQLite file")
     return parser
