@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import itertools
 import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
 from flask.testing import FlaskClient
+from sqlalchemy import Engine, event
 from twilio.request_validator import RequestValidator
 from werkzeug.test import TestResponse
 
@@ -154,3 +157,18 @@ class StaffBrowser:
     def submit(self, page: str, action: str, data: dict[str, Any], **kwargs: Any) -> TestResponse:
         """Post a form found on ``page`` to ``action`` with the page's CSRF token."""
         return self.client.post(action, data={**data, "csrf_token": self.token_for(page)}, **kwargs)
+
+
+@contextmanager
+def statements_on(engine: Engine) -> Iterator[list[str]]:
+    """Every statement sent to the database inside the block, BEGIN included."""
+    sent: list[str] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        sent.append(statement)
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield sent
+    finally:
+        event.remove(engine, "before_cursor_execute", record)

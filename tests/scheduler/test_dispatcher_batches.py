@@ -9,13 +9,10 @@ and reachability rules are the same as for a single row.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import event, func, select
-from sqlalchemy.engine import Connection
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.messages import OutboundMessage as Outgoing
@@ -29,7 +26,7 @@ from scheduler.dispatcher import Dispatcher
 from tests.factories import QUEUED_AT, create_outbound, create_tenant
 from tests.fakes.telegram_api import FakeBotApi
 from tests.fakes.twilio_api import FakeTwilio
-from tests.helpers import Clock
+from tests.helpers import Clock, statements_on
 
 
 class Killed(BaseException):
@@ -252,7 +249,7 @@ def test_the_opt_out_and_reachability_checks_are_two_queries_whatever_the_batch_
         create_outbound(db, tenant=create_tenant(db), kind=OutboundKind.NOTICE)
     db.commit()
 
-    with counting_statements(sessions) as statements:
+    with statements_on(sessions.kw["bind"]) as statements:
         assert dispatcher.run_once() == 30
 
     checks = [s for s in statements if "FROM consents" in s or "FROM identities" in s]
@@ -269,18 +266,3 @@ def notice(
 
 def fresh_status(db: Session, row: OutboundMessage) -> str:
     return db.scalars(select(OutboundMessage.status).where(OutboundMessage.id == row.id)).one()
-
-
-@contextmanager
-def counting_statements(sessions: sessionmaker[Session]) -> Iterator[list[str]]:
-    engine = sessions.kw["bind"]
-    statements: list[str] = []
-
-    def record(_conn: Connection, _cursor: object, statement: str, *_args: object) -> None:
-        statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", record)

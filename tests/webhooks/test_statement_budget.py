@@ -9,34 +9,14 @@ leave a little headroom; a count, not a time, so a busy machine cannot fail it.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-from typing import Any
-
 from flask import Flask
-from sqlalchemy import Engine, event
 from sqlalchemy.orm import Session
 
 from tests.factories import create_area, create_tenant
-from tests.helpers import Phone, new_sid
+from tests.helpers import Phone, new_sid, statements_on
 
 MID_CONVERSATION_BUDGET = 10
 RETRY_BUDGET = 6
-
-
-@contextmanager
-def statements_on(engine: Engine) -> Iterator[list[str]]:
-    """Every statement sent to the database inside the block, BEGIN included."""
-    sent: list[str] = []
-
-    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        sent.append(statement)
-
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield sent
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
 
 
 def registered_and_in_the_menu(db: Session, phone: Phone) -> None:
