@@ -27,6 +27,7 @@ from twilio.request_validator import RequestValidator
 
 from bot.flows import FLOWS
 from models.tenants import Identity, Tenant
+from resilience import injection
 from resilience.harness import (
     FICTIONAL_PREFIXES,
     LOG_DIR,
@@ -298,11 +299,16 @@ def bad_input(quick: bool) -> Result:
         try:
             tried = _malformed(server, result)
             _replayed(server, result)
-            injected = _injections_escaped(server, result)
+            browser, token = _officer(server)
+            injected = _injections_escaped(server, browser, result)
+            api = injection.every_api_field(server.url, db, browser, token, result)
             result.bad_inputs = (
                 f"{tried} malformed/oversized bodies, 1 request replayed x5, "
-                f"{injected} SQL/HTML injection SMS"
+                f"{injected} SQL/HTML injection SMS, {api.sent} injection strings "
+                f"({len(injection.PAYLOADS)} kinds) into {api.fields} string fields of "
+                f"{api.operations} API operations ({api.stored} stored, checked escaped)"
             )
+            result.notes.append(f"API answers to injection: {dict(sorted(api.statuses.items()))}")
         finally:
             server.child.stop()
     leaks = scan_logs()
@@ -454,7 +460,7 @@ INJECTIONS = (
 )
 
 
-def _injections_escaped(server: Server, result: Result) -> int:
+def _injections_escaped(server: Server, browser: requests.Session, result: Result) -> int:
     """Injection strings from a registered tenant land in the inbox, shown escaped."""
     number = fictional_number(903)
     with server.db.sessions.begin() as session:
@@ -467,14 +473,15 @@ def _injections_escaped(server: Server, result: Result) -> int:
         result.check(status == 200, f"injection SMS {n} got {status}")
     tables = server.db.scalar("SELECT count(*) FROM tenants")
     result.check(tables >= 1, "the tenants table lost rows")
-    page = _console_inbox(server)
+    page = browser.get(server.url + "/staff/inbox/", timeout=30).text
     for body in INJECTIONS:
         result.check(body not in page or body == str(escape(body)), f"shown raw: {body!r}")
         result.check(str(escape(body)) in page, f"not shown (escaped) in the inbox: {body!r}")
     return len(INJECTIONS)
 
 
-def _console_inbox(server: Server) -> str:
+def _officer(server: Server) -> tuple[requests.Session, str]:
+    """An officer made by ``doorstep staff add``: a console session and their API token."""
     email = "resilience-officer@example.org"
     added = start(
         doorstep_command("staff", "add", email, "--role", "officer", "--generate-password"),
@@ -483,21 +490,22 @@ def _console_inbox(server: Server) -> str:
     )
     added.process.wait(timeout=60)
     output = added.log.read_text()
-    match = re.search(r"^password: (\S+)$", output, re.MULTILINE)
-    if match is None:
-        raise RuntimeError(f"doorstep staff add printed no password: {added.log}")
+    password = re.search(r"^password: (\S+)$", output, re.MULTILINE)
+    api_token = re.search(r"^API token \(shown once\): (\S+)$", output, re.MULTILINE)
+    if password is None or api_token is None:
+        raise RuntimeError(f"doorstep staff add printed no password or token: {added.log}")
     browser = requests.Session()
-    token = csrf_token(browser.get(server.url + "/staff/login", timeout=30).text)
+    form_token = csrf_token(browser.get(server.url + "/staff/login", timeout=30).text)
     signed_in = browser.post(
         server.url + "/staff/login",
-        data={"email": email, "password": match[1], "csrf_token": token},
+        data={"email": email, "password": password[1], "csrf_token": form_token},
         allow_redirects=False,
         timeout=30,
     )
     if signed_in.status_code != 302:
         raise RuntimeError(f"could not sign in: {signed_in.status_code}")
-    added.log.write_text("(password removed)\n")
-    return browser.get(server.url + "/staff/inbox/", timeout=30).text
+    added.log.write_text("(password and token removed)\n")
+    return browser, api_token[1]
 
 
 def scan_logs() -> list[str]:
