@@ -326,7 +326,7 @@ def change_inspection(
     inspection.officer, inspection.notes = _tidy(officer, 120), notes.strip()[: LONGEST_WORDS * 4]
     inspection.updated_at = now
     _book_tasks(session, inspection, now=now, zone=zone)
-    told = len(told_tenants(session, inspection.id))
+    told = told_count(session, inspection.id)
     return Change(moved=moved and told > 0, told=told, previous_start=previous_start)
 
 
@@ -432,17 +432,10 @@ def told_in_chunks(session: Session, inspection_id: int) -> Iterator[list[Recipi
     yield from recipients(session, Tenant.id.in_(told))
 
 
-def mark_told(session: Session, inspection_id: int, tenant_id: int, *, now: datetime) -> None:
-    if session.get(InspectionRecipient, (inspection_id, tenant_id)) is None:
-        session.add(
-            InspectionRecipient(inspection_id=inspection_id, tenant_id=tenant_id, told_at=now)
-        )
-
-
 def mark_all_told(
     session: Session, inspection_id: int, tenant_ids: Sequence[int], *, now: datetime
 ) -> None:
-    """mark_told() for a page of tenants: one insert, leaving out those already told."""
+    """Record a page of tenants as told: one insert, leaving out those already told."""
     if not tenant_ids:
         return
     already = set(
@@ -462,14 +455,12 @@ def mark_all_told(
         session.execute(insert(InspectionRecipient), new)
 
 
-def told_tenants(session: Session, inspection_id: int) -> list[Tenant]:
-    return list(
-        session.scalars(
-            select(Tenant)
-            .join(InspectionRecipient, InspectionRecipient.tenant_id == Tenant.id)
-            .where(InspectionRecipient.inspection_id == inspection_id)
-            .order_by(Tenant.id)
+def told_count(session: Session, inspection_id: int) -> int:
+    return (
+        session.scalar(
+            select(func.count()).where(InspectionRecipient.inspection_id == inspection_id)
         )
+        or 0
     )
 
 

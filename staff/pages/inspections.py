@@ -39,7 +39,7 @@ from models.inspections import (
     record_finding,
     reports_for,
     schedule_inspection,
-    told_tenants,
+    told_count,
     waiting_reports,
 )
 from models.staff import StaffRole
@@ -219,7 +219,7 @@ def cancel(inspection_id: int) -> ResponseReturnValue:
             return render_template(
                 "pages/inspection_cancel.html",
                 inspection=inspection,
-                told=len(told_tenants(db, inspection.id)),
+                told=told_count(db, inspection.id),
                 reports=len(reports_for(db, inspection.id)),
                 form=form,
             ), (400 if request.method == "POST" else 200)
@@ -238,7 +238,7 @@ def render_inspection(
         inspection=inspection,
         reports=reports,
         attendance=attendance(db, inspection.id),
-        told=len(told_tenants(db, inspection.id)),
+        told=told_count(db, inspection.id),
         finding_form=finding_form,
         confirm=ConfirmForm(formdata=None),
     )

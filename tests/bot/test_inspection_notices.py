@@ -22,13 +22,13 @@ from bot.sms import count_segments
 from models.inspections import (
     Inspection,
     InspectionFinding,
+    InspectionRecipient,
     answer_rsvp,
     close_inspection,
     file_report,
     mark_action_done,
     record_finding,
     schedule_inspection,
-    told_tenants,
 )
 from models.messages import OutboundMessage
 from models.tenants import Area, Tenant
@@ -257,4 +257,9 @@ def test_the_reminder_leaves_out_tenants_who_said_they_are_not_coming(
         assert send_notice(session, walk, "reminder", now=BOOKED, settings=SETTINGS) == 2
         reminded = {row.tenant_id for row in session.scalars(select(OutboundMessage))}
         assert reminded == {coming.id, undecided.id}
-        assert {t.id for t in told_tenants(session, walk.id)} == {coming.id, undecided.id}
+        told = session.scalars(
+            select(InspectionRecipient.tenant_id).where(
+                InspectionRecipient.inspection_id == walk.id
+            )
+        )
+        assert set(told) == {coming.id, undecided.id}

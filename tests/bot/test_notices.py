@@ -17,7 +17,6 @@ from models.inspections import (
     audience,
     audience_in_chunks,
     mark_all_told,
-    mark_told,
     schedule_inspection,
 )
 from models.messages import OutboundMessage
@@ -291,7 +290,7 @@ def test_marking_a_page_told_skips_those_already_told(sessions: sessionmaker[Ses
             session, area_id=area.id, starts_at=NEXT_MORNING, meeting_point="hall", now=EVENING
         )
         first, second = create_tenant(session, area=area), create_tenant(session, area=area)
-        mark_told(session, walk.id, first.id, now=EVENING)
+        mark_all_told(session, walk.id, [first.id], now=EVENING)
         session.flush()
         mark_all_told(session, walk.id, [first.id, second.id], now=NEXT_MORNING)
         mark_all_told(session, walk.id, [], now=NEXT_MORNING)

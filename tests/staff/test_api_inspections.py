@@ -23,7 +23,7 @@ from models.inspections import (
     IssueReport,
     answer_rsvp,
     file_report,
-    mark_told,
+    mark_all_told,
     notice_key,
     reminder_key,
 )
@@ -372,7 +372,7 @@ def test_a_tenant_told_about_a_walk_hears_when_it_moves(
     told = create_tenant(db, area=area)
     create_tenant(db, area=area)  # never told, so not told of the move either
     walk = book(client, officer, area)
-    mark_told(db, walk["id"], told.id, now=clock.now)
+    mark_all_told(db, walk["id"], [told.id], now=clock.now)
     db.commit()
 
     response = client.patch(
@@ -457,7 +457,7 @@ def test_a_tenant_told_about_a_walk_hears_when_it_is_cancelled(
 ) -> None:
     told = create_tenant(db, area=area)
     walk = book(client, officer, area)
-    mark_told(db, walk["id"], told.id, now=clock.now)
+    mark_all_told(db, walk["id"], [told.id], now=clock.now)
     db.commit()
 
     response = client.post(f"{INSPECTIONS}/{walk['id']}/cancel", headers=officer)
@@ -779,7 +779,7 @@ def test_generated_requests_at_a_real_walk_get_no_server_error_and_documented_an
     """The shared schemathesis test finds no walk; here half the requests aim at one."""
     told = create_tenant(db, area=area)
     walk = book(client, officer, area)
-    mark_told(db, walk["id"], told.id, now=clock.now)
+    mark_all_told(db, walk["id"], [told.id], now=clock.now)
     db.commit()
     reported = report(db, clock, told)
     finding = client.post(

@@ -23,7 +23,7 @@ from models.inspections import (
     close_inspection,
     file_report,
     mark_action_done,
-    mark_told,
+    mark_all_told,
     record_finding,
     schedule_inspection,
 )
@@ -252,7 +252,7 @@ def test_an_officer_moves_a_walk_and_the_tenants_already_told_hear_of_it(
 ) -> None:
     tenant = create_tenant(db, area=methil)
     inspection = book(db, methil, clock())
-    mark_told(db, inspection.id, tenant.id, now=clock())
+    mark_all_told(db, inspection.id, [tenant.id], now=clock())
     db.commit()
     path = f"{LIST}{inspection.id}/edit"
     officer = staff_as("officer")
@@ -288,7 +288,7 @@ def test_cancelling_asks_first_then_calls_the_walk_off_and_tells_those_told(
 ) -> None:
     tenant = create_tenant(db, area=methil)
     inspection = book(db, methil, clock())
-    mark_told(db, inspection.id, tenant.id, now=clock())
+    mark_all_told(db, inspection.id, [tenant.id], now=clock())
     db.commit()
     path = f"{LIST}{inspection.id}/cancel"
     officer = staff_as("officer")
