@@ -1,14 +1,17 @@
 """Every word the bot says, per language, from the Babel catalogues in bot/texts/.
 
-Entries are keyed (``help.reply``) and filled with named values. A key missing
-in a tenant's language falls back to English, so a half-done translation never
-leaves a tenant without an answer. Fuzzy entries are drafts: used, but listed.
+Each language has messages.po for the core conversation and one more catalogue per
+capability (events.po, polls.po, ...), so a new capability's words sit together;
+a key may live in only one of them. Entries are keyed (``help.reply``) and filled
+with named values. A key missing in a tenant's language falls back to English, so
+a half-done translation never leaves a tenant without an answer.
+Fuzzy entries are drafts: used, but listed.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime
 from functools import cache
 from pathlib import Path
@@ -17,7 +20,7 @@ from zoneinfo import ZoneInfo
 from babel import Locale
 from babel.dates import format_datetime
 from babel.lists import format_list
-from babel.messages.catalog import Catalog
+from babel.messages.catalog import Catalog, Message
 from babel.messages.pofile import read_po
 
 TEXTS = Path(__file__).parent / "texts"
@@ -28,30 +31,50 @@ class UnknownText(KeyError):
     """A text key that no catalogue has: a bug in a flow, caught by the tests."""
 
 
+CORE = "messages.po"
+
+
+class DuplicateText(ValueError):
+    """One key in two catalogues of a language: which one wins would be an accident."""
+
+
 @cache
-def _catalogue(language: str) -> Catalog:
-    with (TEXTS / language / "LC_MESSAGES" / "messages.po").open("rb") as po:
-        return read_po(po, locale=language)
+def _catalogues(language: str) -> tuple[Catalog, ...]:
+    found, folder = [], TEXTS / language / "LC_MESSAGES"
+    for path in sorted(folder.glob("*.po"), key=lambda p: (p.name != CORE, p.name)):
+        with path.open("rb") as po:
+            found.append(read_po(po, locale=language, domain=path.stem))
+    return tuple(found)
+
+
+def _messages(language: str) -> Iterator[Message]:
+    seen: set[str] = set()
+    for catalogue in _catalogues(language):
+        for message in catalogue:
+            if not message.id:
+                continue
+            if str(message.id) in seen:
+                raise DuplicateText(f"{message.id} is in two {language} catalogues")
+            seen.add(str(message.id))
+            yield message
 
 
 @cache
 def languages() -> tuple[str, ...]:
     """Language codes with a catalogue, English first."""
-    found = sorted(p.name for p in TEXTS.iterdir() if (p / "LC_MESSAGES" / "messages.po").is_file())
+    found = sorted(p.name for p in TEXTS.iterdir() if (p / "LC_MESSAGES" / CORE).is_file())
     return (DEFAULT_LANGUAGE, *(code for code in found if code != DEFAULT_LANGUAGE))
 
 
 @cache
 def entries(language: str) -> Mapping[str, str]:
     return {
-        str(message.id): str(message.string)
-        for message in _catalogue(language)
-        if message.id and message.string
+        str(message.id): str(message.string) for message in _messages(language) if message.string
     }
 
 
 def drafts(language: str) -> list[str]:
-    return [str(m.id) for m in _catalogue(language) if m.id and m.fuzzy]
+    return [str(m.id) for m in _messages(language) if m.fuzzy]
 
 
 def keys() -> list[str]:

@@ -19,8 +19,12 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.flow import Settings
 from models.messages import InboundMessage, OutboundMessage
 from models.schedule import ScheduledTask, TaskStatus, claim_due_tasks, schedule
+from scheduler.broadcast_tasks import HANDLERS as BROADCAST_HANDLERS
+from scheduler.event_tasks import HANDLERS as EVENT_HANDLERS
 from scheduler.inspection_tasks import HANDLERS as INSPECTION_HANDLERS
 from scheduler.mystery_shop_tasks import HANDLERS as MYSTERY_SHOP_HANDLERS
+from scheduler.poll_tasks import HANDLERS as POLL_HANDLERS
+from scheduler.repair_tasks import HANDLERS as REPAIR_HANDLERS
 
 log = logging.getLogger(__name__)
 TaskHandler = Callable[[Session, ScheduledTask, datetime, Settings], None]
@@ -68,6 +72,10 @@ HANDLERS: dict[str, TaskHandler] = {
     "purge_message_bodies": purge_message_bodies,
     **MYSTERY_SHOP_HANDLERS,
     **INSPECTION_HANDLERS,
+    **EVENT_HANDLERS,
+    **BROADCAST_HANDLERS,
+    **POLL_HANDLERS,
+    **REPAIR_HANDLERS,
 }
 
 

@@ -9,12 +9,17 @@ from flask import Blueprint, Flask
 from staff import api, auth
 from staff.pages import (
     areas,
+    broadcasts,
     dashboard,
+    events,
     inbox,
     inspection_photos,
     inspection_report,
     inspections,
+    involvement,
     mystery_shopping,
+    polls,
+    repairs,
     tenants,
     users,
 )
@@ -48,6 +53,11 @@ def init_app(app: Flask) -> None:
         inspection_report,
         inspection_photos,
         mystery_shopping,
+        events,
+        broadcasts,
+        polls,
+        repairs,
+        involvement,
         users,
     ):
         app.register_blueprint(page.blueprint)

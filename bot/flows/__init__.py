@@ -5,25 +5,33 @@ from __future__ import annotations
 from bot import catalogue
 from bot.flow import Flow, Turn
 from bot.flows import (
+    events,
     help,
     inspection_more,
     inspection_rsvp,
+    join,
     language,
     menu,
     message_team,
     mystery_shop,
+    opportunity,
     registration,
+    repair_survey,
     report_issue,
     telegram_code,
     telegram_link,
+    vote,
 )
 from bot.matching import normalise
 
 MENU_ENTRIES: tuple[Flow, ...] = (
     message_team.FLOW,
     mystery_shop.FLOW,
+    events.FLOW,
+    vote.FLOW,
     report_issue.FLOW,
     inspection_rsvp.FLOW,
+    join.FLOW,
     language.FLOW,
     help.FLOW,
 )
@@ -37,6 +45,8 @@ FLOWS: dict[str, Flow] = {
         telegram_link.FLOW,
         telegram_code.FLOW,
         inspection_more.FLOW,
+        repair_survey.FLOW,
+        opportunity.FLOW,
     )
 }
 

@@ -12,7 +12,19 @@ from __future__ import annotations
 from flask import Blueprint, Flask, abort, g, request
 
 from models.staff import staff_for_token
-from staff.api import areas, inbox, inspections, messages, mystery_shopping, openapi, tenants
+from staff.api import (
+    areas,
+    broadcasts,
+    events,
+    inbox,
+    inspections,
+    messages,
+    mystery_shopping,
+    openapi,
+    polls,
+    repairs,
+    tenants,
+)
 from staff.context import sessions
 
 blueprint = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -33,7 +45,19 @@ def _authenticate() -> None:
         g.api_staff_id, g.api_staff_role = staff.id, staff.role
 
 
-RESOURCES = (tenants, areas, messages, inbox, mystery_shopping, inspections, openapi)
+RESOURCES = (
+    tenants,
+    areas,
+    messages,
+    inbox,
+    mystery_shopping,
+    inspections,
+    events,
+    broadcasts,
+    polls,
+    repairs,
+    openapi,
+)
 for resource in RESOURCES:
     blueprint.register_blueprint(resource.blueprint)
 

@@ -10,7 +10,6 @@ The limits in it are the ones the resources enforce, imported from them.
 from __future__ import annotations
 
 from functools import cache
-from typing import Any
 
 from flask import Blueprint
 from flask.typing import ResponseReturnValue
@@ -18,12 +17,35 @@ from flask.typing import ResponseReturnValue
 from bot.catalogue import languages
 from models.inspections import LONGEST_PLACE, LONGEST_WORDS
 from models.messages import InboxState, OutboxStatus
-from staff.api import areas, common, inbox, inspections, mystery_shopping, tenants
+from staff.api import (
+    areas,
+    broadcasts_doc,
+    common,
+    events_doc,
+    inbox,
+    inspections,
+    mystery_shopping,
+    polls_doc,
+    repairs_doc,
+    tenants,
+)
 from staff.api.common import DEFAULT_PAGE, LARGEST_PAGE
+from staff.api.openapi_parts import (
+    CREATED,
+    Schema,
+    error,
+    id_parameter,
+    json_body,
+    json_response,
+    nullable,
+    page_of,
+    ref,
+    refusals,
+    schema,
+)
 
 blueprint = Blueprint("openapi", __name__)
-
-Schema = dict[str, Any]
+PARTS = (events_doc, broadcasts_doc, polls_doc, repairs_doc)  # each: TAGS, paths(), schemas()
 
 
 @blueprint.get("/openapi.json", endpoint="document")
@@ -31,71 +53,8 @@ def document() -> ResponseReturnValue:
     return openapi_document()
 
 
-def ref(kind: str, name: str) -> Schema:
-    return {"$ref": f"#/components/{kind}/{name}"}
-
-
-def schema(name: str) -> Schema:
-    return ref("schemas", name)
-
-
-def nullable(of: Schema) -> Schema:
-    return {"anyOf": [of, {"type": "null"}]}
-
-
-def json_response(description: str, of: Schema, **extra: Any) -> Schema:
-    return {"description": description, "content": {"application/json": {"schema": of}}, **extra}
-
-
-def json_body(of: Schema) -> Schema:
-    return {"required": True, "content": {"application/json": {"schema": of}}}
-
-
-def refusals(*codes: int) -> dict[str, Schema]:
-    """The error responses an operation can give, each ``{"error": reason, "status": code}``."""
-    names = {
-        400: "BadRequest",
-        401: "Unauthorized",
-        403: "Forbidden",
-        404: "NotFound",
-        409: "Conflict",
-        413: "TooLarge",
-        415: "UnsupportedMediaType",
-        422: "Unprocessable",
-    }
-    return {str(code): ref("responses", names[code]) for code in (401, *codes)}
-
-
-def page_of(item: str) -> Schema:
-    return {
-        "type": "object",
-        "required": ["items", "total", "limit", "offset"],
-        "properties": {
-            "items": {"type": "array", "items": schema(item)},
-            "total": {"type": "integer", "minimum": 0, "description": "all that match"},
-            "limit": {"type": "integer"},
-            "offset": {"type": "integer"},
-        },
-    }
-
-
-def id_parameter(name: str, what: str) -> Schema:
-    return {
-        "name": name,
-        "in": "path",
-        "required": True,
-        "description": f"the {what}'s id",
-        "schema": {"type": "integer", "minimum": 1, "maximum": common.LARGEST_ID},
-    }
-
-
-def error(description: str) -> Schema:
-    return json_response(description, schema("Error"))
-
-
 @cache
 def openapi_document() -> Schema:
-    created = {"Location": {"description": "where to read it", "schema": {"type": "string"}}}
     return {
         "openapi": "3.1.0",
         "info": {
@@ -119,6 +78,7 @@ def openapi_document() -> Schema:
             {"name": "mystery shopping"},
             {"name": "inspections"},
             {"name": "issue reports"},
+            *({"name": tag} for part in PARTS for tag in part.TAGS),
             {"name": "document"},
         ],
         "paths": {
@@ -164,7 +124,7 @@ def openapi_document() -> Schema:
                     "summary": "Add a tenant (officer); they are registered and verified",
                     "requestBody": json_body(schema("NewTenant")),
                     "responses": {
-                        "201": json_response("added", schema("Tenant"), headers=created),
+                        "201": json_response("added", schema("Tenant"), headers=CREATED),
                         **refusals(400, 403, 409, 413, 422),
                     },
                 },
@@ -260,7 +220,7 @@ def openapi_document() -> Schema:
                     "summary": "Add an area (officer)",
                     "requestBody": json_body(schema("NewArea")),
                     "responses": {
-                        "201": json_response("added", schema("Area"), headers=created),
+                        "201": json_response("added", schema("Area"), headers=CREATED),
                         **refusals(400, 403, 409, 413, 422),
                     },
                 },
@@ -388,7 +348,8 @@ def openapi_document() -> Schema:
                     },
                 },
             },
-            **inspection_paths(created),
+            **inspection_paths(),
+            **{path: item for part in PARTS for path, item in part.paths().items()},
             "/api/v1/openapi.json": {
                 "get": {
                     "operationId": "getOpenApiDocument",
@@ -803,12 +764,13 @@ def openapi_document() -> Schema:
                     },
                 },
                 **inspection_schemas(),
+                **{name: shape for part in PARTS for name, shape in part.schemas().items()},
             },
         },
     }
 
 
-def inspection_paths(created: Schema) -> dict[str, Schema]:
+def inspection_paths() -> dict[str, Schema]:
     """Estate inspections, their findings, the issue reports for them, and a year's figures."""
     changes = refusals(403, 404, 409)
     return {
@@ -849,7 +811,7 @@ def inspection_paths(created: Schema) -> dict[str, Schema]:
                 ),
                 "requestBody": json_body(schema("NewInspection")),
                 "responses": {
-                    "201": json_response("booked", schema("InspectionDetails"), headers=created),
+                    "201": json_response("booked", schema("InspectionDetails"), headers=CREATED),
                     **refusals(400, 403, 413, 422),
                 },
             },
@@ -918,7 +880,7 @@ def inspection_paths(created: Schema) -> dict[str, Schema]:
                 "parameters": [ref("parameters", "InspectionId")],
                 "requestBody": json_body(schema("NewFinding")),
                 "responses": {
-                    "201": json_response("recorded", schema("Finding"), headers=created),
+                    "201": json_response("recorded", schema("Finding"), headers=CREATED),
                     **refusals(400, 403, 404, 409, 413, 422),
                 },
             },

@@ -135,3 +135,25 @@ def test_every_flow_ships_a_diagram_that_names_its_questions() -> None:
         assert diagram.exists(), f"{diagram} is missing"
         missing = [state for state in flow.questions if state not in diagram.read_text()]
         assert missing == [], f"{flow.name}.mmd does not show {missing}"
+
+
+def test_a_key_in_two_catalogues_of_a_language_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "en" / "LC_MESSAGES"
+    folder.mkdir(parents=True)
+    for name in ("messages.po", "events.po"):
+        (folder / name).write_text('msgid "menu.prompt"\nmsgstr "Reply with a number"\n')
+    monkeypatch.setattr(catalogue, "TEXTS", tmp_path)
+    catalogue._catalogues.cache_clear()
+    try:
+        with pytest.raises(catalogue.DuplicateText, match=r"menu\.prompt"):
+            list(catalogue._messages("en"))
+    finally:
+        catalogue._catalogues.cache_clear()
+
+
+def test_each_capability_catalogue_adds_to_the_core_one() -> None:
+    files = {path.name for path in (BOT / "texts" / "en" / "LC_MESSAGES").glob("*.po")}
+    assert catalogue.CORE in files and len(files) > 1
+    assert len(catalogue.keys()) > len(catalogue._catalogues("en")[0])

@@ -1,0 +1,1 @@
+"""Satisfaction surveys after a repair."""

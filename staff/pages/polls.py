@@ -1,0 +1,7 @@
+"""Console pages: polls."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+
+blueprint = Blueprint("polls", __name__, url_prefix="/staff/polls")
