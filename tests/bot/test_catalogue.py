@@ -15,6 +15,13 @@ from bot.flow import Flow, Question, Reply, Settings, Turn
 from bot.flows import FLOWS
 from bot.outbox import render_for_channel
 from bot.sms import count_segments
+from tests.bot import (
+    realistic_broadcasts,
+    realistic_events,
+    realistic_involvement,
+    realistic_polls,
+    realistic_repairs,
+)
 
 # The longest realistic values: a long double-barrelled name, the longest estate name.
 REALISTIC = {
@@ -39,6 +46,11 @@ REALISTIC = {
     "number": "12",
     "total": "12",
     "found": "Fly-tipped mattress and bags of rubbish behind the garages at Leslie Road",
+    **realistic_events.VALUES,
+    **realistic_broadcasts.VALUES,
+    **realistic_polls.VALUES,
+    **realistic_repairs.VALUES,
+    **realistic_involvement.VALUES,
 }
 BOT = Path(__file__).parents[2] / "bot"
 
