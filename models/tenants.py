@@ -237,13 +237,21 @@ class Recipient(NamedTuple):
     address: str
 
 
+SMS_FIRST = (Channel.SMS, Channel.TELEGRAM)
+
+
 def recipients(
-    session: Session, *criteria: ColumnElement[bool], size: int = CHUNK
+    session: Session,
+    *criteria: ColumnElement[bool],
+    size: int = CHUNK,
+    channels: Sequence[str] = SMS_FIRST,
 ) -> Iterator[list[Recipient]]:
     """The reachable tenants matching ``criteria``, in id order, ``size`` at a time.
 
-    Pages are read by id (keyset), so a notice to 100,000 tenants holds one page in
-    memory and no cursor stays open while the caller writes the page's outbox rows.
+    Each is reached on the first of ``channels`` they have; a tenant on none of them
+    is left out. Pages are read by id (keyset), so a notice to 100,000 tenants holds
+    one page in memory and no cursor stays open while the caller writes the page's
+    outbox rows.
     """
     after = 0
     while True:
@@ -255,7 +263,9 @@ def recipients(
         ).all()
         if not page:
             return
-        addresses = _reach_many(session, criteria, first=page[0].id, last=page[-1].id)
+        addresses = _reach_many(
+            session, criteria, first=page[0].id, last=page[-1].id, channels=channels
+        )
         after = page[-1].id
         yield [
             Recipient(tenant_id, language, *addresses[tenant_id])
@@ -265,9 +275,14 @@ def recipients(
 
 
 def _reach_many(
-    session: Session, criteria: Sequence[ColumnElement[bool]], *, first: int, last: int
+    session: Session,
+    criteria: Sequence[ColumnElement[bool]],
+    *,
+    first: int,
+    last: int,
+    channels: Sequence[str],
 ) -> dict[int, tuple[str, str]]:
-    """Each page tenant's (channel, address) as reach() chooses it: SMS first, else Telegram.
+    """Each page tenant's (channel, address) on the first of ``channels`` they have.
 
     The page is named by its criteria and id range rather than by 1,000 ids: two
     parameters, and the same statement text for every page.
@@ -281,11 +296,11 @@ def _reach_many(
     by_tenant: dict[int, dict[str, tuple[str, str]]] = defaultdict(dict)
     for tenant_id, channel, address in found:
         by_tenant[tenant_id][channel] = (channel, address)
-    chosen = {
-        tenant_id: by_channel.get(Channel.SMS) or by_channel.get(Channel.TELEGRAM)
+    return {
+        tenant_id: next(by_channel[channel] for channel in channels if channel in by_channel)
         for tenant_id, by_channel in by_tenant.items()
+        if any(channel in by_channel for channel in channels)
     }
-    return {tenant_id: address for tenant_id, address in chosen.items() if address is not None}
 
 
 def find_area(session: Session, said: str) -> Area | None:
