@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import secrets
 import signal
 import threading
@@ -26,6 +27,7 @@ from doorstep.wiring import (
     mystery_shop_plan,
 )
 from models.base import utcnow
+from models.data_rights import UnknownTenant, erase_tenant, tenant_record
 from models.migrate import upgrade
 from models.staff import StaffRole, StaffUser, issue_token
 from models.tenant_import import BadImportFile, import_tenants
@@ -160,6 +162,34 @@ def tenants_import(csv_file: Path) -> None:
     for line, reason in report.rejected:
         click.echo(f"line {line}: {reason}", err=True)
     click.echo(report.summary)
+
+
+@tenants.command("export")
+@click.argument("tenant_id", type=click.IntRange(min=1))
+@with_appcontext
+def tenants_export(tenant_id: int) -> None:
+    """Print everything held about one tenant, as JSON (a subject access request)."""
+    try:
+        with _sessions()() as session:
+            record = tenant_record(session, tenant_id)
+    except UnknownTenant as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(json.dumps(record, indent=2, ensure_ascii=False))
+
+
+@tenants.command("erase")
+@click.argument("tenant_id", type=click.IntRange(min=1))
+@click.confirmation_option(prompt="Erase this tenant for good? Their answers stay as figures.")
+@with_appcontext
+def tenants_erase(tenant_id: int) -> None:
+    """Erase one tenant on request; survey answers stay as anonymous figures."""
+    try:
+        with _sessions().begin() as session:
+            erasure = erase_tenant(session, tenant_id)
+    except UnknownTenant as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"erased tenant {tenant_id}: deleted {erasure.deleted}")
+    click.echo(f"kept as anonymous figures: {erasure.kept_anonymous}")
 
 
 @main.group()

@@ -23,6 +23,9 @@ NAMING_CONVENTION = {
 }
 
 
+BLANK_ON_ERASE = "blank_on_erase"  # Table.info key: free text blanked when a tenant is erased
+
+
 class UtcDateTime(TypeDecorator[datetime]):
     """A datetime stored as UTC and read back timezone-aware on every database."""
 

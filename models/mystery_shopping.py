@@ -30,7 +30,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from models.base import Base
+from models.base import BLANK_ON_ERASE, Base
 
 ZONE = ZoneInfo("Europe/London")
 ALERT_KIND = "mystery_shop"
@@ -64,7 +64,10 @@ class MysteryShopCheckIn(Base):
     """One shopper's answers for one month; the row exists from the invitation or the start."""
 
     __tablename__ = "mystery_shop_check_ins"
-    __table_args__ = (UniqueConstraint("tenant_id", "month"),)
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "month"),
+        {"info": {BLANK_ON_ERASE: ("what_happened", "improve")}},
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     tenant_id: Mapped[int | None] = mapped_column(ForeignKey("tenants.id", ondelete="SET NULL"))

@@ -20,6 +20,7 @@ from staff.pages import (
     mystery_shopping,
     polls,
     repairs,
+    tenant_data,
     tenants,
     users,
 )
@@ -47,6 +48,7 @@ def init_app(app: Flask) -> None:
     for page in (
         dashboard,
         tenants,
+        tenant_data,
         inbox,
         areas,
         inspections,

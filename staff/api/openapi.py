@@ -150,6 +150,34 @@ def openapi_document() -> Schema:
                         **refusals(400, 403, 404, 409, 413, 422),
                     },
                 },
+                "delete": {
+                    "operationId": "eraseTenant",
+                    "tags": ["tenants"],
+                    "summary": "Erase the tenant on request (admin)",
+                    "description": (
+                        "Their details, messages, consent and conversation go. Survey answers "
+                        "(check-ins, votes, repair surveys) stay as anonymous figures, with any "
+                        "free text blanked; issue reports stay without their name."
+                    ),
+                    "responses": {
+                        "200": json_response("what was erased", schema("Erasure")),
+                        **refusals(403, 404),
+                    },
+                },
+            },
+            "/api/v1/tenants/{tenant_id}/record": {
+                "get": {
+                    "operationId": "getTenantRecord",
+                    "tags": ["tenants"],
+                    "summary": "All held about the tenant, for a subject access request (officer)",
+                    "parameters": [ref("parameters", "TenantId")],
+                    "responses": {
+                        "200": json_response(
+                            "their row, then each table's rows about them", schema("TenantRecord")
+                        ),
+                        **refusals(403, 404),
+                    },
+                },
             },
             "/api/v1/tenants/import": {
                 "post": {
@@ -762,6 +790,29 @@ def openapi_document() -> Schema:
                             "description": "at most two texts (306 plain characters) on SMS",
                         },
                     },
+                },
+                "Erasure": {
+                    "type": "object",
+                    "required": ["erased", "deleted", "kept_anonymous"],
+                    "properties": {
+                        "erased": {"type": "integer"},
+                        "deleted": {
+                            "type": "object",
+                            "description": "rows deleted, by table",
+                            "additionalProperties": {"type": "integer"},
+                        },
+                        "kept_anonymous": {
+                            "type": "object",
+                            "description": "rows kept without the tenant, by table",
+                            "additionalProperties": {"type": "integer"},
+                        },
+                    },
+                },
+                "TenantRecord": {
+                    "type": "object",
+                    "required": ["tenant"],
+                    "properties": {"tenant": {"type": "object"}},
+                    "additionalProperties": {"type": "array", "items": {"type": "object"}},
                 },
                 **inspection_schemas(),
                 **{name: shape for part in PARTS for name, shape in part.schemas().items()},

@@ -12,6 +12,7 @@ The readers at the bottom are shared by the other resources.
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Any
 
 from flask import Blueprint, abort, request, url_for
@@ -19,6 +20,7 @@ from flask.typing import ResponseReturnValue
 from sqlalchemy.orm import Session
 
 from bot.catalogue import languages
+from models.data_rights import UnknownTenant, erase_tenant, tenant_record
 from models.tenant_import import BadImportFile, ImportReport, import_tenants
 from models.tenants import (
     Area,
@@ -108,6 +110,29 @@ def change_tenant(tenant_id: int) -> ResponseReturnValue:
         tenant.updated_at = clock()()
         session.flush()
         return tenant_json(tenant)
+
+
+@blueprint.get(f"/{TENANT_ID}/record", endpoint="record")
+@api_role("officer")
+def whole_record(tenant_id: int) -> ResponseReturnValue:
+    """Everything held about the tenant, for a subject access request."""
+    with sessions()() as session:
+        try:
+            return tenant_record(session, tenant_id)
+        except UnknownTenant:
+            abort(404, "no tenant with that id")
+
+
+@blueprint.delete(f"/{TENANT_ID}", endpoint="erase")
+@api_role("admin")
+def erase(tenant_id: int) -> ResponseReturnValue:
+    """Erase the tenant on request; their survey answers stay as anonymous figures."""
+    with sessions().begin() as session:
+        try:
+            erasure = erase_tenant(session, tenant_id)
+        except UnknownTenant:
+            abort(404, "no tenant with that id")
+    return {"erased": tenant_id, **asdict(erasure)}
 
 
 @blueprint.post("/import", endpoint="import")
