@@ -26,9 +26,10 @@ from models.tenants import Identity, Tenant
 @dataclass(frozen=True)
 class Option:
     value: str
-    label: str  # catalogue key
+    label: str = ""  # catalogue key
     words: tuple[str, ...] = ()  # more words accepted, e.g. "yes"
     label_language: str | None = None  # render the label in this language (LANG)
+    text: str | None = None  # shown as it is, instead of a label: staff's words (a poll's)
 
 
 @dataclass(frozen=True)

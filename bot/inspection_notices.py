@@ -36,7 +36,9 @@ from models.inspections import (
     rsvps_for,
     told_in_chunks,
 )
-from models.tenants import Identity, Recipient, Tenant, reach
+from models.tenants import Identity, Tenant, reach
+
+_queue_all = partial(queue_notices, topic=Topic.INSPECTIONS)  # every notice here is about a walk
 
 ELLIPSIS = "..."
 SUMMARY_ACTIONS = 2
@@ -357,26 +359,6 @@ def _tell_reporter(
         return False
     _queue(session, report.tenant, identity, _fitted(compose), now=now, settings=settings)
     return True
-
-
-def _queue_all(
-    session: Session,
-    recipients: Sequence[Recipient],
-    text_in: Callable[[str], str],
-    *,
-    now: datetime,
-    settings: Settings,
-    urgent: bool = False,
-) -> int:
-    return queue_notices(
-        session,
-        recipients,
-        text_in,
-        topic=Topic.INSPECTIONS,
-        now=now,
-        settings=settings,
-        urgent=urgent,
-    )
 
 
 def _queue(

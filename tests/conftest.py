@@ -30,7 +30,9 @@ from models.all import metadata
 from models.db import make_engine, make_session_factory
 from models.migrate import upgrade
 from models.staff import StaffUser, issue_token
+from models.tenants import Area, Tenant
 from scheduler.dispatcher import Dispatcher
+from tests.factories import create_area, create_tenant
 from tests.fakes.telegram_api import FakeBotApi
 from tests.fakes.twilio_api import FakeTwilio
 from tests.helpers import Clock, Phone, StaffBrowser, TelegramChat
@@ -153,6 +155,22 @@ def db(app: Flask, config: Config) -> Iterator[Session]:
 @pytest.fixture
 def phone(client: FlaskClient) -> Phone:
     return Phone(client, "+447700900123", auth_token=TWILIO_TOKEN, public_url=PUBLIC_URL)
+
+
+@pytest.fixture
+def methil(db: Session) -> Area:
+    """An estate, Methil, for tenants and walks and events."""
+    area = create_area(db, name="Methil")
+    db.commit()
+    return area
+
+
+@pytest.fixture
+def tenant(db: Session, phone: Phone, methil: Area) -> Tenant:
+    """Ann Smith of Methil, registered, texting from the ``phone`` fixture's number."""
+    tenant = create_tenant(db, name="Ann Smith", phone=phone.number, area=methil)
+    db.commit()
+    return tenant
 
 
 @pytest.fixture

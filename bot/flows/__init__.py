@@ -59,9 +59,8 @@ def flow_for_keyword(turn: Turn, text: str) -> Flow | None:
         return FLOWS["menu"] if turn.tenant.registered else FLOWS["telegram_link"]
     said = normalise(text).upper()
     for flow in FLOWS.values():
-        if flow.offered(turn.tenant, turn.channel) and any(
-            said in catalogue.keyword_forms(key) for key in flow.keywords
-        ):
+        said_its_word = any(said in catalogue.keyword_forms(key) for key in flow.keywords)
+        if said_its_word and flow.offered(turn.tenant, turn.channel):  # offered may ask the db
             return flow
     return None
 

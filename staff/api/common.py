@@ -5,6 +5,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from functools import wraps
 from typing import Any, TypeVar, cast
 
@@ -16,6 +17,8 @@ from models.staff import role_allows
 F = TypeVar("F", bound=Callable[..., Any])
 DEFAULT_PAGE, LARGEST_PAGE = 50, 200
 LARGEST_ID = 2**31 - 1  # PostgreSQL's integer columns
+LONGEST_TIME = 40
+TIME_EXAMPLE = "such as 2026-03-10T10:30:00Z or 2026-06-10T10:30:00+01:00"
 
 
 def api_role(role: str) -> Callable[[F], F]:
@@ -133,3 +136,19 @@ def race_is_a_conflict(reason: str) -> Iterator[None]:
 def _storable(text: str, *, lines: bool) -> bool:
     allowed = "\n\r\t" if lines else ""
     return all(unicodedata.category(ch) not in ("Cc", "Cs") or ch in allowed for ch in text)
+
+
+def moment_field(value: object, field: str) -> datetime:
+    """An ISO 8601 date and time with its offset, as UTC; a time without a zone is refused."""
+    if not isinstance(value, str) or len(value) > LONGEST_TIME:
+        abort(400, f"{field}: must be an ISO 8601 date and time, {TIME_EXAMPLE}")
+    try:
+        moment = datetime.fromisoformat(value.strip())
+    except ValueError:
+        abort(400, f"{field}: {value[:LONGEST_TIME]!r} is not a date and time, {TIME_EXAMPLE}")
+    if moment.tzinfo is None:
+        abort(422, f"{field}: say which time zone, with Z or an offset, {TIME_EXAMPLE}")
+    try:
+        return moment.astimezone(UTC)
+    except OverflowError:
+        abort(400, f"{field}: that time is out of range")

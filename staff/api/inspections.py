@@ -12,7 +12,7 @@ be changed, cancelled, closed or given findings; anything else is a 409.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -41,6 +41,7 @@ from staff.api.common import (
     LARGEST_ID,
     api_role,
     json_object,
+    moment_field,
     paged,
     query_flag,
     query_id,
@@ -56,14 +57,12 @@ FINDING_ID = f"<int(max={LARGEST_ID}):finding_id>"
 REPORT_ID = f"<int(max={LARGEST_ID}):report_id>"
 LONGEST_OFFICER = LONGEST_RESPONSIBLE = 120
 LONGEST_NOTES = LONGEST_WORDS * 4
-LONGEST_TIME = 40
 MOST_REPORTS = 200  # reports one finding answers
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 STATUSES = tuple(status.value for status in InspectionStatus)
 NEW_INSPECTION_FIELDS = frozenset({"area_id", "starts_at", "meeting_point", "officer", "notes"})
 INSPECTION_CHANGE_FIELDS = NEW_INSPECTION_FIELDS - {"area_id"}
 FINDING_FIELDS = frozenset({"found", "action", "responsible", "due_on", "report_ids"})
-TIME_EXAMPLE = "such as 2026-03-10T10:30:00Z or 2026-06-10T10:30:00+01:00"
 
 
 # --- inspections ---------------------------------------------------------------------------
@@ -468,28 +467,12 @@ def _answerable(session: Session, inspection: Inspection, report_ids: list[int])
 def _inspection_fields(body: dict[str, Any]) -> dict[str, Any]:
     """The walk's fields that were given, each checked; those not given are left out."""
     readers: dict[str, Callable[[], object]] = {
-        "starts_at": lambda: _moment(body["starts_at"]),
+        "starts_at": lambda: moment_field(body["starts_at"], "starts_at"),
         "meeting_point": lambda: _words(body, "meeting_point", longest=LONGEST_PLACE),
         "officer": lambda: _optional_text(body, "officer", longest=LONGEST_OFFICER),
         "notes": lambda: _optional_text(body, "notes", longest=LONGEST_NOTES, lines=True),
     }
     return {field: read() for field, read in readers.items() if field in body}
-
-
-def _moment(value: object) -> datetime:
-    """An ISO 8601 date and time with its offset, as UTC."""
-    if not isinstance(value, str) or len(value) > LONGEST_TIME:
-        abort(400, f"starts_at: must be an ISO 8601 date and time, {TIME_EXAMPLE}")
-    try:
-        moment = datetime.fromisoformat(value.strip())
-    except ValueError:
-        abort(400, f"starts_at: {value[:LONGEST_TIME]!r} is not a date and time, {TIME_EXAMPLE}")
-    if moment.tzinfo is None:
-        abort(422, f"starts_at: say which time zone, with Z or an offset, {TIME_EXAMPLE}")
-    try:
-        return moment.astimezone(UTC)
-    except OverflowError:
-        abort(400, "starts_at: that time is out of range")
 
 
 def _future(moment: datetime, now: datetime) -> datetime:

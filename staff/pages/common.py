@@ -6,16 +6,27 @@ import csv
 import io
 from collections.abc import Iterable, Sequence
 from datetime import datetime
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, Response, current_app, request
+from flask import Blueprint, Response, abort, current_app, request
+from sqlalchemy.orm import Session
 from wtforms import SelectMultipleField
 from wtforms.widgets import CheckboxInput, ListWidget
 
 LARGEST_ID = 2**31 - 1  # no row has a larger id, and SQLite cannot even compare one
 PAGE_SIZE = 50
 LAST_PAGE = 100_000  # far beyond any real list; keeps OFFSET inside what databases accept
+Row = TypeVar("Row")
 CSV_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def numbered_or_404(db: Session, model: type[Row], number: int, what: str) -> Row:
+    """The row staff asked for by its number, or 404 saying there is no such one."""
+    row = db.get(model, number) if 0 < number <= LARGEST_ID else None
+    if row is None:
+        abort(404, f"There is no {what} number {number}.")
+    return row
 
 
 def local_time(moment: datetime | None) -> str:

@@ -45,7 +45,7 @@ from models.inspections import (
 from models.staff import StaffRole
 from staff.auth import require_role
 from staff.context import clock, inspection_days, sessions, settings
-from staff.pages.common import LARGEST_ID, last_page, page_number, use_time_filters
+from staff.pages.common import LARGEST_ID, last_page, numbered_or_404, page_number, use_time_filters
 from staff.pages.inspection_forms import ConfirmForm, FindingForm, InspectionForm, WalkSearch
 from staff.pages.inspection_lists import WalkFilter, attendance, walks
 
@@ -113,10 +113,7 @@ def index() -> str:
 
 
 def find_or_404(db: Session, inspection_id: int) -> Inspection:
-    inspection = db.get(Inspection, inspection_id) if inspection_id <= LARGEST_ID else None
-    if inspection is None:
-        abort(404, f"There is no inspection number {inspection_id}.")
-    return inspection
+    return numbered_or_404(db, Inspection, inspection_id, "inspection")
 
 
 def open_or_409(db: Session, inspection_id: int) -> Inspection:

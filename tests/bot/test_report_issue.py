@@ -16,7 +16,7 @@ from models.conversations import Conversation
 from models.inspections import IssueReport, schedule_inspection
 from models.messages import OutboundMessage, find_inbound
 from models.tenants import Area, Identity, Tenant
-from tests.factories import create_area, create_tenant
+from tests.factories import create_tenant
 from tests.fakes import telegram_updates as updates
 from tests.helpers import Clock, Phone, TelegramChat
 
@@ -33,20 +33,6 @@ THANKS = re.compile(r"^Thank you\. Your reference is (R-10\d\d)\. ")
 NO_WALK_YET = "We will look at it on the next estate walk in your area"
 # 10:30 in London, on the first Tuesday of British Summer Time's April
 WALK_AT = datetime(2026, 4, 7, 9, 30, tzinfo=UTC)
-
-
-@pytest.fixture
-def methil(db: Session) -> Area:
-    area = create_area(db, name="Methil")
-    db.commit()
-    return area
-
-
-@pytest.fixture
-def tenant(db: Session, phone: Phone, methil: Area) -> Tenant:
-    tenant = create_tenant(db, name="Ann Smith", phone=phone.number, area=methil)
-    db.commit()
-    return tenant
 
 
 @pytest.fixture
@@ -240,8 +226,8 @@ def test_a_report_put_aside_by_the_menu_resumes_where_it_stopped(
 ) -> None:
     texts(phone, "REPORT", "4", "Garages on Leslie Road")
     (menu,) = phone.text("MENU")
-    assert "2 Report a problem on your estate" in menu
-    replies = phone.text("2")
+    assert "3 Report a problem on your estate" in menu
+    replies = phone.text("3")
     assert replies[0].startswith("Welcome back") and WHAT in replies[1]
     assert phone.text("Tags on every door")[0].startswith(
         "Please check: Graffiti at Garages on Leslie Road: Tags on every door"

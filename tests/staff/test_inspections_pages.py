@@ -52,13 +52,6 @@ def telegram(app: Flask, bot_api: FakeBotApi) -> Iterator[FakeBotApi]:
     app.extensions["doorstep.telegram"].close()
 
 
-@pytest.fixture
-def methil(db: Session) -> Area:
-    area = create_area(db, name="Methil")
-    db.commit()
-    return area
-
-
 def booking(place: Area, **changes: str) -> dict[str, str]:
     form = {
         "area": str(place.id),

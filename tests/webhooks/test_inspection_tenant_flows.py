@@ -17,7 +17,7 @@ from models.inspections import (
     schedule_inspection,
 )
 from models.tenants import Area, Tenant
-from tests.factories import create_area, create_tenant
+from tests.factories import create_area
 from tests.helpers import Clock, Phone
 
 # 10:30 in London, on the first Tuesday of British Summer Time's April
@@ -38,20 +38,6 @@ NONE_PLANNED = "There is no estate walk planned for your area just now."
 NOTHING_MORE = (
     "There is no estate walk summary for your area yet. Reply REPORT to tell us about a problem."
 )
-
-
-@pytest.fixture
-def methil(db: Session) -> Area:
-    area = create_area(db, name="Methil")
-    db.commit()
-    return area
-
-
-@pytest.fixture
-def tenant(db: Session, phone: Phone, methil: Area) -> Tenant:
-    tenant = create_tenant(db, name="Ann Smith", phone=phone.number, area=methil)
-    db.commit()
-    return tenant
 
 
 def book_walk(sessions: sessionmaker[Session], clock: Clock, area: Area) -> int:
@@ -131,13 +117,13 @@ def test_the_menu_offers_the_walk_to_tenants_with_an_area_only(
 ) -> None:
     book_walk(sessions, clock, methil)
     (menu,) = phone.text("MENU")
-    assert "3 Say if you're coming to the estate walk" in menu
-    assert phone.text("3") == [WILL_YOU_COME]
+    assert "4 Say if you're coming to the estate walk" in menu
+    assert phone.text("4") == [WILL_YOU_COME]
 
     tenant.area_id = None
     db.commit()
     (menu,) = phone.text("MENU")
-    assert "coming to the estate walk" not in menu and "2 Report a problem" in menu
+    assert "coming to the estate walk" not in menu and "3 Report a problem" in menu
 
 
 @pytest.mark.parametrize("body", ["", "\U0001f600\U0001f44d", "c" * 2000, "\x00\x07\x1b"])
