@@ -1,4 +1,5 @@
-"""Today's numbers for the staff dashboard, and the walks coming up, counted in the database."""
+"""Today's numbers for the staff dashboard, and the walks and events coming up, counted in the
+database."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from models.consent import ConsentChange
+from models.events import Counts, Event, counts_for, upcoming_events
 from models.inspections import Inspection, InspectionRsvp, IssueReport, upcoming_inspections
 from models.messages import InboundMessage, InboxState, OutboundMessage
 from models.tenants import Tenant
@@ -95,3 +97,18 @@ def with_counts(session: Session, inspections: Sequence[Inspection]) -> list[Wal
 def upcoming_walks(session: Session, *, now: datetime, limit: int = 5) -> list[WalkCounts]:
     """The next few inspections, for the dashboard."""
     return with_counts(session, upcoming_inspections(session, now=now, limit=limit))
+
+
+@dataclass(frozen=True)
+class EventCounts:
+    """An event with its answers counted: yes, no, maybe, waiting, and people coming."""
+
+    event: Event
+    counts: Counts
+
+
+def upcoming_event_counts(session: Session, *, now: datetime, limit: int = 5) -> list[EventCounts]:
+    """The next few events, for the dashboard."""
+    events = upcoming_events(session, now=now, limit=limit)
+    counts = counts_for(session, [event.id for event in events])
+    return [EventCounts(event=event, counts=counts[event.id]) for event in events]

@@ -1,7 +1,269 @@
-"""Console pages: events and RSVPs."""
+"""Console pages: events and RSVPs. Book an event (or a monthly series), see who is
+coming, print or download the sign-in sheet, call it off, and mark who came.
+
+Booking, changing and cancelling go through bot.event_steps, so the tenants' messages
+are queued in the same transaction as the change, exactly as when the API does it.
+Times are typed and shown in the landlord's time zone and stored in UTC.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint
+from zoneinfo import ZoneInfo
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask.typing import ResponseReturnValue
+from flask_login import current_user
+from sqlalchemy.orm import Session
+
+from bot import event_steps
+from models.console import all_areas
+from models.events import (
+    Answer,
+    Event,
+    EventDetails,
+    EventsError,
+    counts_for,
+    events_page,
+    invited_count,
+    monthly_series,
+    record_attendance,
+    rsvps_for,
+)
+from models.staff import StaffRole
+from staff.auth import require_role
+from staff.context import clock, sessions, settings
+from staff.pages.common import (
+    csv_download,
+    last_page,
+    local_time,
+    numbered_or_404,
+    page_number,
+    use_time_filters,
+)
+from staff.pages.event_forms import KIND_LABELS, AttendanceForm, EventForm
+from staff.pages.inspection_forms import ConfirmForm
 
 blueprint = Blueprint("events", __name__, url_prefix="/staff/events")
+use_time_filters(blueprint)
+
+ANSWER_LABELS: dict[str, str] = {
+    Answer.YES: "Coming",
+    Answer.WAITING: "Waiting list",
+    Answer.MAYBE: "Maybe",
+    Answer.NO: "Not coming",
+}
+NO_NAME = "A tenant with no name yet"
+PAGE = 50
+
+
+@blueprint.app_template_filter("event_kind")
+def kind_label(kind: str) -> str:
+    return KIND_LABELS.get(kind, kind)
+
+
+@blueprint.app_template_filter("rsvp_answer")
+def answer_label(answer: str) -> str:
+    return ANSWER_LABELS.get(answer, answer)
+
+
+def zone() -> ZoneInfo:
+    return ZoneInfo(current_app.config["TIMEZONE"])
+
+
+@blueprint.get("/")
+@require_role(StaffRole.VIEWER)
+def index() -> str:
+    now, page = clock()(), page_number()
+    with sessions()() as db:
+        upcoming, _ = events_page(db, upcoming=True, now=now, limit=PAGE)
+        past, total = events_page(db, upcoming=False, now=now, limit=PAGE, offset=(page - 1) * PAGE)
+        counts = counts_for(db, [event.id for event in (*upcoming, *past)])
+        return render_template(
+            "pages/events.html",
+            upcoming=upcoming,
+            past=past,
+            counts=counts,
+            page=page,
+            pages=last_page(total),
+        )
+
+
+def find_or_404(db: Session, event_id: int) -> Event:
+    return numbered_or_404(db, Event, event_id, "event")
+
+
+def open_or_409(db: Session, event_id: int) -> Event:
+    event = find_or_404(db, event_id)
+    if not event.open:
+        abort(409, "This event is cancelled and can no longer be changed.")
+    return event
+
+
+def render_form(form: EventForm, event: Event | None) -> ResponseReturnValue:
+    page = render_template("pages/event_form.html", form=form, event=event, zone=zone().key)
+    return page, 422 if form.errors else 200
+
+
+def checked(form: EventForm, details: EventDetails | None, *, was: Event | None = None) -> bool:
+    """Whether the typed event can be booked: still to come, and holding together."""
+    if details is None:
+        return False
+    if (was is None or details.starts_at != was.starts_at) and details.starts_at <= clock()():
+        form.at.errors = [*form.at.errors, "That time has passed. Choose a time still to come."]
+        return False
+    try:
+        details.checked()
+    except EventsError as problem:
+        form.title.errors = [*form.title.errors, f"This does not hold together: {problem}."]
+        return False
+    return True
+
+
+@blueprint.route("/new", methods=["GET", "POST"])
+@require_role(StaffRole.OFFICER)
+def add() -> ResponseReturnValue:
+    now = clock()()
+    with sessions().begin() as db:
+        form = EventForm()
+        form.offer(all_areas(db))
+        valid = form.validate_on_submit()
+        details = form.details(zone()) if valid else None
+        if not checked(form, details) or details is None:
+            return render_form(form, None)
+        try:
+            occurrences = monthly_series(details, form.repeat_months.data or 1, zone().key)
+        except EventsError as problem:
+            form.repeat_months.errors = [*form.repeat_months.errors, f"{problem}."]
+            return render_form(form, None)
+        events = event_steps.create(
+            db, occurrences, staff_id=current_user.id, now=now, settings=settings()
+        )
+        first, invited = events[0].id, invited_count(db, events[0].id)
+    series = f" and {len(events) - 1} more, monthly" if len(events) > 1 else ""
+    flash(f"Booked the event{series}. {invited} tenants are invited.", "info")
+    return redirect(url_for("events.show", event_id=first))
+
+
+@blueprint.route("/<int:event_id>/edit", methods=["GET", "POST"])
+@require_role(StaffRole.OFFICER)
+def edit(event_id: int) -> ResponseReturnValue:
+    with sessions().begin() as db:
+        event = open_or_409(db, event_id)
+        form = EventForm.for_event(event, zone()) if request.method == "GET" else EventForm()
+        form.offer(all_areas(db))
+        form.kept_audience = event.audience if event.audience.tenant_ids else None
+        del form.repeat_months  # a series is booked once; each event is changed on its own
+        valid = form.validate_on_submit()
+        details = form.details(zone()) if valid else None
+        if not checked(form, details, was=event) or details is None:
+            return render_form(form, event)
+        told = event_steps.change(db, event, details, now=clock()(), settings=settings())
+    flash(
+        "Saved the event." + (f" {told} tenants will hear of the change." if told else ""), "info"
+    )
+    return redirect(url_for("events.show", event_id=event_id))
+
+
+@blueprint.route("/<int:event_id>/cancel", methods=["GET", "POST"])
+@require_role(StaffRole.OFFICER)
+def cancel(event_id: int) -> ResponseReturnValue:
+    form = ConfirmForm()
+    with sessions().begin() as db:
+        event = open_or_409(db, event_id)
+        if not form.validate_on_submit():
+            counts = counts_for(db, [event.id])[event.id]
+            return render_template(
+                "pages/event_cancel.html", event=event, counts=counts, form=form
+            ), (400 if request.method == "POST" else 200)
+        told = event_steps.cancel(db, event, now=clock()(), settings=settings())
+    flash(f"Cancelled the event. {told} tenants will be told it is off.", "info")
+    return redirect(url_for("events.show", event_id=event_id))
+
+
+@blueprint.get("/<int:event_id>")
+@require_role(StaffRole.VIEWER)
+def show(event_id: int) -> ResponseReturnValue:
+    with sessions()() as db:
+        event = find_or_404(db, event_id)
+        rsvps = rsvps_for(db, event.id)
+        form = AttendanceForm(formdata=None)
+        form.came.choices = [(rsvp.tenant_id, rsvp.tenant.name or NO_NAME) for rsvp in rsvps]
+        form.came.data = [rsvp.tenant_id for rsvp in rsvps if rsvp.attended]
+        return render_template(
+            "pages/event.html",
+            event=event,
+            rsvps=rsvps,
+            counts=counts_for(db, [event.id])[event.id],
+            invited=invited_count(db, event.id),
+            attendance=form,
+            started=event.starts_at <= clock()(),
+            no_name=NO_NAME,
+        )
+
+
+@blueprint.post("/<int:event_id>/attendance")
+@require_role(StaffRole.OFFICER)
+def attendance(event_id: int) -> ResponseReturnValue:
+    with sessions().begin() as db:
+        event = find_or_404(db, event_id)
+        if event.starts_at > clock()():
+            abort(409, "The event has not started yet: mark who came once it has.")
+        rsvps = rsvps_for(db, event.id)
+        form = AttendanceForm()
+        form.came.choices = [(rsvp.tenant_id, rsvp.tenant.name or NO_NAME) for rsvp in rsvps]
+        if not form.validate_on_submit():
+            abort(400, "The form was incomplete; reload the page and try again.")
+        came = set(form.came.data or ())
+        record_attendance(db, event, sorted(came), attended=True)
+        others = [rsvp.tenant_id for rsvp in rsvps if rsvp.tenant_id not in came]
+        record_attendance(db, event, others, attended=False)
+    flash(f"Saved: {len(came)} came.", "info")
+    return redirect(url_for("events.show", event_id=event_id, _anchor="attendance"))
+
+
+def _sign_in_rows(db: Session, event: Event) -> list[tuple[str, str, int, str]]:
+    """Those coming, then the waiting list and maybes: name, phone, party, answer."""
+    return [
+        (
+            rsvp.tenant.name or NO_NAME,
+            rsvp.tenant.phone or "",
+            rsvp.party,
+            answer_label(rsvp.answer),
+        )
+        for rsvp in rsvps_for(db, event.id)
+        if rsvp.answer != Answer.NO
+    ]
+
+
+@blueprint.get("/<int:event_id>/sign-in.csv")
+@require_role(StaffRole.VIEWER)
+def sign_in_csv(event_id: int) -> Response:
+    with sessions()() as db:
+        event = find_or_404(db, event_id)
+        rows = [(*row, "") for row in _sign_in_rows(db, event)]
+        when = local_time(event.starts_at)
+    return csv_download(
+        f"event-{event_id}-sign-in.csv",
+        ["name", "phone", "party", "answer", f"signed in ({when})"],
+        rows,
+    )
+
+
+@blueprint.get("/<int:event_id>/sign-in")
+@require_role(StaffRole.VIEWER)
+def sign_in_sheet(event_id: int) -> str:
+    with sessions()() as db:
+        event = find_or_404(db, event_id)
+        return render_template(
+            "pages/event_sign_in.html", event=event, rows=_sign_in_rows(db, event)
+        )

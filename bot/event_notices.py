@@ -1,0 +1,189 @@
+"""What tenants hear about an event, composed in their language and queued.
+
+Every function queues outbox rows in the caller's transaction through bot.notices, so
+they wait for the sending window and are checked against the tenant's consent for
+event messages when sent, and returns how many it queued. Each is information with
+the word to answer (EVENTS), never a question, so it cannot break into a conversation
+in progress. Staff type the title and the venue: each text cuts them short (with an
+ellipsis) until the whole message fits 2 SMS.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from datetime import datetime, timedelta
+from functools import cache, partial
+
+from sqlalchemy.orm import Session
+
+from bot import catalogue
+from bot.flow import Settings
+from bot.notices import queue_notice, queue_notices
+from bot.sms import fit_for_sms, fits
+from models.consent import Topic
+from models.events import (
+    Event,
+    EventRsvp,
+    coming_in_chunks,
+    invitees_in_chunks,
+    mark_invited,
+    to_tell_in_chunks,
+)
+from models.tenants import reach
+
+_queue_all = partial(queue_notices, topic=Topic.EVENTS)  # every notice here is about events
+
+ELLIPSIS = "..."
+# A move, a cancellation or a place come free that would wait for the window until
+# less than this before the event goes at once instead.
+HEADS_UP = timedelta(hours=3)
+
+Cut = Callable[[str], str]
+
+
+def send_invitation(session: Session, event: Event, *, now: datetime, settings: Settings) -> int:
+    """The invitation to the event's audience; each tenant is recorded as invited."""
+    text_in = _texts(event, "events.invitation", settings)
+    invited = 0
+    for chunk in invitees_in_chunks(session, event):
+        invited += _queue_all(session, chunk, text_in, now=now, settings=settings)
+        mark_invited(session, event.id, [r.tenant_id for r in chunk], now=now)
+    event.invited_at = now
+    return invited
+
+
+def send_reminder(
+    session: Session, event: Event, which: str, *, now: datetime, settings: Settings
+) -> int:
+    """A reminder to those coming (not those waiting, not maybe, not no)."""
+    key = "events.reminder_today" if which == "morning-of" else "events.reminder"
+    text_in = _texts(event, key, settings)
+    return sum(
+        _queue_all(session, chunk, text_in, now=now, settings=settings)
+        for chunk in coming_in_chunks(session, event.id)
+    )
+
+
+def tell_moved(
+    session: Session, event: Event, *, previous_start: datetime, now: datetime, settings: Settings
+) -> int:
+    soonest = min(previous_start, event.starts_at)
+    return _tell_answered(session, event, "events.moved", soonest, now=now, settings=settings)
+
+
+def tell_cancelled(session: Session, event: Event, *, now: datetime, settings: Settings) -> int:
+    return _tell_answered(
+        session, event, "events.cancelled", event.starts_at, now=now, settings=settings
+    )
+
+
+def tell_promoted(
+    session: Session,
+    event: Event,
+    promoted: Iterable[EventRsvp],
+    *,
+    now: datetime,
+    settings: Settings,
+) -> int:
+    """Each tenant moved off the waiting list hears that they have a place."""
+    told = 0
+    for rsvp in promoted:
+        identity = reach(rsvp.tenant)
+        if identity is None:
+            continue
+        queue_notice(
+            session,
+            tenant=rsvp.tenant,
+            identity=identity,
+            text=about_event(rsvp.tenant.language, "events.promoted", event, settings),
+            topic=Topic.EVENTS,
+            now=now,
+            settings=settings,
+            urgent=_too_late_to_wait(event.starts_at, now=now, settings=settings),
+        )
+        told += 1
+    return told
+
+
+def about_event(language: str, key: str, event: Event, settings: Settings, **values: str) -> str:
+    """A text naming the event, its time and venue, cut to fit 2 SMS."""
+    when = catalogue.spoken_time(language, event.starts_at, settings.timezone)
+
+    def compose(cut: Cut) -> str:
+        return catalogue.render(
+            language,
+            key,
+            landlord=settings.landlord,
+            contact=settings.contact,
+            event=cut(event.title),
+            venue=cut(event.venue),
+            when=when,
+            **values,
+        )
+
+    return fitted(compose)
+
+
+# --- fitting staff words into 2 SMS ------------------------------------------------------
+
+
+def cut(words: str, longest: int) -> str:
+    """``words`` in at most ``longest`` characters, ending at a word where one is near."""
+    if len(words) <= longest:
+        return words
+    head = words[: max(longest - len(ELLIPSIS), 0)]
+    whole_words = head.rsplit(" ", 1)[0] if " " in head[len(head) // 2 :] else head
+    return whole_words.rstrip(" .,;:") + ELLIPSIS
+
+
+def fitted(compose: Callable[[Cut], str]) -> str:
+    """The text with the staff words cut no more than it takes to fit 2 SMS."""
+    whole = compose(lambda words: words)
+    if fits(fit_for_sms(whole)):
+        return whole
+    for longest in _shorter(len(whole)):
+        text = compose(partial(cut, longest=longest))
+        if fits(fit_for_sms(text)):
+            return text
+    return compose(partial(cut, longest=len(ELLIPSIS)))
+
+
+def _shorter(start: int) -> Iterator[int]:
+    longest = start
+    while longest > len(ELLIPSIS) + 4:
+        longest = longest * 9 // 10
+        yield longest
+
+
+# --- queueing ----------------------------------------------------------------------------
+
+
+def _texts(event: Event, key: str, settings: Settings) -> Callable[[str], str]:
+    @cache
+    def text_in(language: str) -> str:
+        return about_event(language, key, event, settings)
+
+    return text_in
+
+
+def _too_late_to_wait(soonest: datetime, *, now: datetime, settings: Settings) -> bool:
+    wait_until = settings.sending_window.first_moment(now)
+    return now < soonest and wait_until > soonest - HEADS_UP
+
+
+def _tell_answered(
+    session: Session,
+    event: Event,
+    key: str,
+    soonest: datetime,
+    *,
+    now: datetime,
+    settings: Settings,
+) -> int:
+    """A move or a cancellation to those coming, maybe coming or waiting."""
+    urgent = _too_late_to_wait(soonest, now=now, settings=settings)
+    text_in = _texts(event, key, settings)
+    return sum(
+        _queue_all(session, chunk, text_in, now=now, settings=settings, urgent=urgent)
+        for chunk in to_tell_in_chunks(session, event.id)
+    )
