@@ -19,6 +19,7 @@ from bot.flows import FLOWS, first_contact_flow, flow_for_keyword
 from bot.matching import match_choice, normalise
 from bot.messages import InboundMessage
 from bot.outbox import queue_replies
+from models.broadcasts import broadcast_answered
 from models.consent import opted_out
 from models.conversations import (
     Conversation,
@@ -80,6 +81,7 @@ def handle(
     record.flow = turn.flow
     if turn.to_inbox:
         record.inbox = InboxState.OPEN
+        record.broadcast_id = broadcast_answered(session, turn.tenant.id, now)
     return Outcome(record, queue_replies(turn), sender_id=sender.id, opted_out=stopped)
 
 
@@ -150,6 +152,8 @@ def continue_flow(turn: Turn, message: InboundMessage) -> None:
 
 
 def _label(turn: Turn, option: Option) -> str:
+    if option.text is not None:
+        return option.text
     if option.label_language is None:
         return turn.text(option.label)
     return catalogue.render(option.label_language, option.label)

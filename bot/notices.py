@@ -64,10 +64,12 @@ def queue_notices(
     now: datetime,
     settings: Settings,
     urgent: bool = False,
+    broadcast_id: int | None = None,
 ) -> int:
     """Queue one notice to each recipient, ``text_in(language)`` in theirs; how many queued.
 
-    The rows are the ones queue_notice would write, inserted a page at a time.
+    The rows are the ones queue_notice would write, inserted a page at a time, each
+    tagged with the broadcast it belongs to, if any, for that broadcast's report.
     """
     send_at = now if urgent else settings.sending_window.first_moment(now)
 
@@ -87,6 +89,7 @@ def queue_notices(
             "segments": segments,
             "next_attempt_at": send_at,
             "created_at": now,
+            "broadcast_id": broadcast_id,
         }
 
     queued = 0

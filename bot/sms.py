@@ -37,13 +37,17 @@ UCS2_SINGLE, UCS2_MULTI = 70, 67  # UTF-16 code units
 _SPACES = "\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
 _LOOKALIKES: dict[str, str] = {
     # curly, low and reversed single quotes, prime, single guillemets, backtick, acute accent
-    **dict.fromkeys("\u2018\u2019\u201a\u201b\u2032\u2039\u203a`\u00b4", "'"),
+    **dict.fromkeys("\u2018\u2019\u201a\u201b\u2032\u2039\u203a`\u00b4\u02bc", "'"),
     **dict.fromkeys("\u201c\u201d\u201e\u201f\u2033\u00ab\u00bb", '"'),  # the same, doubled
-    **dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u2022\u2043", "-"),  # dashes, •
+    **dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212", "-"),  # hyphens, dashes
+    # bullets (round, triangular, hyphen, black and white circles, small square) and
+    # Word's Symbol-font bullet, pasted as the private-use U+F0B7
+    **dict.fromkeys("\u2022\u2023\u2043\u25cf\u25e6\u25aa\uf0b7", "-"),
     **dict.fromkeys(_SPACES + "\u202f\u205f\u3000\t", " "),  # nbsp, thin, narrow, ideographic
     **dict.fromkeys("\u2028\u2029", "\n"),  # line and paragraph separators
     **dict.fromkeys("\u200b\u2060\ufeff\u00ad", ""),  # zero-width space, word joiner, BOM, shy
     "\u00d7": "x",  # multiplication sign
+    "\u2044": "/",  # fraction slash
 }
 _TRANSLATION = str.maketrans(_LOOKALIKES)
 # Replacements that lengthen the text: only worth it when the whole message becomes GSM-7.
@@ -76,10 +80,30 @@ def ucs2_characters(text: str) -> list[str]:
 def count_segments(text: str) -> SegmentCount:
     """How many segments a carrier bills for ``text``; a character is never split between two."""
     if is_gsm7(text):
-        septets = [2 if char in GSM7_EXTENSION else 1 for char in text]
-        return _pack("GSM-7", septets, GSM7_SINGLE, GSM7_MULTI)
-    code_units = [2 if ord(char) > 0xFFFF else 1 for char in text]
-    return _pack("UCS-2", code_units, UCS2_SINGLE, UCS2_MULTI)
+        return _pack("GSM-7", _sizes(text, "GSM-7"), GSM7_SINGLE, GSM7_MULTI)
+    return _pack("UCS-2", _sizes(text, "UCS-2"), UCS2_SINGLE, UCS2_MULTI)
+
+
+def _sizes(text: str, encoding: Encoding) -> list[int]:
+    """Each character's cost: septets (an extension character takes two) or UTF-16 units."""
+    if encoding == "GSM-7":
+        return [2 if char in GSM7_EXTENSION else 1 for char in text]
+    return [2 if ord(char) > 0xFFFF else 1 for char in text]
+
+
+def split_segments(text: str) -> list[str]:
+    """``text`` cut where the carrier cuts it: what each segment shows on a basic phone."""
+    count = count_segments(text)
+    if count.segments == 1:
+        return [text]
+    parts, start, filled = [], 0, 0
+    for i, size in enumerate(_sizes(text, count.encoding)):
+        if filled + size > count.per_segment:
+            parts.append(text[start:i])
+            start, filled = i, 0
+        filled += size
+    parts.append(text[start:])
+    return parts
 
 
 def _pack(encoding: Encoding, sizes: list[int], single: int, multi: int) -> SegmentCount:

@@ -37,6 +37,7 @@ def create_app(config: Config | None = None, *, clock: Callable[[], datetime] = 
         TIMEZONE=config.timezone,
         INSPECTION_NOTICE_DAYS=config.inspection_notice_days,
         INSPECTION_REMINDER_DAYS=config.inspection_reminder_days,
+        SMS_SEGMENT_PRICE=config.sms_segment_price,
         DOORSTEP=config,
     )
     engine = make_engine(config.database_url)

@@ -65,6 +65,13 @@ def _days(env: Mapping[str, str], name: str, default: int) -> int:
     return int(days)
 
 
+def _price(env: Mapping[str, str], name: str, default: float) -> float:
+    price = _number(env, name, default)
+    if not 0 <= price < 100:
+        raise ConfigError(f"{name} must be a price in pounds such as 0.04, not {env.get(name)!r}")
+    return price
+
+
 @dataclass(frozen=True)
 class Config:
     database_url: str
@@ -90,6 +97,7 @@ class Config:
     sending_window: SendingWindow = field(default_factory=SendingWindow)
     inspection_notice_days: int = 7
     inspection_reminder_days: int = 1
+    sms_segment_price: float = 0.04  # GBP per SMS segment, for the cost staff see before sending
     instance_path: Path = field(default_factory=lambda: Path("instance"))
 
     @property
@@ -129,5 +137,6 @@ class Config:
             sending_window=_sending_window(env, env.get("TIMEZONE") or cls.timezone),
             inspection_notice_days=_days(env, "INSPECTION_NOTICE_DAYS", 7),
             inspection_reminder_days=_days(env, "INSPECTION_REMINDER_DAYS", 1),
+            sms_segment_price=_price(env, "SMS_SEGMENT_PRICE", 0.04),
             instance_path=instance,
         )

@@ -91,6 +91,9 @@ class InboundMessage(Base):
     received_at: Mapped[datetime] = mapped_column(default=utcnow)
     flow: Mapped[str | None] = mapped_column(String(40))
     inbox: Mapped[str | None] = mapped_column(String(8), index=True)
+    broadcast_id: Mapped[int | None] = mapped_column(  # the notice a reply to staff answers
+        ForeignKey("broadcasts.id", ondelete="SET NULL"), index=True
+    )
 
 
 class OutboundMessage(Base):
@@ -115,6 +118,9 @@ class OutboundMessage(Base):
     )
     sent_by_staff_id: Mapped[int | None] = mapped_column(  # a reply typed by staff: who
         ForeignKey("staff_users.id", ondelete="SET NULL")
+    )
+    broadcast_id: Mapped[int | None] = mapped_column(  # the notice staff broadcast it for
+        ForeignKey("broadcasts.id", ondelete="SET NULL"), index=True
     )
     status: Mapped[str] = mapped_column(String(16), default=OutboxStatus.QUEUED)
     provider_id: Mapped[str | None] = mapped_column(String(64), index=True)

@@ -45,8 +45,15 @@ def test_the_defaults_are_nine_to_eight_in_london_and_not_on_bank_holidays() -> 
         ({"SEND_ON_BANK_HOLIDAYS": "sometimes"}, "SEND_ON_BANK_HOLIDAYS"),
         ({"INSPECTION_NOTICE_DAYS": "-3"}, "INSPECTION_NOTICE_DAYS"),
         ({"INSPECTION_REMINDER_DAYS": "1.5"}, "INSPECTION_REMINDER_DAYS"),
+        ({"SMS_SEGMENT_PRICE": "-0.04"}, "SMS_SEGMENT_PRICE"),
+        ({"SMS_SEGMENT_PRICE": "4p"}, "SMS_SEGMENT_PRICE"),
     ],
 )
 def test_a_malformed_setting_is_refused_by_name(env: dict[str, str], named: str) -> None:
     with pytest.raises(ConfigError, match=named):
         Config.from_env(env)
+
+
+def test_the_price_of_an_sms_segment_defaults_to_four_pence_and_comes_from_the_settings() -> None:
+    assert Config.from_env({}).sms_segment_price == 0.04
+    assert Config.from_env({"SMS_SEGMENT_PRICE": "0.035"}).sms_segment_price == 0.035

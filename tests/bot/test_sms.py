@@ -18,6 +18,7 @@ from bot.sms import (
     fits,
     is_gsm7,
     plain_letters,
+    split_segments,
     to_gsm7,
     ucs2_characters,
 )
@@ -46,7 +47,8 @@ LOOKALIKES = (
     "\u2010\u2011\u2013\u2014\u2015\u2212"  # hyphens, dashes, minus
     "\u00a0\u202f\u2009\u2002\u3000"  # nbsp, narrow nbsp, thin, en, ideographic spaces
     "\u200b\u200c\u200d\u00ad"  # zero-width space, non-joiner, joiner, soft hyphen
-    "\u2022\u00d7\t"  # bullet, multiplication sign, tab
+    "\u2022\u2023\u25cf\u25e6\u25aa\uf0b7"  # bullets, Word's Symbol-font one too
+    "\u00d7\u2044\u02bc\t"  # multiplication sign, fraction slash, modifier apostrophe, tab
 )
 
 gsm7_chars = st.sampled_from(sorted(GSM7))
@@ -287,3 +289,30 @@ def test_a_text_keeps_its_accents_while_it_fits_and_loses_them_only_to_fit() -> 
     assert count_segments(long).segments == 3
     fitted = fit_for_sms(long)
     assert fitted == long.replace("ó", "o") and count_segments(fitted).segments == 1
+
+
+# Where a basic phone shows the breaks
+
+
+def test_a_one_segment_message_is_shown_whole() -> None:
+    assert split_segments("The lifts are off on Monday.") == ["The lifts are off on Monday."]
+
+
+def test_a_two_segment_gsm7_message_breaks_after_153_septets() -> None:
+    parts = split_segments("a" * 153 + "b" * 100)
+    assert parts == ["a" * 153, "b" * 100]
+
+
+def test_an_extension_character_that_would_straddle_the_break_opens_the_next_segment() -> None:
+    assert split_segments("a" * 152 + "\u20ac" + "a" * 10) == ["a" * 152, "\u20ac" + "a" * 10]
+
+
+def test_word_bullets_and_fraction_slashes_become_gsm7() -> None:
+    assert to_gsm7("\uf0b7 Bins\n\u25cf Lifts 1\u20442") == "- Bins\n- Lifts 1/2"
+
+
+@given(messages)
+def test_the_segments_shown_put_the_whole_text_back_together(text: str) -> None:
+    parts = split_segments(text)
+    assert "".join(parts) == text
+    assert len(parts) == count_segments(text).segments
