@@ -1,12 +1,116 @@
-"""VOTE: the open polls for this tenant, and their vote."""
+"""VOTE: the open polls for this tenant, and their vote.
+
+With one open poll VOTE asks it; with several it lists them by number first. The
+tenant answers with the option's number or its word; saying VOTE again asks again,
+and the new answer replaces the old one until the poll closes, whichever channel
+either came by. In a poll of one vote per household the latest answer by any
+member counts, and the tenant is told plainly when theirs replaced another's.
+The poll is looked up afresh at each answer, so a vote after the close is refused.
+
+The options are the poll's own words, shown as they are (Option.text): numbered on
+SMS, buttons on Telegram, and matched by number or word like any other choice.
+
+    [*] --one poll--> choose_option --a vote--> [*]
+    [*] --several--> which_poll --a number--> choose_option
+"""
 
 from __future__ import annotations
 
-from bot.flow import Flow
+from sqlalchemy import inspect
+
+from bot.flow import Answer, Flow, Option, Question, Turn
+from bot.poll_notices import closes, listed
+from models.polls import Poll, awaiting_outcome_for, cast_vote, latest_closed_for, open_polls_for
+from models.tenants import Tenant
+
+POLL = "poll_id"  # the key in turn.answers
+CHOICES = "poll_ids"  # the polls listed, in the order shown
 
 
-def _never(_tenant: object) -> bool:
-    return False
+def has_a_poll(tenant: Tenant) -> bool:
+    """Registered tenants in the audience of an open poll, or of one whose outcome is to come.
+
+    The second lets a tenant who writes VOTE just after the close hear that it closed.
+    """
+    state = inspect(tenant, raiseerr=False)  # a tenant held outside any session: no poll known
+    session = state.session if state is not None else None
+    if session is None or not tenant.registered:
+        return False
+    return bool(awaiting_outcome_for(session, tenant))
 
 
-FLOW = Flow(name="vote", begin=lambda _turn: None, offered_to=_never)
+def begin(turn: Turn) -> str | None:
+    polls = open_polls_for(turn.session, turn.tenant, now=turn.now)
+    if not polls:
+        closed = latest_closed_for(turn.session, turn.tenant)
+        if closed is not None and not closed.open_at(turn.now):
+            turn.say("polls.closed", closes=closes(turn.language, closed, turn.settings))
+        else:
+            turn.say("polls.none_open")
+        return None
+    if len(polls) == 1:
+        turn.answers[POLL] = polls[0].id
+        return "choose_option"
+    turn.answers[CHOICES] = [poll.id for poll in polls[:9]]
+    return "which_poll"
+
+
+def _poll(turn: Turn) -> Poll:
+    return turn.session.get_one(Poll, turn.answers[POLL])
+
+
+def poll_choices(turn: Turn) -> list[Option]:
+    """The open polls listed, each by its question (shortened to stand in a list)."""
+    listed_ids: list[int] = turn.answers.get(CHOICES, [])
+    polls = [turn.session.get_one(Poll, poll_id) for poll_id in listed_ids]
+    return [Option(str(n), text=listed(poll.question)) for n, poll in enumerate(polls)]
+
+
+def take_poll(turn: Turn, answer: Answer) -> str | None:
+    turn.answers[POLL] = turn.answers[CHOICES][int(answer.value or 0)]
+    return "choose_option"
+
+
+def vote_options(turn: Turn) -> list[Option]:
+    if POLL not in turn.answers:  # not asked yet
+        return []
+    return [Option(str(n), text=label) for n, label in enumerate(_poll(turn).options)]
+
+
+def ask_values(turn: Turn) -> dict[str, str]:
+    poll = _poll(turn)
+    return {"question": poll.question, "closes": closes(turn.language, poll, turn.settings)}
+
+
+def take_vote(turn: Turn, answer: Answer) -> str | None:
+    poll = _poll(turn)
+    if not poll.open_at(turn.now):
+        turn.say("polls.closed", closes=closes(turn.language, poll, turn.settings))
+        return None
+    chosen = int(answer.value or 0)
+    cast = cast_vote(
+        turn.session, poll, turn.tenant, choice=chosen, source=turn.channel, now=turn.now
+    )
+    said = {None: "polls.voted", "own": "polls.changed", "household": "polls.household"}
+    turn.say(
+        said[cast.replaced],
+        choice=poll.options[chosen],
+        closes=closes(turn.language, poll, turn.settings),
+    )
+    return None
+
+
+FLOW = Flow(
+    name="vote",
+    begin=begin,
+    questions={
+        "which_poll": Question("polls.which", take_poll, options=poll_choices),
+        "choose_option": Question(
+            "polls.ask", take_vote, options=vote_options, prompt_values=ask_values
+        ),
+    },
+    keywords=("keyword.vote",),
+    menu_label="menu.vote",
+    offered_to=has_a_poll,
+    resumable=False,
+)

@@ -1,0 +1,148 @@
+"""The staff steps of a poll that tenants hear about, each in one transaction.
+
+The console and the API both call these, so a poll published, an area reminded or
+an outcome published reaches tenants the same way whichever way staff did it: the
+change and the messages it causes commit together. A reason a step cannot be taken
+comes back as models.polls.PollError, for the console or the API to show.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import datetime
+from itertools import chain
+
+from sqlalchemy.orm import Session
+
+from bot.flow import Settings
+from bot.poll_notices import (
+    outcome_too_long,
+    send_invitation,
+    send_outcome,
+    send_reminder,
+    too_long_to_ask,
+)
+from models.audiences import Audience
+from models.polls import (
+    LONGEST_QUESTION,
+    Cast,
+    Poll,
+    PollError,
+    VoteSource,
+    cast_vote,
+    check_options,
+    close_poll,
+    create_poll,
+    non_voters,
+    participants,
+    set_outcome,
+    tidy,
+)
+from models.tenants import Recipient, Tenant
+
+STAFF_SOURCES = (VoteSource.PAPER, VoteSource.PHONE)
+
+
+def publish(
+    session: Session,
+    *,
+    question: str,
+    options: Sequence[str],
+    audience: Audience,
+    closes_at: datetime,
+    per_household: bool,
+    reminder_days: int,
+    staff_id: int | None,
+    now: datetime,
+    settings: Settings,
+) -> Poll:
+    """Open the poll and invite its audience; refused if VOTE could not ask it in 2 SMS."""
+    labels = check_options(options)
+    too_long = too_long_to_ask(tidy(question, LONGEST_QUESTION), labels, closes_at, settings)
+    if too_long is not None:
+        raise PollError(too_long)
+    poll = create_poll(
+        session,
+        question=question,
+        options=labels,
+        audience=audience,
+        closes_at=closes_at,
+        per_household=per_household,
+        reminder_days=reminder_days,
+        staff_id=staff_id,
+        now=now,
+        zone=settings.timezone,
+    )
+    poll.invited = send_invitation(
+        session, poll, _each(audience.recipients(session)), now=now, settings=settings
+    )
+    return poll
+
+
+def vote_for_tenant(
+    session: Session,
+    poll: Poll,
+    tenant: Tenant,
+    *,
+    choice: int,
+    source: str,
+    staff_id: int | None,
+    now: datetime,
+) -> Cast:
+    """A paper or phone answer entered by staff; it counts like the tenant's own, and the
+    tenant's own later vote (or their household's) replaces it."""
+    if source not in STAFF_SOURCES:
+        raise PollError("staff enter paper or phone answers: source must be paper or phone")
+    return cast_vote(
+        session, poll, tenant, choice=choice, source=source, staff_id=staff_id, now=now
+    )
+
+
+def remind_area(
+    session: Session, poll: Poll, area_id: int, *, now: datetime, settings: Settings
+) -> int:
+    """A reminder to the audience in one area who have not voted; how many were queued."""
+    if not poll.open_at(now):
+        raise PollError("this poll has closed: there is nobody left to remind")
+    pages = non_voters(session, poll, area_id=area_id)
+    return send_reminder(session, poll, _each(pages), now=now, settings=settings)
+
+
+def remind_all(session: Session, poll: Poll, *, now: datetime, settings: Settings) -> int:
+    """The poll's one automatic reminder, to everyone in its audience who has not voted."""
+    told = send_reminder(
+        session, poll, _each(non_voters(session, poll)), now=now, settings=settings
+    )
+    poll.reminder_sent_at = now
+    return told
+
+
+def close_early(session: Session, poll: Poll, *, now: datetime) -> None:
+    if not close_poll(session, poll, now=now):
+        raise PollError("this poll has closed already")
+
+
+def publish_outcome(
+    session: Session,
+    poll: Poll,
+    *,
+    outcome: str,
+    staff_id: int | None,
+    now: datetime,
+    settings: Settings,
+) -> int:
+    """ "You said, we did", once: everyone who took part is told; how many were queued."""
+    if not poll.open_at(now):
+        close_poll(session, poll, now=now)  # its time has passed though the task has not run
+    too_long = outcome_too_long(tidy(outcome, len(outcome)), settings)
+    if too_long is not None:
+        raise PollError(too_long)
+    set_outcome(poll, outcome=outcome, staff_id=staff_id, now=now)
+    return send_outcome(
+        session, poll, _each(participants(session, poll)), now=now, settings=settings
+    )
+
+
+def _each(pages: Iterable[list[Recipient]]) -> Iterator[Recipient]:
+    """The recipients of a paged query one by one, still read a page at a time."""
+    return chain.from_iterable(pages)
