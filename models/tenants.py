@@ -40,6 +40,7 @@ class Role(StrEnum):
     VOICES = "voices"
     TRA_REP = "tra_rep"
     MEMBER = "member"
+    BOARD_OBSERVER = "board_observer"
 
 
 class InvalidPhoneNumber(ValueError):

@@ -67,6 +67,7 @@ ROLE_LABELS: dict[str, str] = {
     Role.VOICES: "Resident VOICES",
     Role.TRA_REP: "Tenants' and residents' association rep",
     Role.MEMBER: "Shareholding member",
+    Role.BOARD_OBSERVER: "Board observer",
 }
 CHANNEL_LABELS: dict[str, str] = {"sms": "SMS", "telegram": "Telegram"}
 STATUS_WORDS: dict[str, str] = {

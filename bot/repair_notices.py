@@ -1,0 +1,98 @@
+"""What tenants hear about a repair: the survey the day after, and "you said, we did".
+
+Both are queued as notices on the surveys topic, so they wait for the sending window
+and a tenant who opted out of surveys gets neither. The outcome staff write is cut
+short (with an ellipsis) until the message fits 2 SMS.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from functools import cache
+from zoneinfo import ZoneInfo
+
+from babel import Locale
+from babel.dates import format_date
+from sqlalchemy.orm import Session
+
+from bot import catalogue
+from bot.flow import Settings
+from bot.flows.repair_survey import job_label
+from bot.notices import queue_notice, queue_notices
+from bot.sms import fit_for_sms, fits
+from models.consent import Topic
+from models.repairs import Repair, RepairOutcome, answered_for
+from models.tenants import Tenant, reach, recipients
+
+ELLIPSIS = "..."
+SHORTEST_OUTCOME = 20
+
+
+def send_survey(session: Session, repair: Repair, *, now: datetime, settings: Settings) -> bool:
+    """Ask the tenant about the repair, once; False when there is nobody to ask."""
+    tenant = repair.tenant
+    identity = reach(tenant) if tenant is not None else None
+    if tenant is None or identity is None or repair.survey_sent_at is not None:
+        return False
+    queue_notice(
+        session,
+        tenant=tenant,
+        identity=identity,
+        text=survey_text(tenant.language, repair, settings),
+        topic=Topic.SURVEYS,
+        now=now,
+        settings=settings,
+    )
+    repair.survey_sent_at = now
+    return True
+
+
+def survey_text(language: str, repair: Repair, settings: Settings) -> str:
+    local = repair.completed_at.astimezone(ZoneInfo(settings.timezone))
+    locale = Locale.parse(catalogue.template(language, "language.locale"))
+    day = format_date(
+        local.date(), catalogue.template(language, "format.spoken_date"), locale=locale
+    )
+    return catalogue.render(
+        language,
+        "repairs.survey_notice",
+        landlord=settings.landlord,
+        job=job_label(language, repair.job_type),
+        date=day,
+    )
+
+
+def tell_outcome(
+    session: Session, outcome: RepairOutcome, *, now: datetime, settings: Settings
+) -> int:
+    """'You said, we did' to everyone who answered a survey for the outcome's repairs."""
+    tenant_ids = answered_for(session, outcome)
+
+    @cache
+    def text_in(language: str) -> str:
+        return outcome_text(language, outcome, settings)
+
+    told = 0
+    for start in range(0, len(tenant_ids), 500):
+        chunk = tenant_ids[start : start + 500]
+        for page in recipients(session, Tenant.id.in_(chunk)):
+            told += queue_notices(
+                session, page, text_in, topic=Topic.SURVEYS, now=now, settings=settings
+            )
+    return told
+
+
+def outcome_text(language: str, outcome: RepairOutcome, settings: Settings) -> str:
+    def compose(words: str) -> str:
+        return catalogue.render(
+            language,
+            "repairs.outcome",
+            landlord=settings.landlord,
+            job=job_label(language, outcome.job_type),
+            outcome=words,
+        )
+
+    words = outcome.outcome
+    while not fits(fit_for_sms(compose(words))) and len(words) > SHORTEST_OUTCOME:
+        words = words[: len(words) - len(ELLIPSIS) - 5].rsplit(" ", 1)[0].rstrip(" .,;:") + ELLIPSIS
+    return compose(words)
