@@ -1,4 +1,5 @@
-"""The dashboard: what happened today, what is waiting for staff, and the walks coming up."""
+"""The dashboard: what happened today, what is waiting for staff, and the walks and events
+coming up."""
 
 from __future__ import annotations
 
@@ -7,15 +8,17 @@ from zoneinfo import ZoneInfo
 
 from flask import Blueprint, current_app, render_template
 
-from models.dashboard import day_numbers, upcoming_walks
+from models.dashboard import day_numbers, upcoming_event_counts, upcoming_walks
+from models.involvement import new_request_count
 from models.mystery_shopping import open_alert_count
+from models.repairs import ALERT_KIND as REPAIR_ALERT
 from models.staff import StaffRole
 from staff.auth import require_role
 from staff.context import clock, sessions
 
 blueprint = Blueprint("dashboard", __name__, url_prefix="/staff")
 
-UPCOMING_WALKS = 5
+UPCOMING_WALKS = UPCOMING_EVENTS = 5
 
 
 def start_of_today() -> datetime:
@@ -30,7 +33,16 @@ def home() -> str:
     with sessions()() as db:
         numbers = day_numbers(db, start_of_today())
         shop_alerts = open_alert_count(db)
+        repair_alerts = open_alert_count(db, kind=REPAIR_ALERT)
+        join_requests = new_request_count(db)
         walks = upcoming_walks(db, now=clock()(), limit=UPCOMING_WALKS)
+        events = upcoming_event_counts(db, now=clock()(), limit=UPCOMING_EVENTS)
         return render_template(
-            "pages/dashboard.html", numbers=numbers, shop_alerts=shop_alerts, walks=walks
+            "pages/dashboard.html",
+            numbers=numbers,
+            shop_alerts=shop_alerts,
+            repair_alerts=repair_alerts,
+            join_requests=join_requests,
+            walks=walks,
+            events=events,
         )

@@ -12,7 +12,7 @@ import pytest
 
 from bot import catalogue
 from bot.flow import Flow, Question, Reply, Settings, Turn
-from bot.flows import FLOWS
+from bot.flows import FLOWS, MENU_ENTRIES
 from bot.outbox import render_for_channel
 from bot.sms import count_segments
 from tests.bot import (
@@ -112,7 +112,7 @@ def test_every_question_with_its_numbered_options_fits_two_sms(
 ) -> None:
     turn: Turn = _turn_for(language)
     labels = tuple(
-        catalogue.render(option.label_language or language, option.label)
+        option.text or catalogue.render(option.label_language or language, option.label)
         for option in question.options_for(turn)
     )
     prompt = catalogue.render(language, question.prompt, **REALISTIC)
@@ -169,3 +169,13 @@ def test_each_capability_catalogue_adds_to_the_core_one() -> None:
     files = {path.name for path in (BOT / "texts" / "en" / "LC_MESSAGES").glob("*.po")}
     assert catalogue.CORE in files and len(files) > 1
     assert len(catalogue.keys()) > len(catalogue._catalogues("en")[0])
+
+
+@pytest.mark.parametrize("language", catalogue.languages())
+def test_the_menu_with_every_entry_offered_fits_two_sms(language: str) -> None:
+    labels = tuple(
+        catalogue.render(language, flow.menu_label) for flow in MENU_ENTRIES if flow.menu_label
+    )
+    prompt = catalogue.render(language, "menu.prompt", **REALISTIC)
+    sms = render_for_channel("sms", language, Reply(prompt, labels))
+    assert len(labels) == len(MENU_ENTRIES) and count_segments(sms).segments <= 2, sms

@@ -101,7 +101,7 @@ def test_menu_lists_the_ways_to_take_part_and_a_choice_starts_that_flow(
 ) -> None:
     register(phone)
     menu = phone.text("menu")[0]
-    assert "1 Send us a message" in menu and "Reply 1, 2, 3, 4 or 5" in menu
+    assert "1 Send us a message" in menu and "Reply 1, 2, 3, 4, 5, 6 or 7" in menu
     assert "type your message" in phone.text("1")[0]
     assert "passed your message" in phone.text("Bins not collected")[0]
 
@@ -113,7 +113,7 @@ def test_a_choice_we_do_not_understand_gets_one_short_reprompt(
     phone.text("MENU")
     replies = phone.text("banana")
     assert replies == [
-        "Sorry, I did not understand. Please reply 1, 2, 3, 4 or 5. Text HELP for help."
+        "Sorry, I did not understand. Please reply 1, 2, 3, 4, 5, 6 or 7. Text HELP for help."
     ]
     assert state_of(db, tenant_of(db, phone)) == ("menu", "choose")
 

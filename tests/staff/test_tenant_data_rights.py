@@ -16,6 +16,7 @@ from models.consent import Consent, ConsentChange, record_consent
 from models.inspections import IssueReport
 from models.messages import InboundMessage, OutboundMessage
 from models.mystery_shopping import MysteryShopCheckIn
+from models.repairs import Repair
 from models.tenants import Identity, Tenant
 from tests.factories import create_area, create_tenant
 from tests.helpers import Phone, StaffBrowser
@@ -32,6 +33,16 @@ def ann_with_a_history(db: Session, phone: Phone) -> int:
         [
             MysteryShopCheckIn(
                 tenant_id=ann.id, month="2026-02", ease=2, respect=4, what_happened="Ann here"
+            ),
+            Repair(
+                tenant_id=ann.id,
+                job_reference="J-1",
+                job_type="plumbing",
+                completed_at=datetime(2026, 2, 2, tzinfo=UTC),
+                month="2026-02",
+                registered_at=datetime(2026, 2, 2, tzinfo=UTC),
+                satisfaction=4,
+                comment="Ann at number 12 is happy",
             ),
             IssueReport(
                 tenant_id=ann.id,
@@ -103,6 +114,8 @@ def test_erasing_asks_for_the_name_and_keeps_answers_only_as_anonymous_figures(
     assert count(db, Consent) == 0 and count(db, ConsentChange) == 0
     check_in = db.scalars(select(MysteryShopCheckIn)).one()
     assert (check_in.tenant_id, check_in.ease, check_in.what_happened) == (None, 2, None)
+    repair = db.scalars(select(Repair)).one()
+    assert (repair.tenant_id, repair.satisfaction, repair.comment) == (None, 4, None)
     report = db.scalars(select(IssueReport)).one()
     assert report.tenant_id is None and report.location == "the stair at 12 High Street"
 
@@ -131,7 +144,11 @@ def test_the_api_gives_the_record_to_officers_and_erases_for_admins_only(
     assert refused.status_code == 403
     erased = client.delete(f"/api/v1/tenants/{ann_id}", headers=api_token("admin"))
     assert erased.status_code == 200 and erased.json is not None
-    assert erased.json["kept_anonymous"] == {"mystery_shop_check_ins": 1, "issue_reports": 1}
+    assert erased.json["kept_anonymous"] == {
+        "mystery_shop_check_ins": 1,
+        "issue_reports": 1,
+        "repairs": 1,
+    }
     assert erased.json["deleted"]["inbound_messages"] == 2
 
     again = client.delete(f"/api/v1/tenants/{ann_id}", headers=api_token("admin"))

@@ -34,7 +34,9 @@ HELP = "Text MENU to see what you can do"
 MENU = "What would you like to do?"
 MENU_LABELS = [
     "Send us a message",
+    "Events: say if you're coming",
     "Report a problem on your estate",
+    "Get involved",
     "Change language",
     "Help",
 ]
@@ -458,7 +460,7 @@ def test_the_menu_comes_as_buttons_and_a_press_answers_the_callback_and_follows_
     [sent] = deliver(dispatcher, bot_api, chat)
     keyboard = buttons(sent)
     assert [b["text"] for b in keyboard] == MENU_LABELS
-    assert [b["callback_data"] for b in keyboard] == ["1", "2", "3", "4"]
+    assert [b["callback_data"] for b in keyboard] == ["1", "2", "3", "4", "5", "6"]
 
     help_button = next(b for b in keyboard if b["text"] == "Help")
     response = ok(chat.press(help_button["callback_data"]))
