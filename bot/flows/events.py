@@ -7,7 +7,8 @@ a yes changed to no or maybe promotes the waiting list, each promoted tenant tol
 a notice. An event moved or called off while the question was open is looked up
 afresh, so nobody answers for a time that no longer holds.
 
-    which_event -> are_you_coming --yes, guests allowed--> party_size -> answered
+    which_event (numbered on SMS, buttons on Telegram) -> are_you_coming
+    are_you_coming --yes, guests allowed--> party_size -> answered
     are_you_coming --yes/no/maybe--> answered (see you / waiting list place / thanks)
 """
 
@@ -62,37 +63,30 @@ def _when(turn: Turn, event: Event) -> str:
     return catalogue.spoken_time(turn.language, event.starts_at, turn.settings.timezone)
 
 
-def _line(turn: Turn, number: int, event: Event, longest: int) -> str:
+def _line(turn: Turn, event: Event, longest: int) -> str:
     said = _said(turn, event)
-    values = {"number": number, "event": cut(event.title, longest), "when": _when(turn, event)}
+    values = {"event": cut(event.title, longest), "when": _when(turn, event)}
     if said is None:
         return turn.text("events.list_item", **values)
     return turn.text("events.list_item_answered", **values, said=said)
 
 
-def list_values(turn: Turn) -> dict[str, str]:
-    """The numbered list with the tenant's answers, titles shortened until it fits 2 SMS."""
+def event_choices(turn: Turn) -> list[Option]:
+    """The events with the tenant's answers, titles shortened until the list fits 2 SMS."""
     events = _choices(turn)
-    longest = max((len(event.title) for event in events), default=0)
+    if not events:  # not listed yet
+        return []
+    longest = max(len(event.title) for event in events)
     while True:
-        lines = [_line(turn, number, event, longest) for number, event in enumerate(events, 1)]
-        values = {"event_list": "\n".join(lines)}
-        text = render_for_channel("sms", turn.language, Reply(turn.text("events.which", **values)))
-        if longest <= SHORTEST_TITLE or fits(text):
-            return values
+        lines = tuple(_line(turn, event, longest) for event in events)
+        listed = Reply(turn.text("events.which"), lines)
+        if longest <= SHORTEST_TITLE or fits(render_for_channel("sms", turn.language, listed)):
+            return [Option(str(n), text=line) for n, line in enumerate(lines)]
         longest = max(SHORTEST_TITLE, longest * 4 // 5)
 
 
-def numbers_values(turn: Turn) -> dict[str, str]:
-    return {"numbers": catalogue.numbers_list(turn.language, len(turn.answers.get(CHOICES, [])))}
-
-
 def take_which(turn: Turn, answer: Answer) -> str | None:
-    events = _choices(turn)
-    chosen = match_choice(answer.text, [(str(n),) for n in range(1, len(events) + 1)])
-    if chosen is None:
-        return "which_again"
-    return _ask_about(turn, events[chosen])
+    return _ask_about(turn, _choices(turn)[int(answer.value or 0)])
 
 
 def _event(turn: Turn) -> Event | None:
@@ -171,8 +165,7 @@ FLOW = Flow(
     name="events",
     begin=begin,
     questions={
-        "which_event": Question("events.which", take_which, prompt_values=list_values),
-        "which_again": Question("events.which_again", take_which, prompt_values=numbers_values),
+        "which_event": Question("events.which", take_which, options=event_choices),
         "are_you_coming": Question(
             "events.are_you_coming", take_coming, options=ANSWERS, prompt_values=coming_values
         ),

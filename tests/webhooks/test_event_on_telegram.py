@@ -29,6 +29,27 @@ def sent_texts(dispatcher: Dispatcher, bot_api: FakeBotApi, chat: TelegramChat) 
     return bot_api.sent_messages(chat.chat_id)[before:]
 
 
+def book(sessions: sessionmaker[Session], clock: Clock, title: str, starts_at: datetime) -> None:
+    details = EventDetails(
+        title=title,
+        kind="community",
+        audience=Audience(everyone=True),
+        starts_at=starts_at,
+        ends_at=starts_at + timedelta(hours=3),
+        venue="Methil Community Hall",
+        capacity=30,
+    )
+    with sessions.begin() as session:
+        event_steps.create(session, [details], staff_id=None, now=clock(), settings=SETTINGS)
+
+
+def telegram_tenant(db: Session, chat: TelegramChat) -> int:
+    tenant = create_tenant(db, name="Ann Smith", area=create_area(db, name="Methil"), channels=())
+    tenant.identities.append(Identity(channel="telegram", address=str(chat.chat_id)))
+    db.commit()
+    return tenant.id
+
+
 def test_a_telegram_tenant_is_invited_answers_by_button_and_can_change_to_maybe(
     chat: TelegramChat,
     db: Session,
@@ -37,21 +58,8 @@ def test_a_telegram_tenant_is_invited_answers_by_button_and_can_change_to_maybe(
     dispatcher: Dispatcher,
     bot_api: FakeBotApi,
 ) -> None:
-    methil = create_area(db, name="Methil")
-    tenant = create_tenant(db, name="Ann Smith", area=methil, channels=())
-    tenant.identities.append(Identity(channel="telegram", address=str(chat.chat_id)))
-    db.commit()
-    details = EventDetails(
-        title="Summer fun day",
-        kind="community",
-        audience=Audience(everyone=True),
-        starts_at=FUN_DAY_AT,
-        ends_at=FUN_DAY_AT + timedelta(hours=3),
-        venue="Methil Community Hall",
-        capacity=30,
-    )
-    with sessions.begin() as session:
-        event_steps.create(session, [details], staff_id=None, now=clock(), settings=SETTINGS)
+    tenant_id = telegram_tenant(db, chat)
+    book(sessions, clock, "Summer fun day", FUN_DAY_AT)
 
     [invitation] = sent_texts(dispatcher, bot_api, chat)
     assert invitation["text"] == (
@@ -66,7 +74,7 @@ def test_a_telegram_tenant_is_invited_answers_by_button_and_can_change_to_maybe(
     [see_you] = sent_texts(dispatcher, bot_api, chat)
     assert see_you["text"].startswith("Thank you, see you at Summer fun day on Sat 14 Mar, 12:00")
     rsvp = db.scalars(select(EventRsvp)).one()
-    assert (rsvp.tenant_id, rsvp.answer, rsvp.channel) == (tenant.id, "yes", "telegram")
+    assert (rsvp.tenant_id, rsvp.answer, rsvp.channel) == (tenant_id, "yes", "telegram")
 
     chat.say("EVENTS")
     [question] = sent_texts(dispatcher, bot_api, chat)
@@ -75,3 +83,29 @@ def test_a_telegram_tenant_is_invited_answers_by_button_and_can_change_to_maybe(
     sent_texts(dispatcher, bot_api, chat)
     db.expire_all()
     assert db.scalars(select(EventRsvp.answer)).one() == "maybe"
+
+
+def test_with_two_events_the_list_comes_as_buttons_that_choose_the_event(
+    chat: TelegramChat,
+    db: Session,
+    sessions: sessionmaker[Session],
+    clock: Clock,
+    dispatcher: Dispatcher,
+    bot_api: FakeBotApi,
+) -> None:
+    telegram_tenant(db, chat)
+    book(sessions, clock, "Summer fun day", FUN_DAY_AT)
+    book(sessions, clock, "Monthly drop-in", FUN_DAY_AT + timedelta(days=3))
+    sent_texts(dispatcher, bot_api, chat)  # the two invitations
+
+    chat.say("EVENTS")
+    [listing] = sent_texts(dispatcher, bot_api, chat)
+    assert listing["text"] == "Events coming up. Which one do you want to answer?"
+    keyboard = listing["reply_markup"]["inline_keyboard"]
+    assert [row[0]["text"] for row in keyboard] == [
+        "Summer fun day, Sat 14 Mar, 12:00",
+        "Monthly drop-in, Tue 17 Mar, 12:00",
+    ]
+    chat.press(keyboard[1][0]["callback_data"])
+    [question] = sent_texts(dispatcher, bot_api, chat)
+    assert question["text"].startswith("Monthly drop-in, Tue 17 Mar, 12:00")
