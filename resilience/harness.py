@@ -9,9 +9,12 @@ from __future__ import annotations
 import contextlib
 import os
 import random
+import shutil
 import signal
+import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import uuid
@@ -156,6 +159,160 @@ def throwaway_database() -> Iterator[Database]:
         if engine is not None:
             engine.dispose()
         admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def postgres_binaries() -> Path | None:
+    """The directory holding ``initdb`` and ``pg_ctl`` (PATH first), or None."""
+    found = shutil.which("initdb")
+    candidates = [Path(found).resolve().parent] if found else []
+    candidates += sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True)
+    for directory in candidates:
+        if all(os.access(directory / tool, os.X_OK) for tool in ("initdb", "pg_ctl", "postgres")):
+            return directory
+    return None
+
+
+@dataclass
+class PrivatePostgres:
+    """A PostgreSQL cluster of our own, so a scenario can stop and start the real server."""
+
+    bin: Path
+    home: Path
+    port: int
+    db: Database
+
+    @property
+    def data(self) -> Path:
+        return self.home / "data"
+
+    @property
+    def log(self) -> Path:
+        return self.home / "postgres.log"
+
+    def pg_ctl(self, *args: str, timeout: float = 60) -> None:
+        """``pg_ctl`` as the cluster's owner; its output goes to the cluster's log directory."""
+        with (self.home / "pg_ctl.log").open("ab") as out:
+            subprocess.run(  # noqa: S603 - our own command line
+                _as_postgres([str(self.bin / "pg_ctl"), "-D", str(self.data), *args]),
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                cwd=self.home,
+                timeout=timeout,
+                check=True,
+                start_new_session=True,
+            )
+
+    def start(self) -> None:
+        self.pg_ctl("start", "-w", "-t", "60", "-l", str(self.log))
+
+    def stop(self, mode: str = "fast") -> None:
+        self.pg_ctl("stop", "-w", "-t", "60", "-m", mode)
+
+    def restart(self, down: float = 3.0) -> float:
+        """``pg_ctl stop -m fast``, ``down`` seconds with no server, ``pg_ctl start``.
+
+        Returns how long the server was away, from the stop beginning to it answering again.
+        """
+        began = time.monotonic()
+        self.stop("fast")
+        time.sleep(down)
+        self.start()
+        return time.monotonic() - began
+
+    def postmaster_pid(self) -> int | None:
+        try:
+            return int((self.data / "postmaster.pid").read_text().split()[0])
+        except (OSError, ValueError, IndexError):
+            return None
+
+
+def _as_postgres(args: list[str]) -> list[str]:
+    """initdb and pg_ctl refuse to run as root: as root, run them as the postgres user."""
+    return ["runuser", "-u", "postgres", "--", *args] if os.geteuid() == 0 else args
+
+
+@contextlib.contextmanager
+def private_postgres() -> Iterator[PrivatePostgres]:
+    """A throwaway cluster (initdb, pg_ctl start) on a free loopback port, one database at
+    the newest schema in it; stopped and its directory removed afterwards whatever happens.
+
+    Its unix socket and its logs stay in that temporary directory, never on stdout; the
+    server logs no statements or key values, so no number or body reaches them.
+    """
+    binaries = postgres_binaries()
+    if binaries is None:
+        raise RuntimeError("initdb and pg_ctl not found")
+    home = Path(tempfile.mkdtemp(prefix="doorstep-pg-"))
+    if os.geteuid() == 0:
+        shutil.chown(home, "postgres", "postgres")
+    port = free_port()
+    name = f"doorstep_resilience_{uuid.uuid4().hex[:8]}"
+    url = f"postgresql+psycopg://postgres@127.0.0.1:{port}/{name}"
+    server = PrivatePostgres(binaries, home, port, Database(name, url, sessionmaker()))
+    engine = None
+    try:
+        try:
+            _initdb(server)
+            server.start()
+            admin_url = f"postgresql://postgres@127.0.0.1:{port}/postgres"
+            with psycopg.connect(admin_url, autocommit=True) as connection:
+                connection.execute(f'CREATE DATABASE "{name}"'.encode())
+        except (subprocess.SubprocessError, OSError, psycopg.Error) as exc:
+            tails = [
+                f"{log.name}: {log.read_text(errors='replace')[-600:]}"
+                for log in sorted(home.glob("*.log"))
+            ]
+            raise RuntimeError(f"private PostgreSQL did not start ({exc}): {tails}") from exc
+        upgrade(url)
+        engine = make_engine(url)
+        server.db.sessions = make_session_factory(engine)
+        yield server
+    finally:
+        if engine is not None:
+            engine.dispose()
+        _stop_for_good(server)
+        shutil.rmtree(home, ignore_errors=True)
+
+
+def _initdb(server: PrivatePostgres) -> None:
+    with (server.home / "initdb.log").open("wb") as out:
+        subprocess.run(  # noqa: S603 - our own command line
+            _as_postgres(
+                [str(server.bin / "initdb"), "-D", str(server.data), "-A", "trust",
+                 "-U", "postgres", "-E", "UTF8", "--no-locale", "--no-sync"]
+            ),
+            cwd=server.home,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            timeout=120,
+            check=True,
+        )  # fmt: skip
+    with (server.data / "postgresql.conf").open("a") as conf:
+        conf.write(
+            f"\nport = {server.port}\nlisten_addresses = '127.0.0.1'\n"
+            f"unix_socket_directories = '{server.home}'\nmax_connections = 50\n"
+            "fsync = off\nfull_page_writes = off\n"
+            "log_error_verbosity = terse\nlog_min_error_statement = panic\n"
+        )
+
+
+def _stop_for_good(server: PrivatePostgres) -> None:
+    """pg_ctl stop -m immediate; if a postmaster of ours is still there, SIGKILL it by pid."""
+    with contextlib.suppress(subprocess.SubprocessError, OSError):
+        server.stop("immediate")
+    pid = server.postmaster_pid()
+    if pid is not None:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+        wait_until(lambda: not Path(f"/proc/{pid}").exists(), 10, 0.1)
 
 
 # -- processes -------------------------------------------------------------------

