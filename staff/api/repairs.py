@@ -46,6 +46,7 @@ REPAIR_ID = f"<int(max={LARGEST_ID}):repair_id>"
 LONGEST_PHONE = 40
 REPAIR_FIELDS = frozenset({"tenant_id", "phone", "job_reference", "job_type", "completed_at"})
 OUTCOME_FIELDS = frozenset({"job_type", "first_month", "last_month", "outcome"})
+EARLIEST_MONTH = "1900-01"  # the first a month query may name, so a year back stays in range
 
 
 @blueprint.post("/repairs", endpoint="register")
@@ -96,7 +97,7 @@ def survey_results() -> ResponseReturnValue:
     first, last = _month_query("first_month"), _month_query("last_month")
     this_month = clock()().astimezone(ZoneInfo(settings().timezone)).strftime("%Y-%m")
     last = last or this_month
-    first = first or f"{int(last[:4]) - 1:04d}{last[4:]}"
+    first = first or max(EARLIEST_MONTH, f"{int(last[:4]) - 1:04d}{last[4:]}")
     if first > last:
         abort(400, "first_month: must not come after last_month")
     job_type = _job_type_query()

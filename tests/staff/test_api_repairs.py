@@ -71,8 +71,8 @@ def test_registering_the_same_job_again_changes_nothing_and_says_so(
     ("changes", "status", "reason"),
     [
         ({"tenant_id": 999_999}, 422, "tenant_id: no tenant has the id 999999"),
-        ({"tenant_id": None, "phone": "+447700900999"}, 422, "phone: no tenant has that phone"),
-        ({"phone": "+447700900999"}, 400, "name the tenant by tenant_id or by phone"),
+        ({"tenant_id": None, "phone": "+447700900199"}, 422, "phone: no tenant has that phone"),
+        ({"phone": "+447700900199"}, 400, "name the tenant by tenant_id or by phone"),
         ({"completed_at": "2026-05-19T11:00:00"}, 422, "completed_at: say which time zone"),
         ({"completed_at": "2026-06-19T11:00:00Z"}, 422, "completed_at is in the future"),
         ({"job_type": "!!!"}, 422, "job_type is empty"),
@@ -179,6 +179,8 @@ def test_results_are_given_by_job_type_and_month(
     assert [row["job_type"] for row in only["items"]] == ["heating"]
     bad = client.get("/api/v1/repairs/results?first_month=2026-13", headers=officer)
     assert bad.status_code == 400
+    earliest = client.get("/api/v1/repairs/results?last_month=1900-10", headers=officer)
+    assert earliest.get_json()["first_month"] == "1900-01"  # a year back, but not before 1900
 
 
 def test_you_said_we_did_reaches_only_those_who_answered_for_those_repairs(
