@@ -21,15 +21,15 @@ Headers = Callable[[str], dict[str, str]]
 
 IMPORT_CSV = (
     "name,phone,area,tenancy,language,roles,telegram_chat_id,landline_only\n"
-    "Ann Example,07700 900301,Templehall,T-1,en,voices;tra_rep,,\n"
+    "Ann Example,07700 900181,Templehall,T-1,en,voices;tra_rep,,\n"
     "Bob Example,not a number,Templehall,T-2,en,,,\n"
-    "Cat Example,+44 7700 900302,Dysart,T-3,pl,member,,\n"
+    "Cat Example,+44 7700 900182,Dysart,T-3,pl,member,,\n"
     "Dan Example,01632 960123,Dysart,T-4,en,,,yes\n"
 )
 
 
 def ann(**overrides: Any) -> dict[str, Any]:
-    return {"name": "Ann Example", "phone": "07700 900301", **overrides}
+    return {"name": "Ann Example", "phone": "07700 900181", **overrides}
 
 
 def test_listing_tenants_without_a_token_is_refused_with_401(client: FlaskClient) -> None:
@@ -88,8 +88,8 @@ def test_tenants_are_found_by_name_by_phone_in_any_form_and_by_estate(
     client: FlaskClient, db: Session, api_token: Headers
 ) -> None:
     templehall = create_area(db, name="Templehall")
-    create_tenant(db, name="Ann Smith", phone="+447700900301", area=templehall)
-    create_tenant(db, name="Bob Jones", phone="+447700900302")
+    create_tenant(db, name="Ann Smith", phone="+447700900181", area=templehall)
+    create_tenant(db, name="Bob Jones", phone="+447700900182")
     db.commit()
     headers = api_token("viewer")
 
@@ -98,7 +98,7 @@ def test_tenants_are_found_by_name_by_phone_in_any_form_and_by_estate(
         return [t["name"] for t in response.json["items"]]
 
     assert names("smith") == ["Ann Smith"]
-    assert names("07700 900302") == ["Bob Jones"]
+    assert names("07700 900182") == ["Bob Jones"]
     assert names("temple") == ["Ann Smith"]
     assert names("nobody at all") == []
     assert names("Smith\x00") == ["Ann Smith"]  # PostgreSQL refuses NUL; it is dropped
@@ -140,7 +140,7 @@ def test_an_officer_adds_a_tenant_with_the_phone_stored_as_e164(
     assert response.status_code == 201
     tenant = response.json
     assert response.headers["Location"] == f"/api/v1/tenants/{tenant['id']}"
-    assert tenant["phone"] == "+447700900301"
+    assert tenant["phone"] == "+447700900181"
     assert tenant["area"] == {"id": area.id, "name": "Templehall"}
     assert tenant["roles"] == ["tra_rep", "voices"]
     assert (tenant["registered"], tenant["verified"], tenant["landline_only"]) == (
@@ -148,7 +148,7 @@ def test_an_officer_adds_a_tenant_with_the_phone_stored_as_e164(
         True,
         False,
     )
-    assert tenant["channels"] == [{"channel": "sms", "address": "+447700900301", "reachable": True}]
+    assert tenant["channels"] == [{"channel": "sms", "address": "+447700900181", "reachable": True}]
     assert tenant["created_at"] == "2026-03-03T10:00:00+00:00"
     again = client.get(response.headers["Location"], headers=api_token("viewer"))
     assert again.json == tenant
@@ -186,7 +186,7 @@ def test_adding_a_tenant_whose_number_is_already_known_is_a_conflict(
 @pytest.mark.parametrize(
     ("body", "status", "field"),
     [
-        ({"phone": "07700 900301"}, 400, "name"),
+        ({"phone": "07700 900181"}, 400, "name"),
         ({"name": "Ann"}, 400, "phone"),
         (ann(name=""), 400, "name"),
         (ann(name="   "), 400, "name"),
@@ -196,7 +196,7 @@ def test_adding_a_tenant_whose_number_is_already_known_is_a_conflict(
         (ann(name="\ud800"), 400, "name"),
         (ann(phone="12"), 422, "phone"),
         (ann(phone="0" * 5000), 400, "phone"),
-        (ann(phone=7700900301), 400, "phone"),
+        (ann(phone=7700900181), 400, "phone"),
         (ann(area_id=999), 422, "area_id"),
         (ann(area_id=2**80), 422, "area_id"),
         (ann(area_id="1"), 400, "area_id"),
@@ -295,41 +295,41 @@ def test_staff_verify_a_tenant_who_registered_by_text(
 def test_a_new_phone_number_takes_the_sms_channel_with_it(
     client: FlaskClient, db: Session, api_token: Headers
 ) -> None:
-    tenant = create_tenant(db, phone="+447700900301", channels=("sms", "telegram"))
+    tenant = create_tenant(db, phone="+447700900181", channels=("sms", "telegram"))
     db.commit()
     response = client.patch(
-        f"/api/v1/tenants/{tenant.id}", json={"phone": "07700900309"}, headers=api_token("officer")
+        f"/api/v1/tenants/{tenant.id}", json={"phone": "07700900189"}, headers=api_token("officer")
     )
     assert response.status_code == 200
-    assert response.json["phone"] == "+447700900309"
+    assert response.json["phone"] == "+447700900189"
     sms = [c["address"] for c in response.json["channels"] if c["channel"] == "sms"]
-    assert sms == ["+447700900309"]
+    assert sms == ["+447700900189"]
     assert len(response.json["channels"]) == 2
 
 
 def test_changing_to_another_tenants_number_is_a_conflict(
     client: FlaskClient, db: Session, api_token: Headers
 ) -> None:
-    first = create_tenant(db, phone="+447700900301")
-    second = create_tenant(db, phone="+447700900302")
+    first = create_tenant(db, phone="+447700900181")
+    second = create_tenant(db, phone="+447700900182")
     db.commit()
     response = client.patch(
-        f"/api/v1/tenants/{second.id}", json={"phone": "07700 900301"}, headers=api_token("officer")
+        f"/api/v1/tenants/{second.id}", json={"phone": "07700 900181"}, headers=api_token("officer")
     )
     assert response.status_code == 409 and str(first.id) in response.json["error"]
     db.expire_all()
-    assert db.get(Tenant, second.id).phone == "+447700900302"  # type: ignore[union-attr]
+    assert db.get(Tenant, second.id).phone == "+447700900182"  # type: ignore[union-attr]
 
 
 def test_a_tenant_marked_landline_only_is_held_unreachable_by_sms_and_back(
     client: FlaskClient, db: Session, api_token: Headers
 ) -> None:
-    tenant = create_tenant(db, phone="+447700900301")
+    tenant = create_tenant(db, phone="+447700900181")
     db.commit()
     headers, path = api_token("officer"), f"/api/v1/tenants/{tenant.id}"
     landline = client.patch(path, json={"landline_only": True}, headers=headers).json
     assert landline["channels"] == [
-        {"channel": "sms", "address": "+447700900301", "reachable": False}
+        {"channel": "sms", "address": "+447700900181", "reachable": False}
     ]
     mobile = client.patch(path, json={"landline_only": False}, headers=headers).json
     assert mobile["channels"][0]["reachable"] is True
@@ -432,7 +432,7 @@ def test_an_import_that_is_not_a_csv_is_refused_with_the_reason(
     assert no_file.status_code == 400 and no_file.json["error"].startswith("file")
     no_columns = client.post(
         "/api/v1/tenants/import",
-        data=b"name,phone\nAnn,07700900301\n",
+        data=b"name,phone\nAnn,07700900181\n",
         headers=headers,
         content_type="text/csv",
     )
@@ -464,8 +464,8 @@ def test_an_import_row_with_values_too_long_to_keep_is_rejected_by_line(
 ) -> None:
     csv = (
         "name,phone,area,tenancy,language,roles,telegram_chat_id\n"
-        f"Ann,07700 900301,Dysart,{'T' * 60},en,,\n"
-        f"Bob,07700 900302,Dysart,T-2,en,,{'9' * 80}\n"
+        f"Ann,07700 900181,Dysart,{'T' * 60},en,,\n"
+        f"Bob,07700 900182,Dysart,T-2,en,,{'9' * 80}\n"
     )
     response = client.post(
         "/api/v1/tenants/import", data=csv, content_type="text/csv", headers=api_token("officer")
@@ -482,7 +482,7 @@ HEADER = "name,phone,area,tenancy,language,roles"
 def test_an_import_the_csv_reader_cannot_take_is_refused_not_a_server_error(
     client: FlaskClient, db: Session, api_token: Headers
 ) -> None:
-    csv = f'{HEADER}\n"{"x" * 140_000}",07700 900301,,,en,\n'
+    csv = f'{HEADER}\n"{"x" * 140_000}",07700 900181,,,en,\n'
 
     response = client.post(
         "/api/v1/tenants/import", data=csv, content_type="text/csv", headers=api_token("officer")
@@ -497,7 +497,7 @@ def test_an_import_the_csv_reader_cannot_take_is_refused_not_a_server_error(
 def test_a_body_over_a_megabyte_is_refused_with_413(
     client: FlaskClient, api_token: Headers
 ) -> None:
-    body = {"name": "A" * 2_000_000, "phone": "07700 900301"}
+    body = {"name": "A" * 2_000_000, "phone": "07700 900181"}
     response = client.post("/api/v1/tenants", json=body, headers=api_token("officer"))
     assert response.status_code == 413 and response.json["status"] == 413
 
@@ -505,7 +505,7 @@ def test_a_body_over_a_megabyte_is_refused_with_413(
 def test_an_import_with_old_mac_line_endings_is_read(
     client: FlaskClient, db: Session, api_token: Headers
 ) -> None:
-    csv = f"{HEADER}\rAnn,07700 900301,,,en,\r".replace("\n", "\r")
+    csv = f"{HEADER}\rAnn,07700 900181,,,en,\r".replace("\n", "\r")
     response = client.post(
         "/api/v1/tenants/import", data=csv, content_type="text/csv", headers=api_token("officer")
     )
@@ -515,7 +515,7 @@ def test_an_import_with_old_mac_line_endings_is_read(
 def test_an_import_with_nul_characters_keeps_the_rows_without_them(
     client: FlaskClient, db: Session, api_token: Headers
 ) -> None:
-    csv = f"{HEADER}\nA\x00nn,07700 900301,Dys\x00art,,en,\n"
+    csv = f"{HEADER}\nA\x00nn,07700 900181,Dys\x00art,,en,\n"
     response = client.post(
         "/api/v1/tenants/import", data=csv, content_type="text/csv", headers=api_token("officer")
     )

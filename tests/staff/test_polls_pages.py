@@ -139,7 +139,7 @@ def test_a_paper_vote_is_recorded_with_its_source_and_the_staff_member(
 @pytest.mark.parametrize(
     ("data", "reason"),
     [
-        ({"tenant": "07700 900999", "choice": "0", "source": "paper"}, "No tenant has that"),
+        ({"tenant": "07700 900198", "choice": "0", "source": "paper"}, "No tenant has that"),
         ({"tenant": "", "choice": "0", "source": "paper"}, "Enter the tenant"),
         ({"tenant": "1", "choice": "5", "source": "paper"}, "Not a valid choice"),
         ({"tenant": "1", "choice": "0", "source": "sms"}, "Not a valid choice"),

@@ -42,15 +42,15 @@ def import_csv(officer: StaffBrowser, text: str) -> str:
 def test_a_csv_import_registers_good_rows_reports_bad_ones_by_line_and_never_twice(
     staff_as: Staff, db: Session
 ) -> None:
-    ann = create_tenant(db, name="Ann Smith", phone="+447700900201")
+    ann = create_tenant(db, name="Ann Smith", phone="+447700900171")
     db.commit()
     text = (
         "job_reference,job_type,completed_at,phone,tenant_id\n"
-        "J-1,Plumbing,2026-05-19 14:30,07700 900201,\n"
+        "J-1,Plumbing,2026-05-19 14:30,07700 900171,\n"
         f"J-2,electrics,2026-05-19T10:00:00+01:00,,{ann.id}\n"
-        "J-3,heating,yesterday,07700 900201,\n"
-        "J-4,roofing,2026-05-19 09:00,07700 900999,\n"
-        "J-1,Plumbing,2026-05-19 14:30,07700 900201,\n"
+        "J-3,heating,yesterday,07700 900171,\n"
+        "J-4,roofing,2026-05-19 09:00,07700 900198,\n"
+        "J-1,Plumbing,2026-05-19 14:30,07700 900171,\n"
     )
     officer = staff_as("officer")
     html = import_csv(officer, text)
@@ -76,7 +76,7 @@ def test_a_file_without_the_columns_is_refused_whole(staff_as: Staff) -> None:
     response = officer.submit(
         IMPORT,
         IMPORT,
-        {"file": (io.BytesIO(b"name,phone\nAnn,07700900201\n"), "x.csv")},
+        {"file": (io.BytesIO(b"name,phone\nAnn,07700900171\n"), "x.csv")},
         content_type="multipart/form-data",
     )
     assert response.status_code == 422

@@ -14,7 +14,7 @@ from models.tenants import Tenant
 from tests.conftest import PUBLIC_URL, TWILIO_TOKEN
 from tests.helpers import Phone, new_sid
 
-NUMBER = "+447700900321"
+NUMBER = "+447700900121"
 
 
 def at_once(app: Flask, sends: list[Callable[[Phone], None]]) -> None:
