@@ -13,6 +13,8 @@ import contextlib
 import json
 import random
 import re
+import subprocess
+import sys
 import threading
 import time
 import xml.etree.ElementTree as ET
@@ -32,6 +34,7 @@ from resilience import injection
 from resilience.harness import (
     FICTIONAL_PREFIXES,
     LOG_DIR,
+    ROOT,
     TELEGRAM_SECRET,
     TWILIO_FROM,
     TWILIO_SID,
@@ -300,11 +303,13 @@ def bad_input(quick: bool) -> Result:
             browser, token = _officer(server)
             injected = _injections_escaped(server, browser, result)
             api = injection.every_api_field(server.url, db, browser, token, result)
+            generated = _generated_inputs(result)
             result.bad_inputs = (
                 f"{tried} malformed/oversized bodies, 1 request replayed x5, "
                 f"{injected} SQL/HTML injection SMS, {api.sent} injection strings "
                 f"({len(injection.PAYLOADS)} kinds) into {api.fields} string fields of "
-                f"{api.operations} API operations ({api.stored} stored, checked escaped)"
+                f"{api.operations} API operations ({api.stored} stored, checked escaped), "
+                f"{generated}"
             )
             result.notes.append(f"API answers to injection: {dict(sorted(api.statuses.items()))}")
         finally:
@@ -315,6 +320,38 @@ def bad_input(quick: bool) -> Result:
         f"logs of every process this run started scanned for numbers and bodies: {len(leaks)} hits"
     )
     return result
+
+
+GENERATED = ("tests/bot/test_engine_state_machine.py", "tests/staff/test_api_schemathesis.py")
+
+
+def _generated_inputs(result: Result) -> str:
+    """The generated attacks: hypothesis's state machine over the engine (random input in
+    every state of every flow) and schemathesis over every operation of the OpenAPI
+    document, run as the test suite runs them, on SQLite."""
+    run = subprocess.run(  # noqa: S603 - our own interpreter and test files
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:randomly",
+            "-k",
+            "not postgresql",
+            *GENERATED,
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    summary = run.stdout.strip().splitlines()[-1] if run.stdout.strip() else "no output"
+    result.check(run.returncode == 0, f"generated inputs: {summary}")
+    passed = re.search(r"(\d+) passed", summary)
+    return (
+        f"hypothesis engine state machine + schemathesis: {passed[1] if passed else 0} tests passed"
+    )
 
 
 def _malformed(server: Server, result: Result) -> int:

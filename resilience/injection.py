@@ -40,6 +40,9 @@ SEEDED = (
     ("/api/v1/areas", "area_id"),
     ("/api/v1/tenants", "tenant_id"),
     ("/api/v1/inspections", "inspection_id"),
+    ("/api/v1/events", "event_id"),
+    ("/api/v1/broadcasts", "broadcast_id"),
+    ("/api/v1/polls", "poll_id"),
 )
 COUNTED_TABLES = {
     "/api/v1/tenants": "tenants",
@@ -59,6 +62,20 @@ CONSOLE_PAGES: dict[str, Callable[[dict[str, int], Made], str]] = {
     "/api/v1/inspections/{inspection_id}/findings": (
         lambda ids, made: f"/staff/inspections/{ids['inspection_id']}"
     ),
+    "/api/v1/events": lambda ids, made: f"/staff/events/{made['id']}",
+    "/api/v1/events/{event_id}": lambda ids, made: f"/staff/events/{made['id']}",
+    "/api/v1/polls": lambda ids, made: f"/staff/polls/{made['id']}",
+    "/api/v1/broadcasts": lambda ids, made: f"/staff/broadcasts/{made['id']}",
+    "/api/v1/repairs": lambda ids, made: "/staff/repairs/",
+    "/api/v1/repairs/outcomes": lambda ids, made: "/staff/repairs/",
+}
+# Fields whose good value is not one a schema's type alone can give.
+GOOD_VALUES: dict[str, Callable[[datetime], Any]] = {
+    "audience": lambda soon: {"everyone": True},
+    "texts": lambda soon: {"en": "A notice from the fault suite"},
+    "options": lambda soon: ["Yes", "No"],
+    "ends_at": lambda soon: (soon + timedelta(hours=2)).isoformat().replace("+00:00", "Z"),
+    "completed_at": lambda soon: datetime.now(UTC).isoformat().replace("+00:00", "Z"),
 }
 ECHOED_AS = {"text": "body"}  # a reply's text comes back as the message's body
 
@@ -147,6 +164,8 @@ def good_value(document: Made, name: str, schema: Made, ids: dict[str, int], ser
     soon = datetime.now(UTC) + timedelta(days=30, minutes=serial)
     if name in ids:
         return ids[name]
+    if name in GOOD_VALUES:
+        return GOOD_VALUES[name](soon)
     if name == "phone":
         return fictional_number(2000 + serial)
     if schema.get("format") == "date-time":
@@ -174,7 +193,8 @@ def filled(path: str, ids: dict[str, int]) -> str | None:
 
 
 def seed(api: requests.Session, url: str, document: Made, db: Database) -> dict[str, int]:
-    """An area, a tenant in it, a walk there, and an inbox message: what the paths point at."""
+    """An area, a tenant, a walk, an event, a broadcast, a poll and an inbox message: what the
+    paths point at."""
     ids: dict[str, int] = {}
     for path, name in SEEDED:
         schema = document["paths"][path]["post"]["requestBody"]["content"]["application/json"]
