@@ -325,10 +325,12 @@ def open_alert_count(session: Session, *, kind: str = ALERT_KIND) -> int:
     )
 
 
-def resolve_alert(session: Session, alert_id: int, *, now: datetime) -> StaffAlert | None:
-    """Mark a mystery-shop alert dealt with; None when there is no such alert."""
+def resolve_alert(
+    session: Session, alert_id: int, *, now: datetime, kind: str = ALERT_KIND
+) -> StaffAlert | None:
+    """Mark an alert of this kind dealt with; None when there is no such alert."""
     alert = session.get(StaffAlert, alert_id)
-    if alert is None or alert.kind != ALERT_KIND:
+    if alert is None or alert.kind != kind:
         return None
     if not alert.resolved:
         alert.resolved, alert.resolved_at = True, now

@@ -318,13 +318,3 @@ def months_between(first: str, last: str) -> Iterator[str]:
     while f"{year:04d}-{month:02d}" <= last:
         yield f"{year:04d}-{month:02d}"
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-
-
-def resolve_alert(session: Session, alert_id: int, *, now: datetime) -> StaffAlert | None:
-    """Mark a repair-survey alert dealt with; None when there is no such alert."""
-    alert = session.get(StaffAlert, alert_id)
-    if alert is None or alert.kind != ALERT_KIND:
-        return None
-    if not alert.resolved:
-        alert.resolved, alert.resolved_at = True, now
-    return alert

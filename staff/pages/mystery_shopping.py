@@ -12,13 +12,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
 from models.console import tenant_names
 from models.mystery_shopping import (
+    ALERT_KIND,
     Comment,
     MysteryShopCheckIn,
     Service,
@@ -27,13 +28,13 @@ from models.mystery_shopping import (
     comments_in,
     month_of,
     open_alerts,
-    resolve_alert,
     response_rate,
     results_by_service,
 )
 from models.staff import StaffRole
 from staff.auth import require_role
 from staff.context import clock, sessions
+from staff.pages.alerts import resolve_from_form
 from staff.pages.common import (
     LARGEST_ID,
     PAGE_SIZE,
@@ -207,14 +208,9 @@ def show(check_in_id: int) -> str:
 @blueprint.post("/alerts/<int:alert_id>/resolve")
 @require_role(StaffRole.OFFICER)
 def resolve(alert_id: int) -> ResponseReturnValue:
-    if not ConfirmForm().validate_on_submit():
-        abort(400, "The form was incomplete; reload the page and try again.")
-    with sessions().begin() as db:
-        alert = resolve_alert(db, alert_id, now=clock()()) if alert_id <= LARGEST_ID else None
-        if alert is None:
-            abort(404, f"There is no mystery-shop alert number {alert_id}.")
-    flash("Alert marked resolved.", "info")
-    return redirect(url_for("mystery_shopping.index", _anchor="alerts"))
+    return resolve_from_form(
+        alert_id, kind=ALERT_KIND, what="mystery-shop", back_to="mystery_shopping.index"
+    )
 
 
 @blueprint.get("/trends")

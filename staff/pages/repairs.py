@@ -27,12 +27,12 @@ from models.repairs import (
     months_between,
     new_outcome,
     outcomes,
-    resolve_alert,
 )
 from models.staff import StaffRole
 from models.tenant_import import BadImportFile
 from staff.auth import require_role
 from staff.context import clock, sessions, settings
+from staff.pages.alerts import resolve_from_form
 from staff.pages.common import LARGEST_ID, use_time_filters
 from staff.pages.inspection_forms import ConfirmForm
 from staff.pages.repair_forms import OutcomeForm, RepairImportForm
@@ -144,14 +144,9 @@ def publish(outcome_id: int) -> ResponseReturnValue:
 @blueprint.post("/alerts/<int:alert_id>/resolve")
 @require_role(StaffRole.OFFICER)
 def resolve(alert_id: int) -> ResponseReturnValue:
-    if not ConfirmForm().validate_on_submit():
-        abort(400, "The form was incomplete; reload the page and try again.")
-    with sessions().begin() as db:
-        alert = resolve_alert(db, alert_id, now=clock()()) if alert_id <= LARGEST_ID else None
-        if alert is None:
-            abort(404, f"There is no repair-survey alert number {alert_id}.")
-    flash("Alert marked resolved.", "info")
-    return redirect(url_for("repairs.index", _anchor="alerts"))
+    return resolve_from_form(
+        alert_id, kind=ALERT_KIND, what="repair-survey", back_to="repairs.index"
+    )
 
 
 @blueprint.route("/import", methods=["GET", "POST"])
