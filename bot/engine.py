@@ -78,10 +78,11 @@ def handle(
     if turn.tenant is not sender:  # a Telegram chat joined to a known tenant: theirs now
         conversation = session.get(Conversation, turn.tenant.id)
     _keep_position(turn, conversation)
+    # Looked up before the record changes, so its flow, inbox and broadcast go in one UPDATE.
+    answered = broadcast_answered(session, turn.tenant.id, now) if turn.to_inbox else None
     record.flow = turn.flow
     if turn.to_inbox:
-        record.inbox = InboxState.OPEN
-        record.broadcast_id = broadcast_answered(session, turn.tenant.id, now)
+        record.inbox, record.broadcast_id = InboxState.OPEN, answered
     return Outcome(record, queue_replies(turn), sender_id=sender.id, opted_out=stopped)
 
 
