@@ -5,13 +5,15 @@ capability (events.po, polls.po, ...), so a new capability's words sit together;
 a key may live in only one of them. Entries are keyed (``help.reply``) and filled
 with named values. A key missing in a tenant's language falls back to English, so
 a half-done translation never leaves a tenant without an answer.
-Fuzzy entries are drafts: used, but listed.
+Fuzzy entries are drafts: used, but listed. Staff may override an entry from the
+console; bot/wording.py installs their wording here, over the catalogue's.
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
 from pathlib import Path
@@ -59,11 +61,16 @@ def _messages(language: str) -> Iterator[Message]:
             yield message
 
 
+# The order the landlord's own documents offer their languages in; any other goes after.
+LISTED_ORDER = ("en", "gd", "pl", "zh", "bg", "ru", "ur", "pa")
+
+
 @cache
 def languages() -> tuple[str, ...]:
-    """Language codes with a catalogue, English first."""
-    found = sorted(p.name for p in TEXTS.iterdir() if (p / "LC_MESSAGES" / CORE).is_file())
-    return (DEFAULT_LANGUAGE, *(code for code in found if code != DEFAULT_LANGUAGE))
+    """Language codes with a catalogue, English first, then as the landlord lists them."""
+    found = {p.name for p in TEXTS.iterdir() if (p / "LC_MESSAGES" / CORE).is_file()}
+    listed = [code for code in LISTED_ORDER if code in found]
+    return (*listed, *sorted(found - set(listed)))
 
 
 @cache
@@ -81,13 +88,52 @@ def keys() -> list[str]:
     return sorted(entries(DEFAULT_LANGUAGE))
 
 
+@dataclass(frozen=True)
+class Overrides:
+    """Staff's wording laid over the catalogues, and the revision of its history it reflects."""
+
+    texts: Mapping[tuple[str, str], str] = field(default_factory=dict)  # (language, key)
+    revision: int | None = None
+
+
+_overrides = Overrides()
+
+
+def install_overrides(overrides: Overrides) -> None:
+    """Staff's wording, in effect at once in this process (one assignment: thread-safe)."""
+    global _overrides
+    _overrides = overrides
+
+
+def installed_overrides() -> Overrides:
+    return _overrides
+
+
+def _own(language: str, key: str) -> str | None:
+    """A language's wording of ``key``: staff's, else its catalogue's, else None."""
+    text = _overrides.texts.get((language, key))
+    if text is None and language in languages():
+        text = entries(language).get(key)
+    return text
+
+
 def template(language: str, key: str) -> str:
-    text = entries(language).get(key) if language in languages() else None
+    text = _own(language, key)
     if text is None:
-        text = entries(DEFAULT_LANGUAGE).get(key)
+        text = _own(DEFAULT_LANGUAGE, key)
     if text is None:
         raise UnknownText(key)
     return text
+
+
+def for_channel(key: str, channel: str) -> str:
+    """``voice.help.reply`` on a phone call, where that wording exists; else ``key`` itself.
+
+    A call cannot be answered by text, so what a text says ("Reply EVENTS") is said
+    another way there; any text without a spoken version is said as it is written.
+    """
+    spoken = f"{channel}.{key}"
+    return spoken if spoken in entries(DEFAULT_LANGUAGE) else key
 
 
 def render(language: str, key: str, **values: object) -> str:

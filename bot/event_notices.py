@@ -138,14 +138,19 @@ def cut(words: str, longest: int) -> str:
 
 def fitted(compose: Callable[[Cut], str]) -> str:
     """The text with the staff words cut no more than it takes to fit 2 SMS."""
+    return compose(fitting(compose))
+
+
+def fitting(compose: Callable[[Cut], str]) -> Cut:
+    """The gentlest cut of the staff words that makes what ``compose`` writes fit 2 SMS."""
     whole = compose(lambda words: words)
     if fits(fit_for_sms(whole)):
-        return whole
+        return lambda words: words
     for longest in _shorter(len(whole)):
-        text = compose(partial(cut, longest=longest))
-        if fits(fit_for_sms(text)):
-            return text
-    return compose(partial(cut, longest=len(ELLIPSIS)))
+        shortened = partial(cut, longest=longest)
+        if fits(fit_for_sms(compose(shortened))):
+            return shortened
+    return partial(cut, longest=len(ELLIPSIS))
 
 
 def _shorter(start: int) -> Iterator[int]:

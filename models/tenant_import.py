@@ -22,8 +22,8 @@ from models.tenants import (
     InvalidPhoneNumber,
     Role,
     Tenant,
-    ensure_identity,
     find_tenant_by_phone,
+    keep_phone_identities,
     normalise_phone,
 )
 
@@ -64,7 +64,7 @@ def import_tenants(session: Session, data: bytes, *, languages: Iterable[str]) -
     if missing:
         raise BadImportFile(f"missing columns: {', '.join(missing)}")
     reader.fieldnames = header
-    allowed_languages = frozenset(languages)
+    allowed_languages = tuple(languages)  # in the order staff know them
     report = ImportReport()
     areas = {area.name.casefold(): area for area in session.scalars(select(Area))}
     try:
@@ -93,7 +93,7 @@ def _cell(row: dict[str, str | None], name: str, longest: int = 200) -> str:
 
 
 def _import_row(
-    session: Session, row: dict[str, str | None], areas: dict[str, Area], languages: frozenset[str]
+    session: Session, row: dict[str, str | None], areas: dict[str, Area], languages: tuple[str, ...]
 ) -> bool:
     name = _cell(row, "name", 120)
     if not name:
@@ -104,7 +104,7 @@ def _import_row(
         raise RowProblem(f"phone: {exc}") from exc
     language = _cell(row, "language").lower() or "en"
     if language not in languages:
-        raise RowProblem(f"language {language!r} is not one of {', '.join(sorted(languages))}")
+        raise RowProblem(f"language {language!r} is not one of {', '.join(languages)}")
     roles = {role.strip().lower() for role in _cell(row, "roles").split(";") if role.strip()}
     if unknown := roles - KNOWN_ROLES:
         raise RowProblem(f"unknown role: {', '.join(sorted(unknown))}")
@@ -127,11 +127,11 @@ def _import_row(
         tenancy or None,
     )
     tenant.area = _area(session, areas, _cell(row, "area", 120))
+    was_landline = tenant.landline_only
     tenant.landline_only = _cell(row, "landline_only").lower() in TRUE_WORDS
     tenant.registered = tenant.verified = True
     tenant.set_roles(roles)
-    if not tenant.landline_only:
-        ensure_identity(session, tenant, Channel.SMS, phone)
+    keep_phone_identities(session, tenant, became_mobile=was_landline and not tenant.landline_only)
     if chat_id:
         _link_telegram(session, tenant, chat_id)
     session.flush()

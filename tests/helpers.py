@@ -172,3 +172,22 @@ def statements_on(engine: Engine) -> Iterator[list[str]]:
         yield sent
     finally:
         event.remove(engine, "before_cursor_execute", record)
+
+
+def book_event(officer: StaffBrowser, area_ids: list[int], **changes: str) -> None:
+    """An officer books an event in the console: a gala day in March, guests welcome."""
+    form = {
+        "title": "Leven gala day",
+        "kind": "community",
+        "areas": [str(area_id) for area_id in area_ids],
+        "day": "2026-03-10",
+        "at": "10:30",
+        "until": "12:00",
+        "venue": "Leven Community Centre",
+        "capacity": "40",
+        "most_per_party": "4",
+        "repeat_months": "1",
+        **changes,
+    }
+    booked = officer.submit("/staff/events/new", "/staff/events/new", form)
+    assert booked.status_code == 302, booked.text

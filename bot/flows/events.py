@@ -15,7 +15,7 @@ afresh, so nobody answers for a time that no longer holds.
 from __future__ import annotations
 
 from bot import catalogue
-from bot.event_notices import cut, tell_promoted
+from bot.event_notices import Cut, cut, fitting, tell_promoted
 from bot.flow import Answer, Flow, Option, Question, Reply, Turn, registered
 from bot.matching import match_choice
 from bot.outbox import render_for_channel
@@ -96,14 +96,26 @@ def _event(turn: Turn) -> Event | None:
 
 
 def coming_values(turn: Turn) -> dict[str, str]:
+    """The event's title and venue, cut where the question and its options need the room.
+
+    In a language that goes as UCS-2 (134 characters in 2 SMS) a long title and venue
+    leave no room for the answers, so they are shortened as the notices shorten them.
+    """
     event = turn.session.get_one(Event, turn.answers[EVENT])
     said = _said(turn, event)
-    return {
-        "event": event.title,
-        "when": _when(turn, event),
-        "venue": event.venue,
-        "said": "" if said is None else turn.text("events.you_said", said=said) + " ",
-    }
+    when = _when(turn, event)
+    you_said = "" if said is None else turn.text("events.you_said", said=said) + " "
+    labels = tuple(turn.text(option.label) for option in ANSWERS)
+
+    def values(shorten: Cut) -> dict[str, str]:
+        title, venue = shorten(event.title), shorten(event.venue)
+        return {"event": title, "when": when, "venue": venue, "said": you_said}
+
+    def asked(shorten: Cut) -> str:
+        question = turn.text("events.are_you_coming", **values(shorten))
+        return render_for_channel("sms", turn.language, Reply(question, labels))
+
+    return values(fitting(asked))
 
 
 def take_coming(turn: Turn, answer: Answer) -> str | None:
@@ -169,8 +181,10 @@ FLOW = Flow(
         "are_you_coming": Question(
             "events.are_you_coming", take_coming, options=ANSWERS, prompt_values=coming_values
         ),
-        "party_size": Question("events.party", take_party, prompt_values=party_values),
-        "party_again": Question("events.party_again", take_party, prompt_values=party_values),
+        "party_size": Question("events.party", take_party, prompt_values=party_values, keypad=True),
+        "party_again": Question(
+            "events.party_again", take_party, prompt_values=party_values, keypad=True
+        ),
     },
     keywords=("keyword.events",),
     menu_label="menu.events",

@@ -102,7 +102,7 @@ def test_menu_lists_the_ways_to_take_part_and_a_choice_starts_that_flow(
     register(phone)
     menu = phone.text("menu")[0]
     assert "1 Send us a message" in menu and "Reply 1, 2, 3, 4, 5, 6 or 7" in menu
-    assert "type your message" in phone.text("1")[0]
+    assert "reply with your message" in phone.text("1")[0]
     assert "passed your message" in phone.text("Bins not collected")[0]
 
 
@@ -208,7 +208,7 @@ STATES = {
 EXPECTED = {
     "HELP": "To speak to a person",
     "MENU": "What would you like to do?",
-    "LANG": "Which language would you like?",
+    "LANG": "Which language do you want?",
     "START": "Welcome back",
     **{word: "no more texts" for word in STOP_WORDS},
 }

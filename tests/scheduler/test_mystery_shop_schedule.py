@@ -253,7 +253,7 @@ def test_an_invitation_due_mid_conversation_does_not_break_it(
     dispatcher.run_once()
     assert [m["body"] for m in fake_twilio.sent_to(phone.number)] == [INVITATION]
 
-    assert "Please type your message" in phone.text("1")[0]  # still answers the menu
+    assert "Please reply with your message" in phone.text("1")[0]  # still answers the menu
     assert "passed your message" in phone.text("The lift is broken again")[0]
     assert "Which of our services" in phone.text("SHOP")[0]
 

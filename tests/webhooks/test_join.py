@@ -25,8 +25,8 @@ SETTINGS = Settings(landlord="Fife Housing Group")
 PAGE = "/staff/involvement/"
 WAYS = (
     "Ways to get involved. Reply with a number to hear more:\n"
-    "1 Mystery shopper\n2 Resident inspector\n3 Volunteer bank\n4 Resident VOICES\n"
-    "5 Tenants' association\n6 Shareholding member\n7 Board observer\n"
+    "1 Mystery shopper\n2 Resident inspector\n3 Volunteer bank\n4 Resident Voices\n"
+    "5 Tenants' group\n6 Shareholding member\n7 Board observer\n"
     "Reply 1, 2, 3, 4, 5, 6 or 7"
 )
 ABOUT_SHOPPER = (
@@ -166,7 +166,7 @@ def test_a_telegram_tenant_asks_to_join_with_buttons(
     assert [row[0]["text"] for row in keyboard][-1] == "Board observer"
     assert chat.press(keyboard[3][0]["callback_data"]).status_code == 200
     [about] = sent_texts(dispatcher, bot_api, chat)
-    assert about["text"].startswith("Resident VOICES give their views on our plans")
+    assert about["text"].startswith("Resident Voices give their views on our plans")
     assert (
         chat.press(about["reply_markup"]["inline_keyboard"][0][0]["callback_data"]).status_code
         == 200

@@ -420,8 +420,8 @@ def test_a_code_works_once_only(client: FlaskClient, db: Session, phone: Phone) 
         ("MENU", MENU),
         ("/menu", MENU),
         ("/menu@doorstep_test_bot", MENU),
-        ("LANG", "Which language would you like?"),
-        ("/lang", "Which language would you like?"),
+        ("LANG", "Which language do you want?"),
+        ("/lang", "Which language do you want?"),
         ("STOP", "You will get no more texts"),
         ("/stop", "You will get no more texts"),
         ("START", "Welcome back. You will get texts"),
@@ -481,7 +481,7 @@ def test_a_repeated_button_press_is_acknowledged_again_but_answered_once(
     press = updates.callback_update(update_id=chat.next_id(), chat_id=chat.chat_id, data="1")
     for _ in range(2):
         assert ok(chat.post(press)).get_json()["method"] == "answerCallbackQuery"
-    assert answers(db, chat) == ["Please type your message to our team and send it."]
+    assert answers(db, chat) == ["Please reply with your message to our team."]
     assert count(db, OutboundMessage) == 2  # the menu and one follow-up
 
 
