@@ -14,6 +14,7 @@ from models import (
     schedule,
     staff,
     tenants,
+    wording,
 )
 from models.base import Base
 
@@ -34,4 +35,5 @@ __all__ = [
     "schedule",
     "staff",
     "tenants",
+    "wording",
 ]

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import update
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot import wording
 from bot.flow import Settings
 from models.messages import InboundMessage, OutboundMessage
 from models.schedule import ScheduledTask, TaskStatus, claim_due_tasks, schedule
@@ -90,6 +91,7 @@ def run_due_tasks(
     ran = 0
     while True:
         with session_factory.begin() as session:
+            wording.refresh(session)  # tasks word their messages as staff last left them
             tasks = claim_due_tasks(session, now=now, limit=1)
             if not tasks:
                 return ran

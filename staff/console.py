@@ -23,6 +23,7 @@ from staff.pages import (
     tenant_data,
     tenants,
     users,
+    wording,
 )
 
 SESSION_LIFETIME = timedelta(hours=8)
@@ -60,6 +61,7 @@ def init_app(app: Flask) -> None:
         polls,
         repairs,
         involvement,
+        wording,
         users,
     ):
         app.register_blueprint(page.blueprint)

@@ -5,6 +5,8 @@ was trimmed (a lookup of the message, the identity, the tenant's row lock, the t
 their roles, the opt-out twice, the identity again, an UPDATE for each inline reply)
 and takes 9 now on SQLite (BEGIN IMMEDIATE included), 8 on PostgreSQL. The budgets
 leave a little headroom; a count, not a time, so a busy machine cannot fail it.
+One more statement since: the revision of staff's wording, so a change made in the
+console is used at once by every process.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from sqlalchemy.orm import Session
 from tests.factories import create_area, create_tenant
 from tests.helpers import Phone, new_sid, statements_on
 
-MID_CONVERSATION_BUDGET = 10
+MID_CONVERSATION_BUDGET = 11
 RETRY_BUDGET = 6
 
 
@@ -25,7 +27,7 @@ def registered_and_in_the_menu(db: Session, phone: Phone) -> None:
     assert phone.text("MENU")
 
 
-def test_a_registered_tenant_choosing_from_the_menu_costs_at_most_ten_statements(
+def test_a_registered_tenant_choosing_from_the_menu_costs_at_most_eleven_statements(
     app: Flask, db: Session, phone: Phone
 ) -> None:
     registered_and_in_the_menu(db, phone)
