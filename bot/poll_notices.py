@@ -1,9 +1,12 @@
 """What tenants hear about a poll, composed in their language and queued.
 
 The question as VOTE asks it (the question, its numbered options and the closing
-time) must fit 2 SMS in every language, and so must the outcome: staff are told on
-saving when they do not, rather than tenants paying for a third segment. The
-invitation and reminders carry the question too; there it is cut short (with an
+time) must fit 2 SMS in English and in each language staff wrote it in, and so must
+the outcome: staff are told on saving when they do not, rather than tenants paying
+for a third segment. A tenant of a language staff did not write gets it all in
+English (VOTE asks in English too, so the SMS stays GSM-7), and the invitation,
+reminder and outcome carry a one-line note in their language (bot.notices.InEnglish).
+The invitation and reminders carry the question too; there it is cut short (with an
 ellipsis) if the words around it would push it past 2 SMS, since VOTE asks it whole.
 
 Every function that queues does so in the caller's transaction through
@@ -13,7 +16,7 @@ the tenant's consent to surveys when sent; each returns how many it queued.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
 from functools import cache
 
@@ -21,11 +24,11 @@ from sqlalchemy.orm import Session
 
 from bot import catalogue
 from bot.flow import Reply, Settings
-from bot.notices import queue_notices
+from bot.notices import Notice, english_for, queue_notices
 from bot.outbox import render_for_channel
 from bot.sms import fit_for_sms, fits
 from models.consent import Topic
-from models.polls import Poll
+from models.polls import ENGLISH, Poll, Translation
 from models.tenants import Recipient
 
 ELLIPSIS = "..."
@@ -45,12 +48,24 @@ def ask_text(
     return render_for_channel("sms", language, Reply(asked, tuple(options)))
 
 
+def asked_in(poll: Poll, language: str) -> str:
+    """The language a tenant of ``language`` is asked in: theirs if staff wrote it, else English."""
+    return language if poll.question_in(language) is not None else ENGLISH
+
+
 def too_long_to_ask(
-    question: str, options: Sequence[str], closes_at: datetime, settings: Settings
+    question: str,
+    options: Sequence[str],
+    closes_at: datetime,
+    settings: Settings,
+    translations: Mapping[str, Translation] | None = None,
 ) -> str | None:
-    """Why the poll cannot be asked in 2 SMS (in some language), or None when it can."""
-    for language in catalogue.languages():
-        if not _fits(ask_text(language, question, options, closes_at, settings)):
+    """Why the poll cannot be asked in 2 SMS (in English or a language staff wrote it in),
+    or None when it can; every other language is asked in English."""
+    asked = {ENGLISH: Translation(question, options), **(translations or {})}
+    for language, words in asked.items():
+        text = ask_text(language, words.question, words.options, closes_at, settings)
+        if not _fits(text):
             return (
                 "The question and its options do not fit in 2 text messages "
                 f"(checked in {catalogue.render(language, 'language.name')}). "
@@ -63,10 +78,13 @@ def outcome_text(language: str, outcome: str, settings: Settings) -> str:
     return catalogue.render(language, "polls.outcome", outcome=outcome, landlord=settings.landlord)
 
 
-def outcome_too_long(outcome: str, settings: Settings) -> str | None:
-    """Why the outcome does not fit 2 SMS (in some language), or None when it does."""
-    for language in catalogue.languages():
-        if not _fits(outcome_text(language, outcome, settings)):
+def outcome_too_long(
+    outcome: str, settings: Settings, translations: Mapping[str, str] | None = None
+) -> str | None:
+    """Why the outcome does not fit 2 SMS (in English or a language staff wrote it in),
+    or None when it does."""
+    for language, words in {ENGLISH: outcome, **(translations or {})}.items():
+        if not _fits(outcome_text(language, words, settings)):
             return (
                 "The outcome does not fit in 2 text messages "
                 f"(checked in {catalogue.render(language, 'language.name')}). Shorten it."
@@ -79,25 +97,41 @@ def listed(question: str) -> str:
     return _cut(question, LONGEST_LISTED)
 
 
-def about_poll(language: str, key: str, poll: Poll, settings: Settings) -> str:
-    """The invitation or a reminder, with the question cut only as far as it must be."""
+def about_poll(language: str, key: str, poll: Poll, settings: Settings) -> Notice:
+    """The invitation or a reminder in the tenant's language, or in English with the note."""
+    question = poll.question_in(language)
+    if question is None:
+        return english_for(language, _about(ENGLISH, key, poll.question, poll, settings))
+    return _about(language, key, question, poll, settings)
 
-    def compose(question: str) -> str:
+
+def outcome_for(language: str, poll: Poll, settings: Settings) -> Notice:
+    """The outcome in the tenant's language, or in English with the note."""
+    outcome = poll.outcome_in(language)
+    if outcome is None:
+        return english_for(language, outcome_text(ENGLISH, poll.outcome, settings))
+    return outcome_text(language, outcome, settings)
+
+
+def _about(language: str, key: str, question: str, poll: Poll, settings: Settings) -> str:
+    """The question cut only as far as it must be for the whole to fit 2 SMS."""
+
+    def compose(asked: str) -> str:
         return catalogue.render(
             language,
             key,
             landlord=settings.landlord,
-            question=question,
+            question=asked,
             closes=closes(language, poll, settings),
         )
 
-    whole = compose(poll.question)
+    whole = compose(question)
     if _fits(whole):
         return whole
-    longest = len(poll.question)
-    while longest > 0 and not _fits(compose(_cut(poll.question, longest))):
+    longest = len(question)
+    while longest > 0 and not _fits(compose(_cut(question, longest))):
         longest -= 5
-    return compose(_cut(poll.question, max(longest, 0)))
+    return compose(_cut(question, max(longest, 0)))
 
 
 # --- queueing --------------------------------------------------------------------------------
@@ -134,15 +168,15 @@ def send_outcome(
     settings: Settings,
 ) -> int:
     @cache
-    def text_in(language: str) -> str:
-        return outcome_text(language, poll.outcome, settings)
+    def text_in(language: str) -> Notice:
+        return outcome_for(language, poll, settings)
 
     return _queue(session, recipients, text_in, now, settings)
 
 
-def _texts(key: str, poll: Poll, settings: Settings) -> Callable[[str], str]:
+def _texts(key: str, poll: Poll, settings: Settings) -> Callable[[str], Notice]:
     @cache
-    def text_in(language: str) -> str:
+    def text_in(language: str) -> Notice:
         return about_poll(language, key, poll, settings)
 
     return text_in
@@ -151,7 +185,7 @@ def _texts(key: str, poll: Poll, settings: Settings) -> Callable[[str], str]:
 def _queue(
     session: Session,
     recipients: Iterable[Recipient],
-    text_in: Callable[[str], str],
+    text_in: Callable[[str], Notice],
     now: datetime,
     settings: Settings,
 ) -> int:

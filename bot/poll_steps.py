@@ -4,16 +4,20 @@ The console and the API both call these, so a poll published, an area reminded o
 an outcome published reaches tenants the same way whichever way staff did it: the
 change and the messages it causes commit together. A reason a step cannot be taken
 comes back as models.polls.PollError, for the console or the API to show.
+
+Staff may give the question, the options and the outcome in any of the other
+languages we have; a language they leave out is sent the English with a note.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
 from itertools import chain
 
 from sqlalchemy.orm import Session
 
+from bot import catalogue
 from bot.flow import Settings
 from bot.poll_notices import (
     outcome_too_long,
@@ -24,13 +28,17 @@ from bot.poll_notices import (
 )
 from models.audiences import Audience
 from models.polls import (
+    ENGLISH,
     LONGEST_QUESTION,
     Cast,
     Poll,
     PollError,
+    Translation,
     VoteSource,
     cast_vote,
     check_options,
+    check_outcomes,
+    check_translations,
     close_poll,
     create_poll,
     non_voters,
@@ -55,16 +63,25 @@ def publish(
     staff_id: int | None,
     now: datetime,
     settings: Settings,
+    translations: Mapping[str, Translation] | None = None,
 ) -> Poll:
     """Open the poll and invite its audience; refused if VOTE could not ask it in 2 SMS."""
     labels = check_options(options)
-    too_long = too_long_to_ask(tidy(question, LONGEST_QUESTION), labels, closes_at, settings)
+    _known_languages(translations or {})
+    checked = check_translations(translations or {}, labels)
+    written = {
+        language: Translation(words["question"], words["options"])
+        for language, words in checked.items()
+    }
+    asked = tidy(question, LONGEST_QUESTION)
+    too_long = too_long_to_ask(asked, labels, closes_at, settings, written)
     if too_long is not None:
         raise PollError(too_long)
     poll = create_poll(
         session,
         question=question,
         options=labels,
+        translations=written,
         audience=audience,
         closes_at=closes_at,
         per_household=per_household,
@@ -130,17 +147,30 @@ def publish_outcome(
     staff_id: int | None,
     now: datetime,
     settings: Settings,
+    translations: Mapping[str, str] | None = None,
 ) -> int:
     """ "You said, we did", once: everyone who took part is told; how many were queued."""
     if not poll.open_at(now):
         close_poll(session, poll, now=now)  # its time has passed though the task has not run
-    too_long = outcome_too_long(tidy(outcome, len(outcome)), settings)
+    _known_languages(translations or {})
+    written = check_outcomes(translations or {})
+    too_long = outcome_too_long(tidy(outcome, len(outcome)), settings, written)
     if too_long is not None:
         raise PollError(too_long)
-    set_outcome(poll, outcome=outcome, staff_id=staff_id, now=now)
+    set_outcome(poll, outcome=outcome, staff_id=staff_id, now=now, translations=written)
     return send_outcome(
         session, poll, _each(participants(session, poll)), now=now, settings=settings
     )
+
+
+def _known_languages(translations: Mapping[str, object]) -> None:
+    """Only the other languages we have: English is the poll's own question and options."""
+    others = [code for code in catalogue.languages() if code != ENGLISH]
+    for language in translations:
+        if language not in others:
+            raise PollError(
+                f"{language[:8]}: not one of the other languages we have ({', '.join(others)})"
+            )
 
 
 def _each(pages: Iterable[list[Recipient]]) -> Iterator[Recipient]:

@@ -11,7 +11,7 @@ due tasks under keys of the poll's own, booked in the same transaction as the po
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -32,6 +32,7 @@ FEWEST_OPTIONS, MOST_OPTIONS = 2, 6
 LONGEST_QUESTION = 300
 LONGEST_OPTION = 40
 LONGEST_OUTCOME = 320
+ENGLISH = "en"  # the language every poll is written in; others are optional
 
 
 class PollStatus(StrEnum):
@@ -56,6 +57,8 @@ class Poll(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     question: Mapped[str] = mapped_column(String(LONGEST_QUESTION))
     options: Mapped[list[str]] = mapped_column(default=list)
+    # Staff's own words in other languages: {"pl": {"question": ..., "options": [...]}}
+    translations: Mapped[dict[str, Any]] = mapped_column(default=dict)
     audience: Mapped[dict[str, Any]] = mapped_column(default=dict)
     closes_at: Mapped[datetime] = mapped_column(index=True)
     per_household: Mapped[bool] = mapped_column(default=False)
@@ -65,6 +68,7 @@ class Poll(Base):
     reminder_sent_at: Mapped[datetime | None]
     closed_at: Mapped[datetime | None]
     outcome: Mapped[str] = mapped_column(Text, default="")
+    outcome_translations: Mapped[dict[str, Any]] = mapped_column(default=dict)  # {"pl": ...}
     outcome_published_at: Mapped[datetime | None]
     outcome_by_staff_id: Mapped[int | None] = mapped_column(
         ForeignKey("staff_users.id", ondelete="SET NULL")
@@ -77,6 +81,26 @@ class Poll(Base):
     @property
     def chosen_audience(self) -> Audience:
         return Audience.from_json(self.audience)
+
+    def question_in(self, language: str) -> str | None:
+        """The question as staff wrote it in ``language``; None where they did not."""
+        if language == ENGLISH:
+            return self.question
+        written = self.translations.get(language)
+        return None if written is None else str(written["question"])
+
+    def options_in(self, language: str) -> list[str] | None:
+        """The options in ``language``, in the English order; None where staff gave none."""
+        if language == ENGLISH:
+            return list(self.options)
+        written = self.translations.get(language)
+        return None if written is None else [str(label) for label in written["options"]]
+
+    def outcome_in(self, language: str) -> str | None:
+        if language == ENGLISH:
+            return self.outcome
+        written = self.outcome_translations.get(language)
+        return None if written is None else str(written)
 
     def open_at(self, now: datetime) -> bool:
         """Whether a vote given now counts: closed by the task or by the clock, it does not."""
@@ -151,11 +175,60 @@ def check_options(options: Sequence[str]) -> list[str]:
     return labels
 
 
+def _question(text: str) -> str:
+    asked = tidy(text, LONGEST_QUESTION + 1)
+    if not asked:
+        raise PollError("write the question")
+    if len(asked) > LONGEST_QUESTION:
+        raise PollError(f"keep the question to {LONGEST_QUESTION} characters")
+    return asked
+
+
+@dataclass(frozen=True)
+class Translation:
+    """A poll's question and options as staff wrote them in one more language."""
+
+    question: str
+    options: Sequence[str]
+
+
+def check_translations(
+    translations: Mapping[str, Translation], options: Sequence[str]
+) -> dict[str, dict[str, Any]]:
+    """Each language's question and its options, one for each English option in the same
+    order (a vote is kept against the option's number); a PollError naming the language."""
+    checked: dict[str, dict[str, Any]] = {}
+    for language, words in translations.items():
+        try:
+            labels = check_options(words.options)
+            if len(labels) != len(options):
+                raise PollError(
+                    f"give {len(options)} options, one for each English option in the same order"
+                )
+            checked[language] = {"question": _question(words.question), "options": labels}
+        except PollError as refused:
+            raise PollError(f"{language}: {refused}") from refused
+    return checked
+
+
+def check_outcomes(outcomes: Mapping[str, str]) -> dict[str, str]:
+    """The outcome in other languages, each as short as the English one must be."""
+    checked: dict[str, str] = {}
+    for language, outcome in outcomes.items():
+        words = tidy(outcome, LONGEST_OUTCOME + 1)
+        if len(words) > LONGEST_OUTCOME:
+            raise PollError(f"{language}: keep the outcome to {LONGEST_OUTCOME} characters")
+        if words:
+            checked[language] = words
+    return checked
+
+
 def create_poll(
     session: Session,
     *,
     question: str,
     options: Sequence[str],
+    translations: Mapping[str, Translation] | None = None,
     audience: Audience,
     closes_at: datetime,
     per_household: bool,
@@ -165,18 +238,16 @@ def create_poll(
     zone: str = "Europe/London",
 ) -> Poll:
     """An open poll with its closing and reminder tasks; the caller sends the invitation."""
-    asked = tidy(question, LONGEST_QUESTION + 1)
-    if not asked:
-        raise PollError("write the question")
-    if len(asked) > LONGEST_QUESTION:
-        raise PollError(f"keep the question to {LONGEST_QUESTION} characters")
+    asked = _question(question)
+    labels = check_options(options)
     if closes_at <= now:
         raise PollError("the closing time has passed: choose a time still to come")
     if not 0 <= reminder_days <= 60:
         raise PollError("the reminder goes 0 to 60 days before the close (0: no reminder)")
     poll = Poll(
         question=asked,
-        options=check_options(options),
+        options=labels,
+        translations=check_translations(translations or {}, labels),
         audience=audience.as_json(),
         closes_at=closes_at,
         per_household=per_household,
@@ -218,7 +289,14 @@ def close_poll(session: Session, poll: Poll, *, now: datetime) -> bool:
     return True
 
 
-def set_outcome(poll: Poll, *, outcome: str, staff_id: int | None, now: datetime) -> None:
+def set_outcome(
+    poll: Poll,
+    *,
+    outcome: str,
+    staff_id: int | None,
+    now: datetime,
+    translations: Mapping[str, str] | None = None,
+) -> None:
     """ "You said, we did": once, after the close; the caller tells those who took part."""
     if poll.status != PollStatus.CLOSED:
         raise PollError("publish the outcome once the poll has closed")
@@ -229,6 +307,7 @@ def set_outcome(poll: Poll, *, outcome: str, staff_id: int | None, now: datetime
         raise PollError("write the outcome")
     if len(words) > LONGEST_OUTCOME:
         raise PollError(f"keep the outcome to {LONGEST_OUTCOME} characters")
+    poll.outcome_translations = check_outcomes(translations or {})
     poll.outcome, poll.outcome_published_at, poll.outcome_by_staff_id = words, now, staff_id
 
 

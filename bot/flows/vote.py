@@ -8,7 +8,10 @@ member counts, and the tenant is told plainly when theirs replaced another's.
 The poll is looked up afresh at each answer, so a vote after the close is refused.
 
 The options are the poll's own words, shown as they are (Option.text): numbered on
-SMS, buttons on Telegram, and matched by number or word like any other choice.
+SMS, buttons on Telegram, and matched by number or word like any other choice. They
+and the question are in the tenant's language where staff wrote it; otherwise the
+whole question, its "Reply 1, 2 or 3" line too, is asked in English (so it stays
+GSM-7), and a vote is kept against the option's number either way.
 
     [*] --one poll--> choose_option --a vote--> [*]
     [*] --several--> which_poll --a number--> choose_option
@@ -19,7 +22,7 @@ from __future__ import annotations
 from sqlalchemy import inspect
 
 from bot.flow import Answer, Flow, Option, Question, Turn
-from bot.poll_notices import closes, listed
+from bot.poll_notices import asked_in, closes, listed
 from models.polls import Poll, awaiting_outcome_for, cast_vote, latest_closed_for, open_polls_for
 from models.tenants import Tenant
 
@@ -63,7 +66,7 @@ def poll_choices(turn: Turn) -> list[Option]:
     """The open polls listed, each by its question (shortened to stand in a list)."""
     listed_ids: list[int] = turn.answers.get(CHOICES, [])
     polls = [turn.session.get_one(Poll, poll_id) for poll_id in listed_ids]
-    return [Option(str(n), text=listed(poll.question)) for n, poll in enumerate(polls)]
+    return [Option(str(n), text=listed(_question(turn, poll))) for n, poll in enumerate(polls)]
 
 
 def take_poll(turn: Turn, answer: Answer) -> str | None:
@@ -71,15 +74,31 @@ def take_poll(turn: Turn, answer: Answer) -> str | None:
     return "choose_option"
 
 
+def _language(turn: Turn) -> str:
+    """The language the poll is asked in: the tenant's where staff wrote it, else English."""
+    return asked_in(_poll(turn), turn.language)
+
+
+def _question(turn: Turn, poll: Poll) -> str:
+    return poll.question_in(asked_in(poll, turn.language)) or poll.question
+
+
+def _labels(turn: Turn, poll: Poll) -> list[str]:
+    return poll.options_in(asked_in(poll, turn.language)) or list(poll.options)
+
+
 def vote_options(turn: Turn) -> list[Option]:
     if POLL not in turn.answers:  # not asked yet
         return []
-    return [Option(str(n), text=label) for n, label in enumerate(_poll(turn).options)]
+    return [Option(str(n), text=label) for n, label in enumerate(_labels(turn, _poll(turn)))]
 
 
 def ask_values(turn: Turn) -> dict[str, str]:
     poll = _poll(turn)
-    return {"question": poll.question, "closes": closes(turn.language, poll, turn.settings)}
+    return {
+        "question": _question(turn, poll),
+        "closes": closes(_language(turn), poll, turn.settings),
+    }
 
 
 def take_vote(turn: Turn, answer: Answer) -> str | None:
@@ -94,7 +113,7 @@ def take_vote(turn: Turn, answer: Answer) -> str | None:
     said = {None: "polls.voted", "own": "polls.changed", "household": "polls.household"}
     turn.say(
         said[cast.replaced],
-        choice=poll.options[chosen],
+        choice=_labels(turn, poll)[chosen],
         closes=closes(turn.language, poll, turn.settings),
     )
     return None
@@ -106,7 +125,11 @@ FLOW = Flow(
     questions={
         "which_poll": Question("polls.which", take_poll, options=poll_choices),
         "choose_option": Question(
-            "polls.ask", take_vote, options=vote_options, prompt_values=ask_values
+            "polls.ask",
+            take_vote,
+            options=vote_options,
+            prompt_values=ask_values,
+            asked_in=_language,
         ),
     },
     keywords=("keyword.vote",),

@@ -7,6 +7,8 @@ through bot.poll_steps, so what tenants hear is queued in the same transaction a
 the change, exactly as from the console. A step the poll's state forbids (a vote
 or closing after the close, an outcome before it or twice) is a 409; input that
 cannot be (too many options, a question too long for 2 SMS) is a 422 with the reason.
+The question and options, and later the outcome, may come in other languages too
+(``translations``); a translation with a different number of options is a 422.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from models.polls import (
     MOST_OPTIONS,
     Poll,
     PollError,
+    Translation,
     coverage,
     participants_count,
     polls_page,
@@ -49,11 +52,19 @@ blueprint = Blueprint("polls", __name__)
 
 POLL_ID = f"<int(max={LARGEST_ID}):poll_id>"
 NEW_POLL_FIELDS = frozenset(
-    {"question", "options", "audience", "closes_at", "per_household", "reminder_days"}
+    {
+        "question",
+        "options",
+        "audience",
+        "closes_at",
+        "per_household",
+        "reminder_days",
+        "translations",
+    }
 )
 AUDIENCE_PARTS = (EVERYONE, AREAS, ROLES)
 VOTE_FIELDS = frozenset({"tenant_id", "option", "source"})
-OUTCOME_FIELDS = frozenset({"outcome"})
+OUTCOME_FIELDS = frozenset({"outcome", "translations"})
 SOURCES = tuple(source.value for source in poll_steps.STAFF_SOURCES)
 
 
@@ -86,6 +97,7 @@ def create_poll() -> ResponseReturnValue:
     options, closes_at = _options(body["options"]), moment_field(body["closes_at"], "closes_at")
     per_household = flag_field(body, "per_household") if "per_household" in body else False
     reminder_days = _whole(body.get("reminder_days", 0), "reminder_days")
+    translations = _translations(body.get("translations", {}))
     now = clock()()
     with sessions().begin() as session:
         audience = audience_field(session, body["audience"], parts=AUDIENCE_PARTS)
@@ -94,6 +106,7 @@ def create_poll() -> ResponseReturnValue:
                 session,
                 question=question,
                 options=options,
+                translations=translations,
                 audience=audience,
                 closes_at=closes_at,
                 per_household=per_household,
@@ -190,6 +203,7 @@ def publish_outcome(poll_id: int) -> ResponseReturnValue:
     if "outcome" not in body:
         abort(400, "outcome: required")
     outcome = text_field(body, "outcome", longest=LONGEST_OUTCOME)
+    outcomes = _outcomes(body.get("translations", {}))
     now = clock()()
     with sessions().begin() as session:
         poll = _poll_or_404(session, poll_id)
@@ -202,6 +216,7 @@ def publish_outcome(poll_id: int) -> ResponseReturnValue:
                 session,
                 poll,
                 outcome=outcome,
+                translations=outcomes,
                 staff_id=g.api_staff_id,
                 now=now,
                 settings=settings(),
@@ -219,6 +234,10 @@ def poll_json(poll: Poll, now: datetime) -> dict[str, Any]:
         "id": poll.id,
         "question": poll.question,
         "options": list(poll.options),
+        "translations": {
+            code: {"question": words["question"], "options": list(words["options"])}
+            for code, words in poll.translations.items()
+        },
         "audience": {key: value for key, value in poll.audience.items() if key in AUDIENCE_PARTS},
         "closes_at": poll.closes_at.isoformat(),
         "open": poll.open_at(now),
@@ -228,6 +247,7 @@ def poll_json(poll: Poll, now: datetime) -> dict[str, Any]:
         "reminder_sent_at": _time(poll.reminder_sent_at),
         "closed_at": _time(poll.closed_at),
         "outcome": poll.outcome or None,
+        "outcome_translations": dict(poll.outcome_translations),
         "outcome_published_at": _time(poll.outcome_published_at),
         "created_at": poll.created_at.isoformat(),
     }
@@ -256,6 +276,25 @@ def _options(value: object) -> list[str]:
         if len(option) > LONGEST_OPTION or not option.isprintable():
             abort(422, f"options: each must be at most {LONGEST_OPTION} printable characters")
     return list(value)
+
+
+def _translations(value: object) -> dict[str, Translation]:
+    """{"pl": {"question": ..., "options": [...]}}: the shape here, the words in poll_steps."""
+    if not isinstance(value, dict):
+        abort(400, "translations: must be an object of languages")
+    found: dict[str, Translation] = {}
+    for code, words in value.items():
+        if not isinstance(words, dict) or set(words) != {"question", "options"}:
+            abort(400, f"translations.{code[:8]}: must have a question and options")
+        question = text_field(words, "question", longest=LONGEST_QUESTION)
+        found[code] = Translation(question, _options(words["options"]))
+    return found
+
+
+def _outcomes(value: object) -> dict[str, str]:
+    if not isinstance(value, dict):
+        abort(400, "translations: must be an object of languages and their outcome")
+    return {code: text_field(value, code, longest=LONGEST_OUTCOME) for code in value}
 
 
 def _tenant(session: Session, value: object) -> Tenant:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot import catalogue
 from models import polls as limits
 from staff.api import common, polls
 from staff.api.audience_field import audience_schema
@@ -20,6 +21,45 @@ from staff.api.openapi_parts import (
 TAGS: tuple[str, ...] = ("polls",)
 POLL_ID = id_parameter("poll_id", "poll")
 TIME = {"type": "string", "format": "date-time"}
+IN_ENGLISH = (
+    "A tenant of a language not given gets the English, with a one-line note in their "
+    "language saying why."
+)
+
+
+def _other_languages() -> list[str]:
+    return [code for code in catalogue.languages() if code != limits.ENGLISH]
+
+
+def _by_language(of: Schema, description: str) -> Schema:
+    return {
+        "type": "object",
+        "description": description,
+        "propertyNames": {"enum": _other_languages()},
+        "additionalProperties": of,
+    }
+
+
+def _translation(max_lengths: bool) -> Schema:
+    question: Schema = {"type": "string"}
+    label: Schema = {"type": "string"}
+    if max_lengths:
+        question["maxLength"], label["maxLength"] = limits.LONGEST_QUESTION, limits.LONGEST_OPTION
+    return {
+        "type": "object",
+        "required": ["question", "options"],
+        "additionalProperties": False,
+        "properties": {
+            "question": question,
+            "options": {
+                "type": "array",
+                "minItems": 2,
+                "maxItems": limits.MOST_OPTIONS,
+                "items": label,
+                "description": "as many as in English, in the same order (422 otherwise)",
+            },
+        },
+    }
 
 
 def paths() -> dict[str, Schema]:
@@ -49,7 +89,10 @@ def paths() -> dict[str, Schema]:
                     "closes at closes_at; reminder_days before that (0: never) those who "
                     "have not voted get one reminder. 422 when the question and its "
                     "numbered options would not fit 2 SMS, the options are not 2 to 6 "
-                    "different labels, the closing time has passed or an area does not exist."
+                    "different labels, the closing time has passed or an area does not exist. "
+                    "translations give the question and options in other languages; each "
+                    "must fit 2 SMS too and have as many options as in English (422 "
+                    "otherwise). " + IN_ENGLISH
                 ),
                 "requestBody": json_body(schema("NewPoll")),
                 "responses": {
@@ -117,7 +160,8 @@ def paths() -> dict[str, Schema]:
                 "summary": "Publish what was done (officer); everyone who took part is told",
                 "description": (
                     "Once, after the poll has closed (409 otherwise). The outcome and its "
-                    "wording must fit 2 SMS in every language (422 otherwise)."
+                    "wording must fit 2 SMS in English and in each language given in "
+                    "translations (422 otherwise). " + IN_ENGLISH
                 ),
                 "requestBody": json_body(schema("PollOutcome")),
                 "responses": {
@@ -138,6 +182,7 @@ def schemas() -> dict[str, Schema]:
             "id": {"type": "integer"},
             "question": {"type": "string"},
             "options": {"type": "array", "items": {"type": "string"}},
+            "translations": _by_language(_translation(False), "the poll in other languages"),
             "audience": audience,
             "closes_at": TIME,
             "open": {"type": "boolean", "description": "whether a vote now counts"},
@@ -147,6 +192,9 @@ def schemas() -> dict[str, Schema]:
             "reminder_sent_at": nullable(TIME),
             "closed_at": nullable(TIME),
             "outcome": nullable({"type": "string"}),
+            "outcome_translations": _by_language(
+                {"type": "string"}, "the outcome in other languages"
+            ),
             "outcome_published_at": nullable(TIME),
             "created_at": TIME,
         },
@@ -175,6 +223,9 @@ def schemas() -> dict[str, Schema]:
                 "closes_at": {**TIME, "description": f"with its offset, {common.TIME_EXAMPLE}"},
                 "per_household": {"type": "boolean", "default": False},
                 "reminder_days": {"type": "integer", "minimum": 0, "maximum": 60, "default": 0},
+                "translations": _by_language(
+                    _translation(True), "optional: the question and options in other languages"
+                ),
             },
         },
         "NewPollVote": {
@@ -205,7 +256,13 @@ def schemas() -> dict[str, Schema]:
             "type": "object",
             "required": ["outcome"],
             "additionalProperties": False,
-            "properties": {"outcome": {"type": "string", "maxLength": limits.LONGEST_OUTCOME}},
+            "properties": {
+                "outcome": {"type": "string", "maxLength": limits.LONGEST_OUTCOME},
+                "translations": _by_language(
+                    {"type": "string", "maxLength": limits.LONGEST_OUTCOME},
+                    "optional: the outcome in other languages",
+                ),
+            },
         },
         "PollResults": {
             "type": "object",

@@ -4,11 +4,17 @@ A new poll's options are typed one a line; its closing time is typed as the cloc
 on the wall shows it and stored in UTC (see inspection_forms.utc_from_local for the
 two days a year the clocks change). Whether the question fits 2 SMS is checked by
 bot.poll_steps when it is published, and its reason shown against the question.
+
+The question, the options and the outcome may also be given in each other language
+the bot speaks (a box per language, built from the catalogue): the options one a
+line, as many as in English and in the same order. Tenants of a language left
+empty get the English with a note in theirs.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask_wtf import FlaskForm
@@ -25,7 +31,16 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
-from models.polls import LONGEST_OPTION, LONGEST_OUTCOME, LONGEST_QUESTION, MOST_OPTIONS, VoteSource
+from bot import catalogue
+from models.polls import (
+    ENGLISH,
+    LONGEST_OPTION,
+    LONGEST_OUTCOME,
+    LONGEST_QUESTION,
+    MOST_OPTIONS,
+    Translation,
+    VoteSource,
+)
 from staff.pages.common import CheckboxList, tidy
 from staff.pages.inspection_forms import utc_from_local
 
@@ -68,7 +83,28 @@ class PollForm(FlaskForm):
     )
 
     def option_labels(self) -> list[str]:
-        return [line.strip() for line in (self.options.data or "").splitlines() if line.strip()]
+        return _lines(self.options.data)
+
+    def translations(self) -> dict[str, Translation] | None:
+        """The languages staff wrote, or None with the reason against the language's boxes."""
+        written: dict[str, Translation] = {}
+        wanted = len(self.option_labels())
+        for code in other_languages():
+            question, options = self[f"question_{code}"], self[f"options_{code}"]
+            labels = _lines(options.data)
+            if not (question.data or labels):
+                continue
+            if not question.data:
+                question.errors = [*question.errors, "Write the question in this language too."]
+            elif len(labels) != wanted:
+                options.errors = [
+                    *options.errors,
+                    f"Give {wanted} options, one for each English option in the same order.",
+                ]
+            else:
+                written[code] = Translation(question.data, labels)
+        failed = any(self[f"{part}_{code}"].errors for code in other_languages() for part in PARTS)
+        return None if failed else written
 
     def closes_at(self, zone: ZoneInfo) -> datetime | None:
         """The closing moment in UTC, or None with the reason on the time field."""
@@ -83,6 +119,39 @@ class PollForm(FlaskForm):
     def validate_roles(self, field: CheckboxList) -> None:
         if not (self.everyone.data or self.areas.data or field.data):
             raise ValidationError("Choose everyone, some areas or some roles.")
+
+
+PARTS = ("question", "options")
+
+
+def other_languages() -> list[str]:
+    return [code for code in catalogue.languages() if code != ENGLISH]
+
+
+def _lines(text: str | None) -> list[str]:
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+def _poll_language_fields() -> dict[str, Any]:
+    fields: dict[str, Any] = {}
+    for code, name in catalogue.language_names():
+        if code == ENGLISH:
+            continue
+        fields[f"question_{code}"] = TextAreaField(
+            f"The question in {name} (optional: tenants who read {name} get English otherwise)",
+            filters=[tidy],
+            validators=[Length(max=LONGEST_QUESTION)],
+        )
+        fields[f"options_{code}"] = TextAreaField(
+            f"The options in {name}, one a line, in the English order",
+            validators=[Length(max=MOST_OPTIONS * (LONGEST_OPTION + 2) + 20)],
+        )
+    return fields
+
+
+def poll_form_class() -> type[PollForm]:
+    """The form with a question and options box for every other language the bot speaks."""
+    return type("PollFormWithLanguages", (PollForm,), _poll_language_fields())
 
 
 class PaperVoteForm(FlaskForm):
@@ -117,3 +186,25 @@ class OutcomeForm(FlaskForm):
             ),
         ],
     )
+
+    def translations(self) -> dict[str, str]:
+        """The outcome in each other language staff wrote it in."""
+        return {
+            code: str(self[f"outcome_{code}"].data)
+            for code in other_languages()
+            if self[f"outcome_{code}"].data
+        }
+
+
+def outcome_form_class() -> type[OutcomeForm]:
+    """The outcome form with a box for every other language the bot speaks."""
+    fields = {
+        f"outcome_{code}": TextAreaField(
+            f"The outcome in {name} (optional: tenants who read {name} get English otherwise)",
+            filters=[tidy],
+            validators=[Length(max=LONGEST_OUTCOME)],
+        )
+        for code, name in catalogue.language_names()
+        if code != ENGLISH
+    }
+    return type("OutcomeFormWithLanguages", (OutcomeForm,), fields)

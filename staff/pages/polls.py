@@ -16,7 +16,7 @@ from flask_login import current_user
 from sqlalchemy.orm import Session
 from wtforms import SelectChoice
 
-from bot import poll_steps
+from bot import catalogue, poll_steps
 from models.audiences import Audience
 from models.console import all_areas
 from models.polls import (
@@ -41,7 +41,14 @@ from staff.pages.common import (
     use_time_filters,
 )
 from staff.pages.inspection_forms import ConfirmForm
-from staff.pages.poll_forms import OutcomeForm, PaperVoteForm, PollForm
+from staff.pages.poll_forms import (
+    OutcomeForm,
+    PaperVoteForm,
+    PollForm,
+    other_languages,
+    outcome_form_class,
+    poll_form_class,
+)
 from staff.pages.poll_lookup import tenant_named
 
 blueprint = Blueprint("polls", __name__, url_prefix="/staff/polls")
@@ -79,18 +86,18 @@ def offer_choices(form: PollForm, db: Session) -> None:
 def add() -> ResponseReturnValue:
     now = clock()()
     with sessions().begin() as db:
-        form = PollForm()
+        form = poll_form_class()()
         offer_choices(form, db)
         closes_at = form.closes_at(zone()) if form.validate_on_submit() else None
-        if closes_at is None:
-            return render_template("pages/poll_form.html", form=form, zone=zone().key), (
-                422 if request.method == "POST" else 200
-            )
+        translations = form.translations() if closes_at is not None else None
+        if closes_at is None or translations is None:
+            return _poll_form(form), (422 if request.method == "POST" else 200)
         try:
             poll = poll_steps.publish(
                 db,
                 question=form.question.data or "",
                 options=form.option_labels(),
+                translations=translations,
                 audience=Audience(
                     everyone=bool(form.everyone.data),
                     area_ids=frozenset(form.areas.data or ()),
@@ -105,10 +112,19 @@ def add() -> ResponseReturnValue:
             )
         except PollError as refused:
             form.question.errors = [*form.question.errors, _sentence(refused)]
-            return render_template("pages/poll_form.html", form=form, zone=zone().key), 422
+            return _poll_form(form), 422
         poll_id, invited = poll.id, poll.invited
     flash(f"Published the poll. {invited} tenants are invited to vote.", "info")
     return redirect(url_for("polls.show", poll_id=poll_id))
+
+
+def _poll_form(form: PollForm) -> str:
+    return render_template(
+        "pages/poll_form.html",
+        form=form,
+        zone=zone().key,
+        languages=other_languages(),
+    )
 
 
 def render_poll(
@@ -131,7 +147,8 @@ def render_poll(
         took_part=participants_count(db, poll.id),
         open=poll.open_at(clock()()),
         vote_form=vote_form,
-        outcome_form=outcome_form or OutcomeForm(formdata=None),
+        outcome_form=outcome_form or outcome_form_class()(formdata=None),
+        languages=dict(catalogue.language_names()),
         confirm=ConfirmForm(formdata=None),
     )
     return page, status
@@ -220,7 +237,7 @@ def close(poll_id: int) -> ResponseReturnValue:
 def publish_outcome(poll_id: int) -> ResponseReturnValue:
     with sessions().begin() as db:
         poll = find_or_404(db, poll_id)
-        form = OutcomeForm()
+        form = outcome_form_class()()
         if poll.outcome_published_at is not None:
             abort(409, "The outcome of this poll was published already.")
         if poll.open_at(clock()()):
@@ -232,6 +249,7 @@ def publish_outcome(poll_id: int) -> ResponseReturnValue:
                 db,
                 poll,
                 outcome=form.outcome.data or "",
+                translations=form.translations(),
                 staff_id=current_user.id,
                 now=clock()(),
                 settings=settings(),

@@ -23,7 +23,7 @@ SETTINGS = Settings(landlord="Fife Housing Group")
 
 def costs_of(text: str) -> tuple[str, bool, tuple[str, ...]]:
     broadcast = Broadcast(kind="notice", texts={"en": text})
-    [english] = language_costs(broadcast, SETTINGS)
+    english = language_costs(broadcast, SETTINGS)[0]  # then the others, in English
     return english.encoding, is_gsm7(english.body), english.forcing_ucs2
 
 

@@ -51,7 +51,9 @@ def test_the_preview_gives_the_count_by_channel_segments_per_language_and_the_co
     preview = client.get(f"/api/v1/broadcasts/{made['id']}/preview", headers=officer).get_json()
     assert preview["by_channel"] == {"sms": 2, "telegram": 1}
     assert preview["recipients"] == 3
-    english, polish = preview["languages"]
+    english, polish, *unwritten = preview["languages"]
+    assert [(english["in_english"], polish["in_english"])] == [(False, False)]
+    assert all(other["in_english"] for other in unwritten)  # English, with the note
     assert (english["encoding"], english["segments"], english["forcing_ucs2"]) == ("GSM-7", 1, [])
     assert polish["encoding"] == "UCS-2"
     assert polish["forcing_ucs2"] == ["ł", "\U0001f6d7"]

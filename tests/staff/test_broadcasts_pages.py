@@ -58,7 +58,8 @@ def test_an_emoji_is_highlighted_with_what_it_costs_before_sending(
     assert "2 SMS segments, UCS-2" in page
     assert '<dd id="recipients">3</dd>' in page
     assert "£0.24 (at £0.040 a segment)" in page  # 3 tenants x 2 segments x 4p
-    assert page.count('<pre class="sms">') == 2  # shown where the phone splits it
+    english = page.split('aria-labelledby="lang-en"')[1].split("</section>")[0]
+    assert english.count('<pre class="sms">') == 2  # shown where the phone splits it
 
 
 def test_a_notice_over_two_text_messages_cannot_be_sent(db: Session, staff_as: StaffAs) -> None:

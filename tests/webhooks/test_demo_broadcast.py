@@ -40,7 +40,9 @@ def test_an_officer_sends_a_notice_to_the_demo_tenants_and_sees_it_delivered(
     recipients = int(re.search(r'id="recipients">(\d+)<', before).group(1))  # type: ignore[union-attr]
     assert recipients == 6  # seven demo tenants; one has only a landline
     assert "1 SMS segment, GSM-7" in before
-    assert "£0.24 (at £0.040 a segment)" in before
+    # five English readers at 1 segment; Dariusz reads Polish, not written: the English
+    # with the Polish note on its own line, 2 segments
+    assert "£0.28 (at £0.040 a segment)" in before
     assert f"Fife Housing Group: {NOTICE}</pre>" in before
 
     broadcast_id = page_path.rstrip("/").rsplit("/", 1)[1]
