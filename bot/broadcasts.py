@@ -5,6 +5,8 @@ characters that force UCS-2), how many it reaches on each channel, and the price
 a notice longer than 2 SMS once framed ("Fife Housing Group: ...") is refused. The
 words staff typed are repaired on the way in: typography pasted from a word
 processor becomes its GSM-7 twin, so a curly quote never triples the bill.
+A language staff did not write gets the English notice with a one-line note in
+that language (bot.notices.InEnglish); the preview shows what that costs too.
 Sending queues the notices through bot.notices (the sending window, consent topic
 and bulk insert live there) and tags each page's rows with the broadcast.
 """
@@ -12,7 +14,7 @@ and bulk insert live there) and tags each page's rows with the broadcast.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
@@ -21,12 +23,10 @@ from sqlalchemy.orm import Session
 
 from bot import catalogue
 from bot.flow import Settings
-from bot.notices import queue_notices
-from bot.outbox import BUTTON_CHANNELS
+from bot.notices import Notice, english_for, queue_notices, sms_bodies
 from bot.sms import (
     MAX_SEGMENTS,
     count_segments,
-    fit_for_sms,
     split_segments,
     to_gsm7,
     ucs2_characters,
@@ -41,6 +41,7 @@ from models.broadcasts import (
 )
 from models.consent import Topic
 from models.schedule import cancel, schedule
+from models.tenants import Channel, Recipient
 
 SEND_TASK = "broadcast_send"
 TOPICS = (Topic.NEWS, Topic.EVENTS, Topic.INSPECTIONS, Topic.SURVEYS)
@@ -60,8 +61,9 @@ class LanguageCost:
     encoding: str
     characters: int
     segments: int
-    forcing_ucs2: tuple[str, ...]  # characters with no GSM-7 twin, to highlight
+    forcing_ucs2: tuple[str, ...]  # staff's characters with no GSM-7 twin, to highlight
     parts: tuple[str, ...]  # the body split where the segments break
+    in_english: bool = False  # not written: the English notice with the note in this language
 
 
 @dataclass(frozen=True)
@@ -100,8 +102,12 @@ def draft(
     staff_id: int | None,
     now: datetime,
     unmatched: tuple[str, ...] = (),
+    call_landlines: bool = False,
 ) -> Broadcast:
-    """A new draft; nothing is queued until it is sent or scheduled."""
+    """A new draft; nothing is queued until it is sent or scheduled.
+
+    ``call_landlines``: a landline-only tenant in the audience gets it as a phone call.
+    """
     if kind not in tuple(BroadcastKind):
         raise CannotBroadcast(f"kind must be one of {', '.join(BroadcastKind)}")
     if topic not in TOPICS:
@@ -116,53 +122,65 @@ def draft(
         staff_id=staff_id,
         now=now,
         unmatched=unmatched,
+        call_landlines=call_landlines,
     )
 
 
-def text_in(broadcast: Broadcast, settings: Settings) -> Callable[[str], str]:
-    """The framed message in a tenant's language: theirs if staff wrote it, else English."""
+def text_in(broadcast: Broadcast, settings: Settings) -> Callable[[str], Notice]:
+    """The framed message in a tenant's language: theirs if staff wrote it, else the
+    English one (English frame) with the note in theirs."""
 
-    @cache
-    def framed(language: str) -> str:
-        written = language if language in broadcast.texts else DEFAULT_LANGUAGE
+    def written(language: str) -> str:
         return catalogue.render(
-            written,
+            language,
             f"broadcasts.{broadcast.kind}",
             landlord=settings.landlord,
-            notice=broadcast.texts[written],
+            notice=broadcast.texts[language],
         )
+
+    @cache
+    def framed(language: str) -> Notice:
+        if language in broadcast.texts:
+            return written(language)
+        return english_for(language, written(DEFAULT_LANGUAGE))
 
     return framed
 
 
 def language_costs(broadcast: Broadcast, settings: Settings) -> tuple[LanguageCost, ...]:
-    """Each written language as it goes by SMS (where the words allow, GSM-7)."""
+    """Each language as it goes by SMS (where the words allow, GSM-7): those staff wrote,
+    then the others, which get the English notice and the note."""
     framed = text_in(broadcast, settings)
-    costs = []
-    for language in broadcast.texts:
-        body = fit_for_sms(framed(language))
-        count = count_segments(body)
-        costs.append(
-            LanguageCost(
-                language,
-                body,
-                count.encoding,
-                len(body),
-                count.segments,
-                tuple(ucs2_characters(body)),
-                tuple(split_segments(body)),
-            )
-        )
-    return tuple(costs)
+    written = list(broadcast.texts)
+    others = [language for language in catalogue.languages() if language not in written]
+    return tuple(_cost(language, framed(language)) for language in [*written, *others])
+
+
+def _cost(language: str, notice: Notice) -> LanguageCost:
+    """What the notice costs; with the note in a short SMS of its own, the two added up."""
+    bodies = sms_bodies(notice)
+    counts = [count_segments(body) for body in bodies]
+    body = "\n\n".join(bodies)
+    return LanguageCost(
+        language,
+        body,
+        "UCS-2" if any(count.encoding == "UCS-2" for count in counts) else "GSM-7",
+        sum(len(each) for each in bodies),
+        sum(count.segments for count in counts),
+        tuple(ucs2_characters(body if isinstance(notice, str) else notice.text)),
+        tuple(part for each in bodies for part in split_segments(each)),
+        in_english=not isinstance(notice, str),
+    )
 
 
 def problems(costs: tuple[LanguageCost, ...]) -> tuple[str, ...]:
+    """Only what staff wrote can be too long: a note goes on its own when it must."""
     return tuple(
         f"The {catalogue.render(cost.language, 'language.name')} text takes {cost.segments} "
         f"text messages; keep it to {MAX_SEGMENTS} (about "
         f"{306 if cost.encoding == 'GSM-7' else 134} characters with the landlord's name)."
         for cost in costs
-        if cost.segments > MAX_SEGMENTS
+        if cost.segments > MAX_SEGMENTS and not cost.in_english
     )
 
 
@@ -172,10 +190,10 @@ def preview(session: Session, broadcast: Broadcast, settings: Settings, price: f
     segments_in = {cost.language: cost.segments for cost in costs}
     by_channel: Counter[str] = Counter()
     sms_segments = 0
-    for page in Audience.from_json(broadcast.audience).recipients(session):
+    for page in _audience(session, broadcast):
         for recipient in page:
             by_channel[recipient.channel] += 1
-            if recipient.channel not in BUTTON_CHANNELS:
+            if recipient.channel == Channel.SMS:  # a chat or a call costs no segments
                 sms_segments += segments_in.get(recipient.language, segments_in[DEFAULT_LANGUAGE])
     return Preview(
         dict(by_channel),
@@ -184,6 +202,11 @@ def preview(session: Session, broadcast: Broadcast, settings: Settings, price: f
         round(sms_segments * price, 2),
         problems(costs),
     )
+
+
+def _audience(session: Session, broadcast: Broadcast) -> Iterator[list[Recipient]]:
+    audience = Audience.from_json(broadcast.audience)
+    return audience.recipients(session, call_landlines=broadcast.call_landlines)
 
 
 def _sendable(broadcast: Broadcast, settings: Settings) -> None:
@@ -199,7 +222,7 @@ def send(session: Session, broadcast: Broadcast, *, now: datetime, settings: Set
     _sendable(broadcast, settings)
     framed = text_in(broadcast, settings)
     queued = 0
-    for page in Audience.from_json(broadcast.audience).recipients(session):
+    for page in _audience(session, broadcast):
         queued += queue_notices(
             session,
             page,

@@ -13,7 +13,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from bot import catalogue, consent_words
+from bot import catalogue, consent_words, wording
 from bot.flow import Answer, Flow, Option, Question, Reply, Settings, Turn
 from bot.flows import FLOWS, first_contact_flow, flow_for_keyword
 from bot.matching import match_choice, normalise
@@ -67,6 +67,7 @@ def handle(
     )
     session.add(record)
     session.flush()  # a retry stops here, before anything is answered
+    wording.refresh(session)  # staff's latest wording, if they changed any since
     sender = identity.tenant
     turn = Turn(session, sender, identity, record.id, now, settings, message)
     conversation = current_conversation(session, sender.id, now)
@@ -198,8 +199,14 @@ def _ask(turn: Turn, flow: Flow, state: str) -> None:
     question = flow.questions[state]
     values = dict(question.prompt_values(turn)) if question.prompt_values else {}
     labels = tuple(_label(turn, option) for option in question.options_for(turn))
+    language = question.asked_in(turn) if question.asked_in else turn.language
     turn.replies.append(
-        Reply(turn.text(question.prompt, **values), labels, question.asks_for_contact)
+        Reply(
+            turn.text_in(language, question.prompt, **values),
+            labels,
+            question.asks_for_contact,
+            language=language,
+        )
     )
     turn.flow, turn.state = flow.name, state
 
@@ -230,4 +237,6 @@ def _media(message: InboundMessage) -> dict[str, object]:
         media["location"] = list(message.location)
     if message.shared_phone:
         media["shared_phone"] = True
+    if message.recording_url:
+        media["recording"] = message.recording_url
     return media

@@ -22,6 +22,8 @@ from bot.sending_window import SendingWindow
 from models.conversations import save_progress
 from models.tenants import Identity, Tenant
 
+VOICE = "voice"  # the channel of phone calls
+
 
 @dataclass(frozen=True)
 class Option:
@@ -47,6 +49,7 @@ class Reply:
     options: tuple[str, ...] = ()  # rendered labels, numbered from 1
     ask_for_contact: bool = False
     about_consent: bool = False  # STOP/START/HELP answers reach even an opted-out tenant
+    language: str | None = None  # worded in this language, not the tenant's (an English poll)
 
 
 @dataclass(frozen=True)
@@ -58,6 +61,7 @@ class Settings:
     conversation_timeout: timedelta = timedelta(hours=24)
     timezone: str = "Europe/London"
     sending_window: SendingWindow = field(default_factory=SendingWindow)
+    spoken_languages: frozenset[str] = frozenset({"en"})  # what a phone call can speak
 
 
 @dataclass
@@ -80,6 +84,9 @@ class Turn:
 
     @property
     def language(self) -> str:
+        """The tenant's language; on a call, English where calls cannot speak theirs."""
+        if self.channel == VOICE and self.tenant.language not in self.settings.spoken_languages:
+            return catalogue.DEFAULT_LANGUAGE
         return self.tenant.language
 
     @property
@@ -87,9 +94,20 @@ class Turn:
         return self.identity.channel
 
     def text(self, key: str, **values: object) -> str:
+        """The text in the tenant's language, in the wording of this channel where it has one."""
         return catalogue.render(
             self.language,
-            key,
+            catalogue.for_channel(key, self.channel),
+            landlord=self.settings.landlord,
+            contact=self.settings.contact,
+            **values,
+        )
+
+    def text_in(self, language: str, key: str, **values: object) -> str:
+        """``text`` in another language than the tenant's: a poll staff wrote only in English."""
+        return catalogue.render(
+            language,
+            catalogue.for_channel(key, self.channel),
             landlord=self.settings.landlord,
             contact=self.settings.contact,
             **values,
@@ -132,6 +150,8 @@ class Question:
     prompt_values: Callable[[Turn], Mapping[str, object]] | None = None
     accepts_photo: bool = False
     asks_for_contact: bool = False
+    asked_in: Callable[[Turn], str] | None = None  # a language other than the tenant's
+    keypad: bool = False  # a number typed on a phone's keypad (on a call: keys, not a voice note)
 
     def options_for(self, turn: Turn) -> Sequence[Option]:
         return self.options(turn) if callable(self.options) else self.options

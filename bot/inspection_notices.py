@@ -39,6 +39,7 @@ from models.inspections import (
 from models.tenants import Identity, Tenant, reach
 
 _queue_all = partial(queue_notices, topic=Topic.INSPECTIONS)  # every notice here is about a walk
+REPORT_BY_PHONE = "REPORT"  # a notice phoned to a landline: press 1 to report a problem
 
 ELLIPSIS = "..."
 SUMMARY_ACTIONS = 2
@@ -74,9 +75,14 @@ def send_notice(
         return _about_walk(language, f"inspection.{which}", inspection, settings)
 
     told = 0
-    for chunk in audience_in_chunks(session, inspection.area_id):
+    audience = audience_in_chunks(
+        session, inspection.area_id, call_landlines=inspection.call_landlines
+    )
+    for chunk in audience:
         coming = [recipient for recipient in chunk if recipient.tenant_id not in not_coming]
-        told += _queue_all(session, coming, text_in, now=now, settings=settings)
+        told += _queue_all(
+            session, coming, text_in, now=now, settings=settings, keyword_on_1=REPORT_BY_PHONE
+        )
         mark_all_told(session, inspection.id, [r.tenant_id for r in coming], now=now)
     return told
 

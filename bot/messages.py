@@ -11,6 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+VOICE_NOTE = "(voice message)"  # what staff read where a tenant spoke instead of typing
+
 
 @dataclass(frozen=True)
 class Choice:
@@ -31,6 +33,7 @@ class InboundMessage:
     shared_phone: str | None = None  # a contact the sender shared of themselves (Telegram)
     shared_other_contact: bool = False  # a contact card of somebody else
     sender_name: str | None = None
+    recording_url: str | None = None  # a voice note left on a call (<Record>)
     raw: Mapping[str, Any] = field(default_factory=dict)
 
 
@@ -42,6 +45,8 @@ class OutboundMessage:
     choices: tuple[Choice, ...] = ()
     contact_button: str | None = None  # label of a "share my number" button (Telegram)
     reference: str | None = None  # our outbox id, for delivery reports and reconciling
+    language: str = "en"  # the language a call speaks the text in
+    keyword_on_1: str | None = None  # on a call, pressing 1 answers with this keyword
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot import catalogue
-from bot.flow import Reply, Turn
+from bot.flow import VOICE, Reply, Turn
 from bot.sms import count_segments, fit_for_sms, fits, to_gsm7
 from models.consent import Consent, Topic, opted_out, record_consent
 from models.messages import (
@@ -33,6 +33,9 @@ TELEGRAM_LONGEST = 4096  # the Bot API's limit for one message
 
 
 def render_for_channel(channel: str, language: str, reply: Reply) -> str:
+    language = reply.language or language  # a reply worded in English for a tenant of another
+    if channel == VOICE:
+        return spoken(language, reply)
     if channel in BUTTON_CHANNELS or not reply.options:
         text = reply.text
     else:
@@ -41,6 +44,15 @@ def render_for_channel(channel: str, language: str, reply: Reply) -> str:
         answer = catalogue.render(language, "choice.reply", numbers=numbers)
         text = f"{reply.text}\n{numbered}\n{answer}"
     return text if channel in BUTTON_CHANNELS else fit_for_sms(text)
+
+
+def spoken(language: str, reply: Reply) -> str:
+    """A reply as a call says it: the words, then "For Yes, press 1." for each option."""
+    keys = (
+        catalogue.render(language, "voice.press", option=label, number=n)
+        for n, label in enumerate(reply.options, start=1)
+    )
+    return " ".join((reply.text, *keys))
 
 
 def queue_replies(turn: Turn) -> list[OutboundMessage]:
@@ -64,6 +76,8 @@ def queue_replies(turn: Turn) -> list[OutboundMessage]:
 
 
 def _buttons(channel: str, language: str, reply: Reply) -> dict[str, object]:
+    if channel == VOICE:  # how many keys the call waits for
+        return {"options": list(reply.options)} if reply.options else {}
     if channel not in BUTTON_CHANNELS:
         return {}
     button = catalogue.render(language, "telegram.share_button") if reply.ask_for_contact else None

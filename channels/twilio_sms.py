@@ -89,7 +89,7 @@ class TwilioSms(Channel):
         try:
             created = self.client.messages.create(**params)
         except TwilioRestException as exc:
-            raise _translate(exc) from exc
+            raise translate_error(exc) from exc
         except OSError as exc:  # requests' connection errors and timeouts
             raise OutcomeUnknown(f"lost Twilio mid-request: {type(exc).__name__}") from exc
         return SendReceipt(created.sid, int(created.num_segments or 1))
@@ -109,7 +109,7 @@ class TwilioSms(Channel):
         return None
 
 
-def _translate(exc: TwilioRestException) -> Exception:
+def translate_error(exc: TwilioRestException) -> Exception:
     code = exc.code if isinstance(exc.code, int) else None
     label = str(code) if code is not None else str(exc.status)
     if code in OPTED_OUT_CODES:

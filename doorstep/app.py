@@ -17,7 +17,7 @@ from doorstep.wiring import StaffTelegram, engine_settings, instance_secret
 from models.base import utcnow
 from models.db import make_engine, make_session_factory
 from staff import console
-from webhooks import health, simulator, telegram, twilio
+from webhooks import health, simulator, telegram, twilio, twilio_voice
 from webhooks.receiving import Receiver
 
 LARGEST_REQUEST = 1024 * 1024  # a webhook is a few kB; anything near this is not one
@@ -54,7 +54,7 @@ def create_app(config: Config | None = None, *, clock: Callable[[], datetime] = 
         }
     )
     csrf = CSRFProtect(app)
-    for blueprint in (twilio.blueprint, telegram.blueprint):
+    for blueprint in (twilio.blueprint, twilio_voice.blueprint, telegram.blueprint):
         csrf.exempt(blueprint)
         app.register_blueprint(blueprint)
     app.register_blueprint(health.blueprint)

@@ -16,6 +16,7 @@ from channels.base import Channel, TemporaryFailure
 from channels.simulator import SimulatorSms
 from channels.telegram import TelegramBot
 from channels.twilio_sms import TwilioSms
+from channels.twilio_voice import SPOKEN_LANGUAGES, SimulatorVoice, TwilioVoice
 from doorstep.config import Config
 from scheduler.dispatcher import Dispatcher
 from scheduler.mystery_shop_tasks import MysteryShopPlan
@@ -28,6 +29,7 @@ def engine_settings(config: Config) -> Settings:
         conversation_timeout=config.conversation_timeout,
         timezone=config.timezone,
         sending_window=config.sending_window,
+        spoken_languages=SPOKEN_LANGUAGES,
     )
 
 
@@ -47,6 +49,17 @@ def build_channels(
         )
     else:
         channels["sms"] = SimulatorSms()
+    if config.twilio_configured and config.twilio_from_number:  # calls need a number to ring from
+        channels["voice"] = TwilioVoice(
+            account_sid=config.twilio_account_sid,
+            auth_token=config.twilio_auth_token,
+            from_number=config.twilio_from_number,
+            answer_url=f"{config.public_url}/webhooks/twilio/voice",
+            status_callback=f"{config.public_url}/webhooks/twilio/status",
+            http_client=twilio_http_client,
+        )
+    else:
+        channels["voice"] = SimulatorVoice()
     if config.telegram_bot_token:
         channels["telegram"] = TelegramBot(
             config.telegram_bot_token, api_url=config.telegram_api_url or None

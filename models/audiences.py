@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
-from models.tenants import SMS_FIRST, Recipient, Tenant, TenantRole, recipients
+from models.tenants import SMS_FIRST, Channel, Recipient, Tenant, TenantRole, recipients
 
 
 class EmptyAudience(ValueError):
@@ -49,9 +49,15 @@ class Audience:
             found.append(Tenant.id.in_(holders))
         return found
 
-    def recipients(self, session: Session) -> Iterator[list[Recipient]]:
-        """Pages of the reachable tenants it names, each on its preferred channel."""
-        return recipients(session, *self.criteria(), channels=self.channels or SMS_FIRST)
+    def recipients(
+        self, session: Session, *, call_landlines: bool = False
+    ) -> Iterator[list[Recipient]]:
+        """Pages of the reachable tenants it names, each on its preferred channel; with
+        ``call_landlines``, a landline-only tenant by phone call."""
+        channels = tuple(self.channels or SMS_FIRST)
+        if call_landlines:
+            channels = (*channels, Channel.VOICE)
+        return recipients(session, *self.criteria(), channels=channels)
 
     def count_by_channel(self, session: Session) -> Counter[str]:
         """How many it would reach on each channel, for the count staff see before sending."""

@@ -63,6 +63,7 @@ class Broadcast(Base):
     unmatched: Mapped[list[str]] = mapped_column(default=list)  # CSV rows naming no tenant
     topic: Mapped[str] = mapped_column(String(16))
     urgent: Mapped[bool] = mapped_column(default=False)
+    call_landlines: Mapped[bool] = mapped_column(default=False)  # phone landline-only tenants
     status: Mapped[str] = mapped_column(String(12), default=BroadcastStatus.DRAFT, index=True)
     send_at: Mapped[datetime | None]  # when staff scheduled it for
     sent_at: Mapped[datetime | None]  # when it was queued
@@ -103,6 +104,7 @@ def create_broadcast(
     staff_id: int | None,
     now: datetime,
     unmatched: Sequence[str] = (),
+    call_landlines: bool = False,
 ) -> Broadcast:
     broadcast = Broadcast(
         kind=kind,
@@ -111,6 +113,7 @@ def create_broadcast(
         unmatched=list(unmatched),
         topic=topic,
         urgent=urgent,
+        call_landlines=call_landlines,
         created_by_staff_id=staff_id,
         created_at=now,
     )

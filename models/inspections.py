@@ -24,7 +24,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 from models.base import Base, utcnow
 from models.consent import Topic, accepting
 from models.schedule import cancel, schedule
-from models.tenants import Area, Recipient, Tenant, recipients
+from models.tenants import CALLING_LANDLINES, SMS_FIRST, Area, Recipient, Tenant, recipients
 
 NOTICE_TASK = "inspection_notice"
 REMINDER_TASK = "inspection_reminder"
@@ -63,6 +63,7 @@ class Inspection(Base):
     status: Mapped[str] = mapped_column(String(12), default=InspectionStatus.SCHEDULED)
     notice_days: Mapped[int] = mapped_column(default=7)
     reminder_days: Mapped[int] = mapped_column(default=1)
+    call_landlines: Mapped[bool] = mapped_column(default=False)  # phone landline-only tenants
     notice_sent_at: Mapped[datetime | None]
     reminder_sent_at: Mapped[datetime | None]
     cancelled_at: Mapped[datetime | None]
@@ -176,6 +177,7 @@ class IssueReport(Base):
     location: Mapped[str] = mapped_column(Text)
     description: Mapped[str] = mapped_column(Text)
     photo_ids: Mapped[list[str]] = mapped_column(default=list)
+    voice_note: Mapped[str | None] = mapped_column(String(300))  # a recording, by phone
     channel: Mapped[str] = mapped_column(String(16))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     outcome_told_at: Mapped[datetime | None]
@@ -265,6 +267,7 @@ def schedule_inspection(
     meeting_point: str,
     officer: str = "",
     notes: str = "",
+    call_landlines: bool = False,
     notice_days: int = 7,
     reminder_days: int = 1,
     staff_id: int | None = None,
@@ -278,6 +281,7 @@ def schedule_inspection(
         meeting_point=_tidy(meeting_point, LONGEST_PLACE),
         officer=_tidy(officer, 120),
         notes=notes.strip()[: LONGEST_WORDS * 4],
+        call_landlines=call_landlines,
         notice_days=notice_days,
         reminder_days=reminder_days,
         created_by_staff_id=staff_id,
@@ -418,9 +422,13 @@ def audience(session: Session, area_id: int) -> list[Recipient]:
     return [recipient for chunk in audience_in_chunks(session, area_id) for recipient in chunk]
 
 
-def audience_in_chunks(session: Session, area_id: int) -> Iterator[list[Recipient]]:
-    """audience() a page at a time, for queueing a notice to a whole estate in flat memory."""
-    for chunk in recipients(session, Tenant.area_id == area_id):
+def audience_in_chunks(
+    session: Session, area_id: int, *, call_landlines: bool = False
+) -> Iterator[list[Recipient]]:
+    """audience() a page at a time, for queueing a notice to a whole estate in flat memory;
+    with ``call_landlines``, a landline-only tenant by phone call."""
+    channels = CALLING_LANDLINES if call_landlines else SMS_FIRST
+    for chunk in recipients(session, Tenant.area_id == area_id, channels=channels):
         yield accepting(session, chunk, Topic.INSPECTIONS)
 
 
@@ -504,6 +512,7 @@ def file_report(
     photo_ids: Sequence[str],
     channel: str,
     now: datetime,
+    voice_note: str | None = None,
 ) -> IssueReport:
     """Keep a tenant's report, attached to their area's next walk if one is booked."""
     upcoming = next_inspection(session, tenant.area_id, now=now)
@@ -515,6 +524,7 @@ def file_report(
         location=_tidy(location),
         description=_tidy(description),
         photo_ids=list(photo_ids),
+        voice_note=voice_note,
         channel=channel,
         created_at=now,
     )

@@ -15,7 +15,16 @@ from enum import StrEnum
 from typing import NamedTuple
 
 import phonenumbers
-from sqlalchemy import ColumnElement, ForeignKey, String, UniqueConstraint, bindparam, func, select
+from sqlalchemy import (
+    ColumnElement,
+    ForeignKey,
+    String,
+    UniqueConstraint,
+    bindparam,
+    func,
+    or_,
+    select,
+)
 from sqlalchemy.orm import Mapped, Session, contains_eager, lazyload, mapped_column, relationship
 
 from models.base import Base, utcnow
@@ -31,6 +40,7 @@ CHUNK = 1000  # tenants read (and notices queued) at a time: memory stays flat f
 class Channel(StrEnum):
     SMS = "sms"
     TELEGRAM = "telegram"
+    VOICE = "voice"  # phone calls, for tenants with only a landline
 
 
 class Role(StrEnum):
@@ -176,6 +186,9 @@ def find_tenant_by_phone(session: Session, phone: str) -> Tenant | None:
     return session.scalar(select(Tenant).where(Tenant.phone == phone))
 
 
+PHONE_CHANNELS = frozenset({Channel.SMS, Channel.VOICE})
+
+
 def identity_for(session: Session, channel: str, address: str, *, lock: bool = False) -> Identity:
     """The identity behind an address, creating an unregistered tenant for a stranger.
 
@@ -185,9 +198,10 @@ def identity_for(session: Session, channel: str, address: str, *, lock: bool = F
     identity = _find_identity_with_tenant(session, channel, address, lock=lock)
     if identity is not None:
         return identity
-    tenant = find_tenant_by_phone(session, address) if channel == Channel.SMS else None
+    by_phone = channel in PHONE_CHANNELS
+    tenant = find_tenant_by_phone(session, address) if by_phone else None
     if tenant is None:
-        tenant = Tenant(phone=address if channel == Channel.SMS else None)
+        tenant = Tenant(phone=address if by_phone else None)
         session.add(tenant)
     identity = Identity(channel=channel, address=address)
     tenant.identities.append(identity)
@@ -239,6 +253,7 @@ class Recipient(NamedTuple):
 
 
 SMS_FIRST = (Channel.SMS, Channel.TELEGRAM)
+CALLING_LANDLINES = (*SMS_FIRST, Channel.VOICE)  # a notice staff chose to phone to landlines
 
 
 def recipients(
@@ -292,6 +307,7 @@ def _reach_many(
         select(Identity.tenant_id, Identity.channel, Identity.address)
         .join(Tenant, Tenant.id == Identity.tenant_id)
         .where(*criteria, Tenant.id.between(first, last), Identity.reachable)
+        .where(or_(Identity.channel != Channel.VOICE, Tenant.landline_only))  # nobody else is rung
         .order_by(Identity.id)
     )
     by_tenant: dict[int, dict[str, tuple[str, str]]] = defaultdict(dict)
@@ -325,6 +341,29 @@ def ensure_identity(session: Session, tenant: Tenant, channel: str, address: str
         identity = Identity(channel=channel, address=address)
         tenant.identities.append(identity)
     return identity
+
+
+def keep_phone_identities(session: Session, tenant: Tenant, *, became_mobile: bool) -> None:
+    """A landline takes calls, not texts: its SMS identity is held unreachable, not deleted.
+
+    A landline-only tenant gets notices as calls when staff choose so; ``became_mobile``
+    is a landline corrected to a mobile.
+    """
+    if tenant.phone is None:
+        return
+    if tenant.landline_only:
+        ensure_identity(session, tenant, Channel.VOICE, tenant.phone)
+    sms = next(
+        (i for i in tenant.identities if i.channel == Channel.SMS and i.address == tenant.phone),
+        None,
+    )
+    if tenant.landline_only:
+        if sms is not None:
+            sms.reachable = False
+    elif sms is None:
+        ensure_identity(session, tenant, Channel.SMS, tenant.phone)
+    elif became_mobile:
+        sms.reachable = True
 
 
 def search_tenants(

@@ -263,4 +263,6 @@ def _message(row: OutboxRow | ClaimedRow) -> OutboundMessage:
         choices=tuple(Choice(str(n), str(label)) for n, label in enumerate(labels, start=1)),
         contact_button=row.choices.get("contact_button"),
         reference=str(row.id),
+        language=row.choices.get("language", "en"),
+        keyword_on_1=row.choices.get("keyword_on_1"),
     )

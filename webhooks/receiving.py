@@ -80,7 +80,7 @@ class Receiver:
         except Exception:
             log.exception("engine failed on a %s message", message.channel)
         try:
-            return self._apologise(message)
+            return self._apologise(message, inline_status)
         except DBAPIError as exc:
             raise DatabaseUnavailable(type(exc).__name__) from exc
 
@@ -115,13 +115,11 @@ class Receiver:
             if held is not None:
                 mark_final(row, held, now=now, code=None, reason="held at send time")
                 continue
-            mark_sent(row, provider_id=None, now=now)
-            if status == OutboxStatus.DELIVERED:
-                row.status, row.final_at = status, now
+            _handed_back(row, status, now)
             inline.append(row)
         return inline
 
-    def _apologise(self, message: InboundMessage) -> Received:
+    def _apologise(self, message: InboundMessage, inline_status: OutboxStatus | None) -> Received:
         now = self.clock()
         with self.session_factory.begin() as session:
             if find_inbound(session, message.channel, message.provider_id) is not None:
@@ -145,17 +143,27 @@ class Receiver:
             language = identity.tenant.language
             sorry = Reply(catalogue.render(language, "error.sorry"))
             body = render_for_channel(message.channel, language, sorry)
-            session.add(
-                OutboundMessage(
-                    tenant_id=identity.tenant_id,
-                    channel=message.channel,
-                    address=message.address,
-                    body=body,
-                    next_attempt_at=now,
-                    created_at=now,
-                )
+            apology = OutboundMessage(
+                tenant_id=identity.tenant_id,
+                channel=message.channel,
+                address=message.address,
+                body=body,
+                next_attempt_at=now,
+                created_at=now,
             )
-        return Received()
+            session.add(apology)
+            if inline_status is None:
+                return Received()
+            _handed_back(apology, inline_status, now)
+            session.flush()
+            return Received(inline=[apology])
+
+
+def _handed_back(row: OutboundMessage, status: OutboxStatus, now: datetime) -> None:
+    """A reply given in the provider's answer: sent now, and delivered where it cannot fail."""
+    mark_sent(row, provider_id=None, now=now)
+    if status == OutboxStatus.DELIVERED:
+        row.status, row.final_at = status, now
 
 
 def _held(session: Session, row: OutboundMessage, outcome: Outcome) -> OutboxStatus | None:

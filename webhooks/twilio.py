@@ -16,6 +16,7 @@ from twilio.twiml.messaging_response import MessagingResponse
 
 from bot.outbox import opted_out_at_provider
 from channels.twilio_sms import parse_form
+from channels.twilio_voice import CALL_OUTCOMES
 from models.messages import OutboundMessage, OutboxStatus, apply_provider_status
 from models.tenants import InvalidPhoneNumber, normalise_phone
 from webhooks.context import clock, receiver, sessions, unavailable_when_database_is_down
@@ -35,7 +36,7 @@ def _signed_by_twilio() -> bool:
 
 
 @blueprint.before_request
-def _require_signature() -> None:
+def require_signature() -> None:
     if not _signed_by_twilio():
         abort(403, "missing or bad X-Twilio-Signature")
 
@@ -62,9 +63,13 @@ def inbound_sms() -> Response:
 @blueprint.post("/status")
 @unavailable_when_database_is_down
 def delivery_status() -> tuple[str, int]:
-    sid = request.form.get("MessageSid", "")
+    sid = request.form.get("MessageSid") or request.form.get("CallSid") or ""
     status = request.form.get("MessageStatus") or request.form.get("SmsStatus") or ""
     error_code = request.form.get("ErrorCode") or None
+    call_status = request.form.get("CallStatus", "")
+    if call_status in CALL_OUTCOMES:  # a notice phoned to a landline: answered, or not
+        status = CALL_OUTCOMES[call_status]
+        error_code = error_code or (None if call_status == "completed" else call_status)
     if not sid or not status:
         abort(400, "MessageSid and MessageStatus are required")
     with sessions().begin() as session:

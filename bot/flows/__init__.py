@@ -20,6 +20,7 @@ from bot.flows import (
     report_issue,
     telegram_code,
     telegram_link,
+    voice_report,
     vote,
 )
 from bot.matching import normalise
@@ -30,6 +31,7 @@ MENU_ENTRIES: tuple[Flow, ...] = (
     events.FLOW,
     vote.FLOW,
     report_issue.FLOW,
+    voice_report.FLOW,
     inspection_rsvp.FLOW,
     join.FLOW,
     language.FLOW,

@@ -24,4 +24,5 @@ FLOW = Flow(
     questions={"choose": Question("language.prompt", choose, options=_languages)},
     menu_label="menu.language",
     resumable=False,
+    channels=frozenset({"sms", "telegram"}),  # each name is in its own script: a list to read
 )

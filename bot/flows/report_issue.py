@@ -200,4 +200,5 @@ FLOW = Flow(
     keywords=("keyword.report",),
     menu_label="menu.report",
     offered_to=registered,
+    channels=frozenset({"sms", "telegram"}),  # a call reports by voice note (voice_report)
 )

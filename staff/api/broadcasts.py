@@ -31,13 +31,21 @@ from models.broadcasts import (
 from models.staff import StaffRole, role_allows
 from models.tenants import Role
 from staff.api.audience_field import PARTS, audience_field
-from staff.api.common import LARGEST_ID, api_role, json_object, moment_field, paged, reachable_page
+from staff.api.common import (
+    LARGEST_ID,
+    api_role,
+    flag_field,
+    json_object,
+    moment_field,
+    paged,
+    reachable_page,
+)
 from staff.context import clock, sessions, settings
 
 blueprint = Blueprint("broadcasts", __name__)
 
 BROADCAST_ID = f"<int(max={LARGEST_ID}):broadcast_id>"
-NEW_FIELDS = frozenset({"kind", "texts", "audience", "topic", "urgent"})
+NEW_FIELDS = frozenset({"kind", "texts", "audience", "topic", "urgent", "call_landlines"})
 OPPORTUNITY_ROLES = (Role.VOLUNTEER_BANK.value,)  # an opportunity is for the volunteer bank
 SEND_FIELDS = frozenset({"send_at"})
 KINDS = tuple(kind.value for kind in BroadcastKind)
@@ -68,6 +76,7 @@ def create_broadcast() -> ResponseReturnValue:
         abort(400, "urgent: must be true or false")
     if urgent and not role_allows(g.api_staff_role, StaffRole.ADMIN):
         abort(403, "only an admin may send an urgent notice")
+    call_landlines = flag_field(body, "call_landlines") if "call_landlines" in body else False
     texts = _texts(body["texts"])
     with sessions().begin() as session:
         audience = audience_field(
@@ -84,6 +93,7 @@ def create_broadcast() -> ResponseReturnValue:
                 audience=audience,
                 topic=topic,
                 urgent=urgent,
+                call_landlines=call_landlines,
                 staff_id=g.api_staff_id,
                 now=clock()(),
             )
@@ -123,6 +133,7 @@ def preview_broadcast(broadcast_id: int) -> ResponseReturnValue:
                 "segments": cost.segments,
                 "forcing_ucs2": list(cost.forcing_ucs2),
                 "parts": list(cost.parts),
+                "in_english": cost.in_english,
             }
             for cost in preview.languages
         ],
@@ -238,6 +249,7 @@ def broadcast_json(
         "unmatched": list(broadcast.unmatched),
         "topic": broadcast.topic,
         "urgent": broadcast.urgent,
+        "call_landlines": broadcast.call_landlines,
         "send_at": _time(broadcast.send_at),
         "sent_at": _time(broadcast.sent_at),
         "queued": broadcast.queued,

@@ -179,6 +179,7 @@ def _broadcast() -> Schema:
             "unmatched",
             "topic",
             "urgent",
+            "call_landlines",
             "send_at",
             "sent_at",
             "queued",
@@ -194,6 +195,7 @@ def _broadcast() -> Schema:
             "unmatched": {"type": "array", "items": {"type": "string"}},
             "topic": {"type": "string", "enum": list(broadcasts.TOPICS)},
             "urgent": {"type": "boolean"},
+            "call_landlines": {"type": "boolean"},
             "send_at": nullable(TIME),
             "sent_at": nullable(TIME),
             "queued": {"type": "integer", "minimum": 0},
@@ -224,6 +226,10 @@ def _preview() -> Schema:
             "segments": {"type": "integer"},
             "forcing_ucs2": {"type": "array", "items": {"type": "string"}},
             "parts": {"type": "array", "items": {"type": "string"}},
+            "in_english": {
+                "type": "boolean",
+                "description": "not written: the English notice with a note in this language",
+            },
         },
     }
     return {
@@ -263,6 +269,11 @@ def schemas() -> dict[str, Schema]:
                 "audience": audience_schema(PARTS),
                 "topic": {"type": "string", "enum": list(broadcasts.TOPICS), "default": "news"},
                 "urgent": {"type": "boolean", "default": False, "description": "admins only"},
+                "call_landlines": {
+                    "type": "boolean",
+                    "default": False,
+                    "description": "landline-only tenants get the notice as a phone call",
+                },
             },
         },
         "SendBroadcast": {

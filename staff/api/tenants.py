@@ -23,14 +23,15 @@ from bot.catalogue import languages
 from models.data_rights import UnknownTenant, erase_tenant, tenant_record
 from models.tenant_import import BadImportFile, ImportReport, import_tenants
 from models.tenants import (
+    PHONE_CHANNELS,
     Area,
     Channel,
     InvalidPhoneNumber,
     Role,
     Tenant,
-    ensure_identity,
     find_identity,
     find_tenant_by_phone,
+    keep_phone_identities,
     normalise_phone,
     search_tenants,
 )
@@ -204,7 +205,7 @@ def _apply(session: Session, tenant: Tenant, body: dict[str, Any]) -> None:
         tenant.area = _area(session, body["area_id"])
     if "phone" in body:
         _change_phone(session, tenant, _phone(body["phone"]))
-    _keep_sms_identity(session, tenant, became_mobile=was_landline and not tenant.landline_only)
+    keep_phone_identities(session, tenant, became_mobile=was_landline and not tenant.landline_only)
 
 
 def _name(body: dict[str, Any]) -> str:
@@ -268,26 +269,9 @@ def _change_phone(session: Session, tenant: Tenant, phone: str) -> None:
         abort(409, f"phone: {phone} is already the number of tenant {owner}")
     if identity is None:
         for known in tenant.identities:
-            if known.channel == Channel.SMS and known.address == tenant.phone:
+            if known.channel in PHONE_CHANNELS and known.address == tenant.phone:
                 known.address = phone
     tenant.phone = phone
-
-
-def _keep_sms_identity(session: Session, tenant: Tenant, *, became_mobile: bool) -> None:
-    """A landline cannot take texts: its SMS identity is held unreachable, not deleted."""
-    if tenant.phone is None:
-        return
-    sms = next(
-        (i for i in tenant.identities if i.channel == Channel.SMS and i.address == tenant.phone),
-        None,
-    )
-    if tenant.landline_only:
-        if sms is not None:
-            sms.reachable = False
-    elif sms is None:
-        ensure_identity(session, tenant, Channel.SMS, tenant.phone)
-    elif became_mobile:
-        sms.reachable = True
 
 
 def _uploaded_csv() -> bytes:

@@ -74,6 +74,9 @@ class BroadcastForm(FlaskForm):
         default="news",
     )
     urgent = BooleanField("Urgent: send at once, even at night (admins only)")
+    call_landlines = BooleanField(
+        "Phone landline-only tenants: a call reads the notice to them (in the sending hours)"
+    )
 
     def texts(self) -> dict[str, str]:
         """Each language's words as typed ("" where left empty)."""

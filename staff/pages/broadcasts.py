@@ -127,6 +127,7 @@ def add() -> ResponseReturnValue:
                 staff_id=current_user.id,
                 now=clock()(),
                 unmatched=tuple(unmatched),
+                call_landlines=bool(form.call_landlines.data),
             )
         except steps.CannotBroadcast as problem:
             form.text_en.errors = [*form.text_en.errors, str(problem)]

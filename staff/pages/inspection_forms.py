@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 from flask_wtf import FlaskForm
 from wtforms import (
+    BooleanField,
     DateField,
     SelectField,
     StringField,
@@ -78,6 +79,9 @@ class InspectionForm(FlaskForm):
         "Officer leading the walk", filters=[tidy], validators=[Length(max=LONGEST_NAME)]
     )
     notes = TextAreaField("Notes for staff", validators=[Length(max=LONGEST_NOTES)])
+    call_landlines = BooleanField(
+        "Phone landline-only tenants with the notice and reminder (press 1 to report a problem)"
+    )
 
     def starts_at(self, zone: ZoneInfo) -> datetime | None:
         """The walk's start in UTC, or None with the error put on the time field."""
@@ -100,6 +104,7 @@ class InspectionForm(FlaskForm):
                 "meeting_point": inspection.meeting_point,
                 "officer": inspection.officer,
                 "notes": inspection.notes,
+                "call_landlines": inspection.call_landlines,
             }
         )
 

@@ -164,6 +164,7 @@ def add() -> ResponseReturnValue:
             meeting_point=form.meeting_point.data or "",
             officer=form.officer.data or "",
             notes=form.notes.data or "",
+            call_landlines=bool(form.call_landlines.data),
             notice_days=notice_days,
             reminder_days=reminder_days,
             staff_id=current_user.id,
@@ -189,6 +190,7 @@ def edit(inspection_id: int) -> ResponseReturnValue:
         starts_at = starts_at_if_future(form, now=now, was=inspection.starts_at) if valid else None
         if starts_at is None:
             return render_form(form, inspection)
+        inspection.call_landlines = bool(form.call_landlines.data)
         told = inspection_steps.change(
             db,
             inspection,

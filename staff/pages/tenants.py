@@ -40,7 +40,7 @@ from models.messages import (
 )
 from models.staff import StaffRole
 from models.tenant_import import BadImportFile, import_tenants
-from models.tenants import Area, Role, Tenant, search_tenants
+from models.tenants import Area, Role, Tenant, keep_phone_identities, search_tenants
 from staff.auth import require_role
 from staff.context import sessions
 from staff.pages.common import (
@@ -69,7 +69,7 @@ ROLE_LABELS: dict[str, str] = {
     Role.MEMBER: "Shareholding member",
     Role.BOARD_OBSERVER: "Board observer",
 }
-CHANNEL_LABELS: dict[str, str] = {"sms": "SMS", "telegram": "Telegram"}
+CHANNEL_LABELS: dict[str, str] = {"sms": "SMS", "telegram": "Telegram", "voice": "phone call"}
 STATUS_WORDS: dict[str, str] = {
     OutboxStatus.QUEUED: "waiting to send",
     OutboxStatus.SENDING: "sending",
@@ -80,7 +80,11 @@ STATUS_WORDS: dict[str, str] = {
     OutboxStatus.OPTED_OUT: "not sent: opted out",
     OutboxStatus.UNREACHABLE: "not sent: cannot be reached",
 }
-INBOUND_NOTES = {"photos": "sent a photo", "location": "sent a location"}
+INBOUND_NOTES = {
+    "photos": "sent a photo",
+    "location": "sent a location",
+    "recording": "left a voice note",
+}
 INBOX_NOTES: dict[str, str] = {
     InboxState.OPEN: "waiting in the inbox",
     InboxState.DONE: "inbox: done",
@@ -117,6 +121,7 @@ class TenantForm(FlaskForm):
     language = SelectField("Language for messages")
     roles = CheckboxList("Ways they take part")
     verified = BooleanField("Details confirmed by staff")
+    landline_only = BooleanField("Landline only: we phone them instead of texting")
 
     def offer_choices(self, areas: list[Area]) -> None:
         self.area.choices = area_choices(areas, none="Not set")
@@ -231,6 +236,7 @@ class Said:
     at: datetime
     channel: str
     note: str
+    recording: str | None = None  # a voice note left on a call
 
 
 def in_order(
@@ -257,7 +263,8 @@ def thread_entry(message: InboundMessage | OutboundMessage, staff: dict[int, str
     if message.inbox is not None:
         notes.append(INBOX_NOTES.get(message.inbox, message.inbox))
     note = "; ".join(notes)
-    return Said("in", message.body, message.received_at, message.channel, note)
+    recording = message.media.get("recording")
+    return Said("in", message.body, message.received_at, message.channel, note, recording)
 
 
 def find_tenant_or_404(db: Session, tenant_id: int) -> Tenant:
@@ -298,6 +305,7 @@ def edit(tenant_id: int) -> ResponseReturnValue:
                 "language": tenant.language,
                 "roles": sorted(tenant.role_names),
                 "verified": tenant.verified,
+                "landline_only": tenant.landline_only,
             }
         )
         form.offer_choices(all_areas(db))
@@ -307,6 +315,10 @@ def edit(tenant_id: int) -> ResponseReturnValue:
             tenant.language = form.language.data or tenant.language
             tenant.set_roles(set(form.roles.data or []))
             tenant.verified = bool(form.verified.data)
+            was_landline, tenant.landline_only = tenant.landline_only, bool(form.landline_only.data)
+            keep_phone_identities(
+                db, tenant, became_mobile=was_landline and not tenant.landline_only
+            )
             flash(f"Saved the details of {tenant.name}.", "info")
             return redirect(url_for("tenants.show", tenant_id=tenant.id))
         page = render_template("pages/tenant_edit.html", tenant=tenant, form=form)

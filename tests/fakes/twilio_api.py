@@ -35,6 +35,7 @@ from twilio.http.response import Response
 
 _API = "2010-04-01"
 _PATH = re.compile(rf"/{_API}/Accounts/(?P<account>AC\w+)/Messages(?:/(?P<sid>\w+))?\.json$")
+_CALLS = re.compile(rf"/{_API}/Accounts/(?P<account>AC\w+)/Calls\.json$")
 
 # GSM 03.38: basic set (1 septet each) and extension set (2 septets each).
 _GSM_BASIC = (
@@ -91,6 +92,7 @@ class FakeTwilio(HttpClient):  # type: ignore[misc]  # twilio ships no type hint
         self._script = _Script()
         self.requests: list[RecordedRequest] = []
         self.messages: list[dict[str, Any]] = []
+        self.calls: list[dict[str, Any]] = []
 
     # -- scripting -------------------------------------------------------------
 
@@ -127,6 +129,11 @@ class FakeTwilio(HttpClient):  # type: ignore[misc]  # twilio ships no type hint
         """Messages created (accepted) to ``number``, oldest first."""
         with self._lock:
             return [dict(m) for m in self.messages if m["to"] == number]
+
+    def calls_to(self, number: str) -> list[dict[str, Any]]:
+        """Calls placed to ``number``, oldest first, each with the TwiML it would play."""
+        with self._lock:
+            return [dict(c) for c in self.calls if c["to"] == number]
 
     def count_to(self, number: str) -> int:
         """How many messages were created (accepted) to ``number``."""
@@ -174,6 +181,9 @@ class FakeTwilio(HttpClient):  # type: ignore[misc]  # twilio ships no type hint
     def _route(
         self, method: str, url: str, params: dict[str, object], data: dict[str, object]
     ) -> tuple[int, dict[str, Any]]:
+        calls = _CALLS.search(url.split("?", 1)[0])
+        if calls is not None:
+            return self._calls(calls["account"], method, params, data)
         match = _PATH.search(url.split("?", 1)[0])
         if match is None:
             return _error(404, 20404, f"The requested resource {url} was not found")
@@ -275,6 +285,39 @@ class FakeTwilio(HttpClient):  # type: ignore[misc]  # twilio ships no type hint
             "start": 0,
             "uri": uri,
         }
+
+    def _calls(
+        self, account: str, method: str, params: dict[str, object], data: dict[str, object]
+    ) -> tuple[int, dict[str, Any]]:
+        """Calls.json: place a call (POST) or list recent ones to a number (GET)."""
+        if method == "GET":
+            to, after = _str(params.get("To")), _parse_date(params.get("StartTime>"))
+            found = [
+                dict(call)
+                for call in reversed(self.calls)
+                if (not to or call["to"] == to)
+                and (after is None or parsedate_to_datetime(call["start_time"]) >= after)
+            ]
+            return 200, {"calls": found, "page": 0, "page_size": 50, "next_page_uri": None}
+        if not data.get("To") or not data.get("From") or not (data.get("Twiml") or data.get("Url")):
+            return _error(400, 21205, "To, From and Twiml or Url are required.")
+        if self._script.fail_next:
+            fault = self._script.fail_next.pop(0)
+            return _error(fault.status, fault.code, fault.message)
+        sid = "CA" + secrets.token_hex(16)
+        call = {
+            "sid": sid,
+            "account_sid": account,
+            "to": _str(data.get("To")),
+            "from": _str(data.get("From")),
+            "twiml": _str(data.get("Twiml")),
+            "status": "queued",
+            "status_callback": _str(data.get("StatusCallback")),
+            "start_time": format_datetime(self._now()),
+            "date_created": format_datetime(self._now()),
+        }
+        self.calls.append(call)
+        return 201, dict(call)
 
     def _find(self, sid: str) -> dict[str, Any] | None:
         return next((m for m in self.messages if m["sid"] == sid), None)

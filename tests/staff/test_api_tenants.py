@@ -154,13 +154,16 @@ def test_an_officer_adds_a_tenant_with_the_phone_stored_as_e164(
     assert again.json == tenant
 
 
-def test_a_landline_only_tenant_is_added_without_an_sms_channel(
+def test_a_landline_only_tenant_is_added_with_calls_and_no_sms(
     client: FlaskClient, api_token: Headers
 ) -> None:
     body = {"name": "Dan", "phone": "01632 960123", "landline_only": True}
     response = client.post("/api/v1/tenants", json=body, headers=api_token("officer"))
     assert response.status_code == 201
-    assert response.json["phone"] == "+441632960123" and response.json["channels"] == []
+    assert response.json["phone"] == "+441632960123"
+    assert response.json["channels"] == [
+        {"channel": "voice", "address": "+441632960123", "reachable": True}
+    ]
 
 
 def test_a_viewer_may_not_add_a_tenant(
@@ -329,7 +332,8 @@ def test_a_tenant_marked_landline_only_is_held_unreachable_by_sms_and_back(
     headers, path = api_token("officer"), f"/api/v1/tenants/{tenant.id}"
     landline = client.patch(path, json={"landline_only": True}, headers=headers).json
     assert landline["channels"] == [
-        {"channel": "sms", "address": "+447700900181", "reachable": False}
+        {"channel": "sms", "address": "+447700900181", "reachable": False},
+        {"channel": "voice", "address": "+447700900181", "reachable": True},
     ]
     mobile = client.patch(path, json={"landline_only": False}, headers=headers).json
     assert mobile["channels"][0]["reachable"] is True
@@ -414,7 +418,7 @@ def test_importing_a_multipart_file_twice_updates_and_never_duplicates(
     again = upload()
     assert again["added"] == [] and again["updated"] == [2, 4, 5]
     assert db.scalar(select(func.count(Tenant.id))) == 3
-    assert db.scalar(select(func.count(Identity.id))) == 2  # the landline has none
+    assert db.scalar(select(func.count(Identity.id))) == 3  # the landline: a call, not a text
 
 
 def test_an_import_that_is_not_a_csv_is_refused_with_the_reason(

@@ -19,6 +19,7 @@ from doorstep.config import Config
 from models.conversations import Conversation
 from models.messages import InboundMessage, OutboundMessage, OutboxStatus
 from scheduler.dispatcher import Dispatcher
+from tests.factories import create_tenant
 from tests.helpers import Clock, Phone, StaffBrowser
 
 UNREACHABLE_DATABASE = "postgresql+psycopg://postgres@127.0.0.1:9/nowhere?connect_timeout=1"
@@ -60,7 +61,43 @@ def test_the_simulator_shows_the_segment_count_of_a_long_reply(client: FlaskClie
 
 def test_the_simulator_refuses_a_bad_number_with_a_reason(client: FlaskClient) -> None:
     status, body = simulate(client, "07700 9001", "Hi")
-    assert status == 400 and "UK mobile number" in body["error"]
+    assert status == 400 and "UK phone number" in body["error"]
+
+
+def _dial(client: FlaskClient, **body: object) -> tuple[int, dict]:
+    response = client.post(
+        "/simulator/call",
+        json={"phone": "0131 496 0171", "call": "SIMCALL1", "query": "", **body},
+        headers={"X-CSRFToken": csrf_token(client)},
+    )
+    return response.status_code, response.get_json()
+
+
+def test_the_landline_simulator_says_what_a_call_would_and_waits_for_a_key(
+    client: FlaskClient, db: Session
+) -> None:
+    stranger_status, stranger = _dial(client)
+    assert stranger_status == 200 and stranger["wait"] == "end"
+    assert "we do not know this phone number" in stranger["said"][0]
+    create_tenant(db, name="Rab Hay", phone="+441314960171")
+    db.commit()
+    status, menu = _dial(client, call="SIMCALL2")
+    assert status == 200 and menu["said"][0].startswith("Hello, this is")
+    assert (menu["wait"], menu["query"]) == ("key", "step=1")
+    status, helped = _dial(client, call="SIMCALL2", query=menu["query"], digits="*")
+    assert status == 200 and "To speak to a person" in " ".join(helped["said"])
+
+
+@pytest.mark.parametrize(
+    "body",
+    [{"call": "not-ours"}, {"query": "step=x"}, {"query": "step=99999"}, {"phone": "12"}],
+    ids=["call id", "step", "huge step", "number"],
+)
+def test_the_landline_simulator_refuses_what_no_call_would_send(
+    client: FlaskClient, body: dict[str, str]
+) -> None:
+    status, answer = _dial(client, **body)
+    assert status == 400 and answer["error"]
 
 
 def test_the_simulator_needs_the_csrf_token(client: FlaskClient) -> None:
@@ -135,7 +172,7 @@ def test_a_fault_in_a_flow_still_stores_the_message_apologises_and_clears_the_co
     [
         ("HELP", "To speak to a person"),
         ("MENU", "What would you like to do?"),
-        ("LANG", "Which language would you like?"),
+        ("LANG", "Which language do you want?"),
         ("STOP", "no more texts"),
         ("START", "Welcome back"),
     ],

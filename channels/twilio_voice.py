@@ -1,0 +1,139 @@
+"""Phone calls through Twilio Voice: TwiML for what a call says, and calls placed for notices.
+
+Many tenants who are offline have only a landline. A call speaks the same words the
+bot would text, in the tenant's language where Twilio has a voice for it, and takes
+key presses (and, for words, a voice note) as the answers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+
+from twilio.base.exceptions import TwilioRestException
+from twilio.http import HttpClient
+from twilio.rest import Client
+from twilio.twiml.voice_response import Gather, VoiceResponse
+
+from bot.messages import OutboundMessage, SendReceipt
+from channels.base import Channel, OutcomeUnknown, TemporaryFailure
+from channels.twilio_sms import translate_error
+
+# Our language code -> Twilio's language and a voice that speaks it. Twilio has no
+# Scottish Gaelic voice: a Gaelic speaker's calls are in English.
+VOICES: Mapping[str, tuple[str, str]] = {
+    "en": ("en-GB", "Google.en-GB-Standard-A"),
+    "pl": ("pl-PL", "Google.pl-PL-Standard-A"),
+    "zh": ("cmn-CN", "Google.cmn-CN-Standard-A"),
+    "bg": ("bg-BG", "Google.bg-BG-Standard-A"),
+    "ru": ("ru-RU", "Google.ru-RU-Standard-A"),
+    "ur": ("ur-IN", "Google.ur-IN-Standard-A"),
+    "pa": ("pa-IN", "Google.pa-IN-Standard-A"),
+}
+SPOKEN_LANGUAGES = frozenset(VOICES)
+KEY_WAIT = 8  # seconds a caller has to press a key
+LONGEST_VOICE_NOTE = 120  # seconds
+CLOCK_SKEW = timedelta(minutes=5)
+# What a call's status report means for the message it carried.
+CALL_OUTCOMES: Mapping[str, str] = {
+    "completed": "delivered",
+    "busy": "undelivered",
+    "no-answer": "undelivered",
+    "canceled": "failed",
+    "failed": "failed",
+}
+
+
+def say(verb: VoiceResponse | Gather, text: str, language: str) -> None:
+    twilio_language, voice = VOICES.get(language, VOICES["en"])
+    verb.say(text, language=twilio_language, voice=voice)
+
+
+def keys(action: str, *, digits: int | None = 1) -> Gather:
+    """Wait for key presses: one for a choice, or a number ended by the hash key."""
+    if digits == 1:
+        return Gather(input="dtmf", action=action, method="POST", num_digits=1, timeout=KEY_WAIT)
+    return Gather(input="dtmf", action=action, method="POST", finish_on_key="#", timeout=KEY_WAIT)
+
+
+def record(response: VoiceResponse, action: str) -> None:
+    response.record(
+        action=action,
+        method="POST",
+        finish_on_key="#",
+        max_length=LONGEST_VOICE_NOTE,
+        play_beep=True,
+        timeout=5,
+    )
+
+
+def notice_call(message: OutboundMessage, answer_url: str) -> VoiceResponse:
+    """A notice said twice (a call is often picked up mid-sentence), taking 1 where offered."""
+    response = VoiceResponse()
+    if message.keyword_on_1:
+        gather = keys(f"{answer_url}?step=1&on1={message.keyword_on_1}")
+        for _ in range(2):
+            say(gather, message.text, message.language)
+            gather.pause(length=1)
+        response.append(gather)
+    else:
+        for _ in range(2):
+            say(response, message.text, message.language)
+            response.pause(length=1)
+    response.hangup()
+    return response
+
+
+class TwilioVoice(Channel):
+    name = "voice"
+
+    def __init__(
+        self,
+        *,
+        account_sid: str,
+        auth_token: str,
+        from_number: str,
+        answer_url: str,
+        status_callback: str | None = None,
+        http_client: HttpClient | None = None,
+    ) -> None:
+        self.client = Client(account_sid, auth_token, http_client=http_client)
+        self.from_number = from_number
+        self.answer_url = answer_url
+        self.status_callback = status_callback
+
+    def _send(self, message: OutboundMessage) -> SendReceipt:
+        twiml = str(notice_call(message, self.answer_url))
+        params: dict[str, object] = {"to": message.address, "from_": self.from_number}
+        if self.status_callback:
+            params["status_callback"] = f"{self.status_callback}?ref={message.reference}"
+            params["status_callback_method"] = "POST"
+        try:
+            created = self.client.calls.create(twiml=twiml, **params)
+        except TwilioRestException as exc:
+            raise translate_error(exc) from exc
+        except OSError as exc:
+            raise OutcomeUnknown(f"lost Twilio mid-request: {type(exc).__name__}") from exc
+        return SendReceipt(created.sid)
+
+    def find_sent(self, message: OutboundMessage, since: datetime) -> str | None:
+        """A call to the number since then is ours: a notice is never phoned twice."""
+        try:
+            recent = self.client.calls.list(
+                to=message.address, start_time_after=since - CLOCK_SKEW, limit=1
+            )
+        except (TwilioRestException, OSError) as exc:
+            raise TemporaryFailure("could not ask Twilio what it called") from exc
+        return str(recent[0].sid) if recent else None
+
+
+class SimulatorVoice(Channel):
+    """The call stand-in for demos and tests: the outbox row is what the phone said."""
+
+    name = "voice"
+
+    def _send(self, message: OutboundMessage) -> SendReceipt:
+        return SendReceipt(f"SIMCALL{message.reference}", delivered=True)
+
+    def find_sent(self, message: OutboundMessage, since: datetime) -> str | None:
+        return None
