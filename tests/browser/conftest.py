@@ -7,6 +7,7 @@ Chromium is not installed the browser tests skip and say why.
 from __future__ import annotations
 
 import shutil
+import subprocess
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -52,4 +53,39 @@ def page(live_url: str) -> Iterator[object]:
         context = browser.new_context(base_url=live_url, viewport={"width": 1024, "height": 900})
         yield context.new_page()
         context.close()
+        browser.close()
+
+
+NPM_FOLDER = Path(__file__).parent
+AXE_SCRIPT = NPM_FOLDER / "node_modules" / "axe-core" / "axe.min.js"
+
+
+@pytest.fixture(scope="session")
+def axe_script() -> Path:
+    """axe-core from npm, installed from the lock file on first use, so one test command
+    sets up everything the accessibility checks need."""
+    if not AXE_SCRIPT.exists():
+        npm = shutil.which("npm")
+        if npm is None:
+            pytest.skip("npm is not installed (apt-get install npm): axe-core checks skipped")
+        subprocess.run(
+            [npm, "ci", "--prefix", str(NPM_FOLDER), "--no-audit", "--no-fund"],
+            check=True,
+            capture_output=True,
+            timeout=600,
+        )
+    return AXE_SCRIPT
+
+
+@pytest.fixture(scope="module")
+def chromium_browser() -> Iterator[object]:
+    """One Chromium for a whole test module; each test opens its own context in it."""
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Chromium is not installed (apt-get install chromium): browser tests skipped")
+    from playwright.sync_api import sync_playwright
+
+    ARTEFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=QUIET_CHROMIUM)
+        yield browser
         browser.close()
