@@ -91,6 +91,7 @@ class Config:
     message_retention: timedelta = timedelta(days=365)
     sms_rate_per_second: float = 10.0
     telegram_rate_per_second: float = 25.0
+    call_rate_per_second: float = 1.0  # Twilio places 1 call a second unless asked for more
     mystery_shop_day: MonthlyDay = FIRST_TUESDAY
     mystery_shop_time: time = time(10, 0)
     mystery_shop_reminder_days: int = 5
@@ -131,6 +132,7 @@ class Config:
             message_retention=timedelta(days=_number(env, "MESSAGE_RETENTION_DAYS", 365)),
             sms_rate_per_second=_number(env, "SMS_RATE_PER_SECOND", 10),
             telegram_rate_per_second=_number(env, "TELEGRAM_RATE_PER_SECOND", 25),
+            call_rate_per_second=_number(env, "CALL_RATE_PER_SECOND", 1),
             mystery_shop_day=_monthly_day(env, "MYSTERY_SHOP_DAY", cls.mystery_shop_day),
             mystery_shop_time=_time_of_day(env, "MYSTERY_SHOP_HOUR", cls.mystery_shop_time),
             mystery_shop_reminder_days=_days(env, "MYSTERY_SHOP_REMINDER_DAYS", 5),

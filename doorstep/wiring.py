@@ -109,7 +109,11 @@ def build_dispatcher(
         session_factory=session_factory,
         channels=channels,
         clock=clock,
-        rates={"sms": config.sms_rate_per_second, "telegram": config.telegram_rate_per_second},
+        rates={
+            "sms": config.sms_rate_per_second,
+            "telegram": config.telegram_rate_per_second,
+            "voice": config.call_rate_per_second,
+        },
     )
 
 

@@ -7,7 +7,7 @@ from datetime import time
 import pytest
 
 from doorstep.config import Config, ConfigError
-from doorstep.wiring import engine_settings
+from doorstep.wiring import build_channels, build_dispatcher, engine_settings
 
 
 def test_the_sending_window_and_inspection_days_come_from_the_settings() -> None:
@@ -57,3 +57,12 @@ def test_a_malformed_setting_is_refused_by_name(env: dict[str, str], named: str)
 def test_the_price_of_an_sms_segment_defaults_to_four_pence_and_comes_from_the_settings() -> None:
     assert Config.from_env({}).sms_segment_price == 0.04
     assert Config.from_env({"SMS_SEGMENT_PRICE": "0.035"}).sms_segment_price == 0.035
+
+
+def test_calls_are_placed_one_a_second_unless_the_settings_say_otherwise() -> None:
+    assert Config.from_env({}).call_rate_per_second == 1
+    config = Config.from_env({"CALL_RATE_PER_SECOND": "3"})
+    dispatcher = build_dispatcher(
+        config, session_factory=None, clock=None, channels=build_channels(config)
+    )
+    assert dispatcher.rates["voice"] == 3
