@@ -41,7 +41,7 @@ def test_a_landline_caller_rsvps_to_an_event_by_pressing_keys_in_the_demo(
     keypad.get_by_role("button", name=_menu_key(menu, "Events: say if you're coming")).click()
     heard.get_by_text("Leven gala day", exact=False).wait_for()
     keypad.get_by_role("button", name="1", exact=True).click()  # yes
-    heard.get_by_text("How many of you are coming", exact=False).wait_for()
+    heard.get_by_text("How many people are coming", exact=False).wait_for()
     keypad.get_by_role("button", name="2", exact=True).click()
     keypad.get_by_role("button", name="#").click()
     heard.get_by_text("see you at Leven gala day", exact=False).wait_for()

@@ -63,7 +63,7 @@ def test_a_landline_caller_says_they_are_coming_to_an_event_by_pressing_keys(
     event = grace.press(_key_for(menu.text, "Events: say if you're coming"))
     assert "Leven gala day" in event.text and "For Yes, press 1." in event.text
     party = grace.press("1")
-    assert "How many of you are coming" in party.text
+    assert "How many people are coming" in party.text
     assert party.gather is not None and party.gather["finishOnKey"] == "#"
     done = grace.press("3#")
     assert "see you at Leven gala day" in done.text
