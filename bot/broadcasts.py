@@ -17,7 +17,6 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from functools import cache
 
 from sqlalchemy.orm import Session
 
@@ -138,7 +137,6 @@ def text_in(broadcast: Broadcast, settings: Settings) -> Callable[[str], Notice]
             notice=broadcast.texts[language],
         )
 
-    @cache
     def framed(language: str) -> Notice:
         if language in broadcast.texts:
             return written(language)
@@ -221,6 +219,8 @@ def send(session: Session, broadcast: Broadcast, *, now: datetime, settings: Set
     """Queue it to everyone in its audience now; how many were queued."""
     _sendable(broadcast, settings)
     framed = text_in(broadcast, settings)
+    # on a call, 1 answers an opportunity as YES does by text
+    keyword_on_1 = "YES" if broadcast.kind == BroadcastKind.OPPORTUNITY else None
     queued = 0
     for page in _audience(session, broadcast):
         queued += queue_notices(
@@ -232,6 +232,7 @@ def send(session: Session, broadcast: Broadcast, *, now: datetime, settings: Set
             settings=settings,
             urgent=broadcast.urgent,
             broadcast_id=broadcast.id,
+            keyword_on_1=keyword_on_1,
         )
     cancel(session, task_key(broadcast))
     broadcast.status, broadcast.sent_at, broadcast.queued = BroadcastStatus.SENT, now, queued

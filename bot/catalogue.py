@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
@@ -117,7 +119,27 @@ def _own(language: str, key: str) -> str | None:
     return text
 
 
+_worded_for: ContextVar[str | None] = ContextVar("worded_for", default=None)
+
+
+@contextmanager
+def worded_for(channel: str) -> Iterator[None]:
+    """Compose a message for ``channel``: each text in its wording there, where it has one.
+
+    A notice phoned to a landline is composed by the same code as its SMS; inside this,
+    "Reply EVENTS ..." texts come out as they are said on a call.
+    """
+    token = _worded_for.set(channel)
+    try:
+        yield
+    finally:
+        _worded_for.reset(token)
+
+
 def template(language: str, key: str) -> str:
+    channel = _worded_for.get()
+    if channel is not None:
+        key = for_channel(key, channel)
     text = _own(language, key)
     if text is None:
         text = _own(DEFAULT_LANGUAGE, key)

@@ -12,13 +12,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime, timedelta
-from functools import cache, partial
+from functools import partial
 
 from sqlalchemy.orm import Session
 
 from bot import catalogue
 from bot.flow import Settings
-from bot.notices import queue_notice, queue_notices
+from bot.notices import queue_notices
 from bot.sms import fit_for_sms, fits
 from models.consent import Topic
 from models.events import (
@@ -27,11 +27,12 @@ from models.events import (
     coming_in_chunks,
     invitees_in_chunks,
     mark_invited,
+    these_in_chunks,
     to_tell_in_chunks,
 )
-from models.tenants import reach
 
 _queue_all = partial(queue_notices, topic=Topic.EVENTS)  # every notice here is about events
+ANSWER_BY_PHONE = "EVENTS"  # on a call about the event, pressing 1 answers it
 
 ELLIPSIS = "..."
 # A move, a cancellation or a place come free that would wait for the window until
@@ -46,7 +47,9 @@ def send_invitation(session: Session, event: Event, *, now: datetime, settings: 
     text_in = _texts(event, "events.invitation", settings)
     invited = 0
     for chunk in invitees_in_chunks(session, event):
-        invited += _queue_all(session, chunk, text_in, now=now, settings=settings)
+        invited += _queue_all(
+            session, chunk, text_in, now=now, settings=settings, keyword_on_1=ANSWER_BY_PHONE
+        )
         mark_invited(session, event.id, [r.tenant_id for r in chunk], now=now)
     event.invited_at = now
     return invited
@@ -59,8 +62,10 @@ def send_reminder(
     key = "events.reminder_today" if which == "morning-of" else "events.reminder"
     text_in = _texts(event, key, settings)
     return sum(
-        _queue_all(session, chunk, text_in, now=now, settings=settings)
-        for chunk in coming_in_chunks(session, event.id)
+        _queue_all(
+            session, chunk, text_in, now=now, settings=settings, keyword_on_1=ANSWER_BY_PHONE
+        )
+        for chunk in coming_in_chunks(session, event)
     )
 
 
@@ -86,23 +91,21 @@ def tell_promoted(
     settings: Settings,
 ) -> int:
     """Each tenant moved off the waiting list hears that they have a place."""
-    told = 0
-    for rsvp in promoted:
-        identity = reach(rsvp.tenant)
-        if identity is None:
-            continue
-        queue_notice(
+    text_in = _texts(event, "events.promoted", settings)
+    urgent = _too_late_to_wait(event.starts_at, now=now, settings=settings)
+    tenant_ids = [rsvp.tenant_id for rsvp in promoted]
+    return sum(
+        _queue_all(
             session,
-            tenant=rsvp.tenant,
-            identity=identity,
-            text=about_event(rsvp.tenant.language, "events.promoted", event, settings),
-            topic=Topic.EVENTS,
+            chunk,
+            text_in,
             now=now,
             settings=settings,
-            urgent=_too_late_to_wait(event.starts_at, now=now, settings=settings),
+            urgent=urgent,
+            keyword_on_1=ANSWER_BY_PHONE,
         )
-        told += 1
-    return told
+        for chunk in these_in_chunks(session, event, tenant_ids)
+    )
 
 
 def about_event(language: str, key: str, event: Event, settings: Settings, **values: str) -> str:
@@ -164,7 +167,6 @@ def _shorter(start: int) -> Iterator[int]:
 
 
 def _texts(event: Event, key: str, settings: Settings) -> Callable[[str], str]:
-    @cache
     def text_in(language: str) -> str:
         return about_event(language, key, event, settings)
 
@@ -188,7 +190,16 @@ def _tell_answered(
     """A move or a cancellation to those coming, maybe coming or waiting."""
     urgent = _too_late_to_wait(soonest, now=now, settings=settings)
     text_in = _texts(event, key, settings)
+    answer_by_phone = None if key == "events.cancelled" else ANSWER_BY_PHONE
     return sum(
-        _queue_all(session, chunk, text_in, now=now, settings=settings, urgent=urgent)
-        for chunk in to_tell_in_chunks(session, event.id)
+        _queue_all(
+            session,
+            chunk,
+            text_in,
+            now=now,
+            settings=settings,
+            urgent=urgent,
+            keyword_on_1=answer_by_phone,
+        )
+        for chunk in to_tell_in_chunks(session, event)
     )

@@ -40,6 +40,7 @@ from models.tenants import Identity, Tenant, reach
 
 _queue_all = partial(queue_notices, topic=Topic.INSPECTIONS)  # every notice here is about a walk
 REPORT_BY_PHONE = "REPORT"  # a notice phoned to a landline: press 1 to report a problem
+COMING_BY_PHONE = "COMING"  # a move phoned to a landline: press 1 to say if you can come
 
 ELLIPSIS = "..."
 SUMMARY_ACTIONS = 2
@@ -70,7 +71,6 @@ def send_notice(
         else set()
     )
 
-    @cache
     def text_in(language: str) -> str:
         return _about_walk(language, f"inspection.{which}", inspection, settings)
 
@@ -341,13 +341,21 @@ def _tell_those_told(
     wait_until = settings.sending_window.first_moment(now)
     urgent = now < soonest and wait_until > soonest - HEADS_UP
 
-    @cache
     def text_in(language: str) -> str:
         return _about_walk(language, key, inspection, settings)
 
+    answer_by_phone = COMING_BY_PHONE if key == "inspection.moved" else None
     told = 0
-    for chunk in told_in_chunks(session, inspection.id):
-        told += _queue_all(session, chunk, text_in, now=now, settings=settings, urgent=urgent)
+    for chunk in told_in_chunks(session, inspection):
+        told += _queue_all(
+            session,
+            chunk,
+            text_in,
+            now=now,
+            settings=settings,
+            urgent=urgent,
+            keyword_on_1=answer_by_phone,
+        )
     return told
 
 

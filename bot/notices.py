@@ -156,12 +156,15 @@ def _call(
     """What a call says, in a language Twilio speaks: theirs, else English (no note needed:
     a voice reading English says so by itself)."""
     spoken = language if language in settings.spoken_languages else ENGLISH
-    notice = text_in(spoken)
+    with catalogue.worded_for(VOICE):
+        notice = text_in(spoken)
     if isinstance(notice, InEnglish):
         notice, spoken = notice.text, ENGLISH
     if keyword_on_1:
         notice = f"{notice} {catalogue.render(spoken, f'voice.press_1.{keyword_on_1.lower()}')}"
-    return notice, 1, {"language": spoken, "keyword_on_1": keyword_on_1}
+    # said twice: a call is often picked up, or heard, only from its second sentence
+    said = f"{notice} {catalogue.render(spoken, 'voice.repeat')} {notice}"
+    return said, 1, {"language": spoken, "keyword_on_1": keyword_on_1}
 
 
 def _bodies(channel: str, notice: Notice) -> list[tuple[str, int]]:

@@ -68,18 +68,14 @@ def record(response: VoiceResponse, action: str) -> None:
 
 
 def notice_call(message: OutboundMessage, answer_url: str) -> VoiceResponse:
-    """A notice said twice (a call is often picked up mid-sentence), taking 1 where offered."""
+    """A notice read out, taking 1 (its keyword, such as REPORT) where it offers one."""
     response = VoiceResponse()
     if message.keyword_on_1:
         gather = keys(f"{answer_url}?step=1&on1={message.keyword_on_1}")
-        for _ in range(2):
-            say(gather, message.text, message.language)
-            gather.pause(length=1)
+        say(gather, message.text, message.language)
         response.append(gather)
     else:
-        for _ in range(2):
-            say(response, message.text, message.language)
-            response.pause(length=1)
+        say(response, message.text, message.language)
     response.hangup()
     return response
 

@@ -26,7 +26,7 @@ from models.audiences import Audience
 from models.base import Base, utcnow
 from models.consent import Topic, accepting
 from models.schedule import cancel, schedule
-from models.tenants import Recipient, Tenant, recipients
+from models.tenants import CALLING_LANDLINES, SMS_FIRST, Recipient, Tenant, recipients
 
 INVITATION_TASK = "event_invitation"
 REMINDER_TASK = "event_reminder"
@@ -82,6 +82,7 @@ class Event(Base):
     capacity: Mapped[int | None]  # people; None for no limit
     rsvp_by: Mapped[datetime | None]
     most_per_party: Mapped[int] = mapped_column(default=1)  # 1: no guests
+    call_landlines: Mapped[bool] = mapped_column(default=False)  # phone landline-only tenants
     notes: Mapped[str] = mapped_column(Text, default="")
     series_id: Mapped[int | None] = mapped_column(index=True)
     status: Mapped[str] = mapped_column(String(12), default=EventStatus.SCHEDULED)
@@ -160,6 +161,7 @@ class EventDetails:
     rsvp_by: datetime | None = None
     most_per_party: int = 1
     notes: str = ""
+    call_landlines: bool = False  # landline-only tenants hear of it by phone call
 
     def checked(self) -> EventDetails:
         """The details tidied, or an EventsError saying what does not hold together."""
@@ -187,6 +189,7 @@ class EventDetails:
             rsvp_by=self.rsvp_by,
             most_per_party=self.most_per_party,
             notes=self.notes.strip()[:LONGEST_NOTES],
+            call_landlines=self.call_landlines,
         )
 
 
@@ -222,7 +225,7 @@ def _apply(event: Event, details: EventDetails) -> None:
         details.rsvp_by,
     )
     event.capacity, event.most_per_party = details.capacity, details.most_per_party
-    event.notes = details.notes
+    event.notes, event.call_landlines = details.notes, details.call_landlines
 
 
 def details_of(event: Event) -> EventDetails:
@@ -237,6 +240,7 @@ def details_of(event: Event) -> EventDetails:
         rsvp_by=event.rsvp_by,
         most_per_party=event.most_per_party,
         notes=event.notes,
+        call_landlines=event.call_landlines,
     )
 
 
@@ -390,7 +394,7 @@ def cancel_event(session: Session, event: Event, *, now: datetime) -> None:
 
 def invitees_in_chunks(session: Session, event: Event) -> Iterator[list[Recipient]]:
     """The audience's reachable tenants who accept event messages, a page at a time."""
-    for page in event.audience.recipients(session):
+    for page in event.audience.recipients(session, call_landlines=event.call_landlines):
         yield accepting(session, page, Topic.EVENTS)
 
 
@@ -635,21 +639,32 @@ def counts_for(session: Session, event_ids: Sequence[int]) -> dict[int, Counts]:
     }
 
 
-def to_tell_in_chunks(session: Session, event_id: int) -> Iterator[list[Recipient]]:
+def to_tell_in_chunks(session: Session, event: Event) -> Iterator[list[Recipient]]:
     """Those who said yes or maybe, or are waiting: who must hear of a move or cancellation."""
     answered = select(EventRsvp.tenant_id).where(
-        EventRsvp.event_id == event_id,
+        EventRsvp.event_id == event.id,
         EventRsvp.answer.in_([Answer.YES, Answer.MAYBE, Answer.WAITING]),
     )
-    yield from recipients(session, Tenant.id.in_(answered))
+    yield from recipients(session, Tenant.id.in_(answered), channels=_channels(event))
 
 
-def coming_in_chunks(session: Session, event_id: int) -> Iterator[list[Recipient]]:
+def these_in_chunks(
+    session: Session, event: Event, tenant_ids: Sequence[int]
+) -> Iterator[list[Recipient]]:
+    """These tenants, each on the channel the event's messages reach them by."""
+    yield from recipients(session, Tenant.id.in_(tenant_ids), channels=_channels(event))
+
+
+def _channels(event: Event) -> tuple[str, ...]:
+    return CALLING_LANDLINES if event.call_landlines else SMS_FIRST
+
+
+def coming_in_chunks(session: Session, event: Event) -> Iterator[list[Recipient]]:
     """Those who said yes (and are not waiting), who accept event messages: for reminders."""
     coming = select(EventRsvp.tenant_id).where(
-        EventRsvp.event_id == event_id, EventRsvp.answer == Answer.YES
+        EventRsvp.event_id == event.id, EventRsvp.answer == Answer.YES
     )
-    for page in recipients(session, Tenant.id.in_(coming)):
+    for page in recipients(session, Tenant.id.in_(coming), channels=_channels(event)):
         yield accepting(session, page, Topic.EVENTS)
 
 

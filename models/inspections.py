@@ -432,12 +432,14 @@ def audience_in_chunks(
         yield accepting(session, chunk, Topic.INSPECTIONS)
 
 
-def told_in_chunks(session: Session, inspection_id: int) -> Iterator[list[Recipient]]:
-    """The tenants told about the walk who can still be reached, a page at a time."""
+def told_in_chunks(session: Session, inspection: Inspection) -> Iterator[list[Recipient]]:
+    """The tenants told about the walk who can still be reached, a page at a time (by phone
+    where the walk's notice went to landlines by phone)."""
     told = select(InspectionRecipient.tenant_id).where(
-        InspectionRecipient.inspection_id == inspection_id
+        InspectionRecipient.inspection_id == inspection.id
     )
-    yield from recipients(session, Tenant.id.in_(told))
+    channels = CALLING_LANDLINES if inspection.call_landlines else SMS_FIRST
+    yield from recipients(session, Tenant.id.in_(told), channels=channels)
 
 
 def mark_all_told(

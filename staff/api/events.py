@@ -79,6 +79,7 @@ EVENT_FIELDS = frozenset(
         "rsvp_by",
         "most_per_party",
         "notes",
+        "call_landlines",
     }
 )
 NEW_EVENT_FIELDS = EVENT_FIELDS | {"repeat_months"}
@@ -215,6 +216,7 @@ def event_json(session: Session, event: Event, counts: Any = None) -> dict[str, 
         "rsvp_by": _time(event.rsvp_by),
         "most_per_party": event.most_per_party,
         "notes": event.notes,
+        "call_landlines": event.call_landlines,
         "series_id": event.series_id,
         "invited_at": _time(event.invited_at),
         "cancelled_at": _time(event.cancelled_at),
@@ -318,6 +320,11 @@ def _details(session: Session, body: dict[str, Any], event: Event | None) -> Eve
                 else text_field(body, "notes", longest=LONGEST_NOTES, lines=True)
             ),
             was.notes if was else "",
+        ),
+        call_landlines=given(
+            "call_landlines",
+            lambda: flag_field(body, "call_landlines"),
+            was.call_landlines if was else False,
         ),
     )
 

@@ -160,6 +160,10 @@ def _event_fields() -> dict[str, Schema]:
             "description": "1: no guests",
         },
         "notes": {"type": ["string", "null"], "maxLength": LONGEST_NOTES},
+        "call_landlines": {
+            "type": "boolean",
+            "description": "landline-only tenants hear of it by phone call",
+        },
     }
 
 
@@ -184,6 +188,7 @@ def schemas() -> dict[str, Schema]:
         "rsvp_by": nullable(MOMENT),
         "most_per_party": {"type": "integer"},
         "notes": {"type": "string"},
+        "call_landlines": {"type": "boolean"},
         "series_id": {"type": ["integer", "null"]},
         "invited_at": nullable(MOMENT),
         "cancelled_at": nullable(MOMENT),

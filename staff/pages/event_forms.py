@@ -95,6 +95,9 @@ class EventForm(FlaskForm):
         validators=[Optional(), NumberRange(1, MOST_MONTHS, f"From 1 to {MOST_MONTHS} months.")],
     )
     notes = TextAreaField("Notes for staff", validators=[Length(max=LONGEST_NOTES)])
+    call_landlines = BooleanField(
+        "Phone landline-only tenants: the invitation, reminders and changes (press 1 to answer)"
+    )
     kept_audience: Audience | None = None  # a list of tenants (from the API) the form cannot show
 
     def offer(self, areas: list[Area]) -> None:
@@ -129,6 +132,7 @@ class EventForm(FlaskForm):
             rsvp_by=rsvp_by if isinstance(rsvp_by, datetime) else None,
             most_per_party=self.most_per_party.data or 1,
             notes=self.notes.data or "",
+            call_landlines=bool(self.call_landlines.data),
         )
 
     def _audience(self) -> Audience | None:
@@ -184,6 +188,7 @@ class EventForm(FlaskForm):
                 "rsvp_at": deadline.time().replace(tzinfo=None) if deadline else None,
                 "most_per_party": event.most_per_party,
                 "notes": event.notes,
+                "call_landlines": event.call_landlines,
             }
         )
 

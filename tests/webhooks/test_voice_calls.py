@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from doorstep.demo import load_demo
+from models.broadcasts import BroadcastInterest
 from models.consent import opted_out
 from models.events import EventRsvp
 from models.inspections import IssueReport
@@ -24,6 +25,7 @@ from models.mystery_shopping import MysteryShopCheckIn
 from models.tenants import Area, Tenant
 from scheduler.dispatcher import Dispatcher
 from scheduler.tasks import run_due_tasks
+from tests.broadcast_helpers import create, deliver_all, send
 from tests.factories import create_tenant
 from tests.fakes.twilio_api import FakeTwilio
 from tests.helpers import Clock, StaffBrowser, book_event
@@ -130,6 +132,7 @@ def test_a_walk_notice_phoned_to_a_landline_takes_1_to_report_and_staff_hear_the
     [placed] = fake_twilio.calls_to(GRACE)
     notice = heard(placed["twiml"])
     assert "estate walk in Leven" in notice.text and "press 1" in notice.text
+    assert "Reply" not in notice.text and "REPORT" not in notice.text  # worded for a call
     assert notice.gather is not None and "on1=REPORT" in notice.gather["action"]
 
     grace = Landline(client, GRACE, outbound=True, last=notice)
@@ -243,3 +246,65 @@ def test_a_notice_to_a_landline_goes_as_a_call_when_staff_choose_and_its_outcome
     row = db.get(OutboundMessage, row.id)
     assert row is not None
     assert (row.status, row.error_code) == (OutboxStatus.UNDELIVERED, "no-answer")
+
+
+def test_an_event_phoned_to_a_landline_is_answered_by_pressing_1_on_the_call(
+    client: FlaskClient,
+    db: Session,
+    sessions: sessionmaker[Session],
+    staff_as: Callable[[str], StaffBrowser],
+    dispatcher: Dispatcher,
+    fake_twilio: FakeTwilio,
+) -> None:
+    areas = _demo(sessions, db)
+    book_event(staff_as("officer"), [areas["Leven"]], call_landlines="y")
+    deliver_all(dispatcher)  # the invitation, booked for the sending window, goes now
+    [placed] = fake_twilio.calls_to(GRACE)
+    invitation = heard(placed["twiml"])
+    assert invitation.text.startswith("Fife Housing Group: Leven gala day, Tue 10 Mar, 10:30")
+    assert "Reply" not in invitation.text  # said for a call, not a text
+    assert invitation.text.count("To say if you are coming, press 1.") == 2  # said twice
+    assert invitation.gather is not None and "on1=EVENTS" in invitation.gather["action"]
+
+    grace = Landline(client, GRACE, outbound=True, last=invitation)
+    assert "Are you coming? For Yes, press 1." in grace.press("1").text
+    grace.press("1")
+    grace.press("2#")
+    rsvp = db.scalars(select(EventRsvp)).one()
+    assert (rsvp.answer, rsvp.party, rsvp.channel) == ("yes", 2, "voice")
+    [elaine] = fake_twilio.sent_to("+447700900105")  # Leven's tenant with a mobile: a text
+    assert elaine["body"].endswith("Reply EVENTS to say if you can come.")
+
+
+def test_an_opportunity_phoned_to_a_landline_volunteer_takes_1_as_yes(
+    client: FlaskClient,
+    db: Session,
+    sessions: sessionmaker[Session],
+    dispatcher: Dispatcher,
+    fake_twilio: FakeTwilio,
+    api_token: Callable[[str], dict[str, str]],
+) -> None:
+    _demo(sessions, db)
+    grace = db.scalars(select(Tenant).where(Tenant.phone == GRACE)).one()
+    grace.set_roles({"volunteer_bank"})
+    db.commit()
+    headers = api_token("officer")
+    wanted = "We need 2 helpers to set out chairs at Leven hall on Sat 12 Dec, 10am."
+    draft = create(
+        client,
+        headers,
+        kind="opportunity",
+        texts={"en": wanted},
+        audience={},
+        call_landlines=True,
+    )
+    assert draft["call_landlines"] is True
+    send(client, headers, draft["id"])
+    deliver_all(dispatcher)
+    [placed] = fake_twilio.calls_to(GRACE)
+    offer = heard(placed["twiml"])
+    assert wanted in offer.text and "If you can help, press 1." in offer.text
+    thanks = Landline(client, GRACE, outbound=True, last=offer).press("1")
+    assert "Thank you for offering to help" in thanks.text
+    interest = db.scalars(select(BroadcastInterest)).one()
+    assert (interest.tenant_id, interest.channel) == (grace.id, "voice")

@@ -22,6 +22,8 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('call_landlines', sa.Boolean(), nullable=False, server_default=sa.false()))
     with op.batch_alter_table('inspections', schema=None) as batch_op:
         batch_op.add_column(sa.Column('call_landlines', sa.Boolean(), nullable=False, server_default=sa.false()))
+    with op.batch_alter_table('events', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('call_landlines', sa.Boolean(), nullable=False, server_default=sa.false()))
     with op.batch_alter_table('issue_reports', schema=None) as batch_op:
         batch_op.add_column(sa.Column('voice_note', sa.String(length=300), nullable=True))
     # A landline-only tenant can now be phoned: give each its voice identity.
@@ -55,6 +57,8 @@ def downgrade() -> None:
     op.execute("DELETE FROM identities WHERE channel = 'voice'")
     with op.batch_alter_table('issue_reports', schema=None) as batch_op:
         batch_op.drop_column('voice_note')
+    with op.batch_alter_table('events', schema=None) as batch_op:
+        batch_op.drop_column('call_landlines')
     with op.batch_alter_table('inspections', schema=None) as batch_op:
         batch_op.drop_column('call_landlines')
     with op.batch_alter_table('broadcasts', schema=None) as batch_op:
