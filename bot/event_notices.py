@@ -30,6 +30,7 @@ from models.events import (
     these_in_chunks,
     to_tell_in_chunks,
 )
+from models.tenants import Recipient
 
 _queue_all = partial(queue_notices, topic=Topic.EVENTS)  # every notice here is about events
 ANSWER_BY_PHONE = "EVENTS"  # on a call about the event, pressing 1 answers it
@@ -47,9 +48,7 @@ def send_invitation(session: Session, event: Event, *, now: datetime, settings: 
     text_in = _texts(event, "events.invitation", settings)
     invited = 0
     for chunk in invitees_in_chunks(session, event):
-        invited += _queue_all(
-            session, chunk, text_in, now=now, settings=settings, keyword_on_1=ANSWER_BY_PHONE
-        )
+        invited += _queue_each(session, [chunk], text_in, now=now, settings=settings)
         mark_invited(session, event.id, [r.tenant_id for r in chunk], now=now)
     event.invited_at = now
     return invited
@@ -61,12 +60,8 @@ def send_reminder(
     """A reminder to those coming (not those waiting, not maybe, not no)."""
     key = "events.reminder_today" if which == "morning-of" else "events.reminder"
     text_in = _texts(event, key, settings)
-    return sum(
-        _queue_all(
-            session, chunk, text_in, now=now, settings=settings, keyword_on_1=ANSWER_BY_PHONE
-        )
-        for chunk in coming_in_chunks(session, event)
-    )
+    coming = coming_in_chunks(session, event)
+    return _queue_each(session, coming, text_in, now=now, settings=settings)
 
 
 def tell_moved(
@@ -94,18 +89,8 @@ def tell_promoted(
     text_in = _texts(event, "events.promoted", settings)
     urgent = _too_late_to_wait(event.starts_at, now=now, settings=settings)
     tenant_ids = [rsvp.tenant_id for rsvp in promoted]
-    return sum(
-        _queue_all(
-            session,
-            chunk,
-            text_in,
-            now=now,
-            settings=settings,
-            urgent=urgent,
-            keyword_on_1=ANSWER_BY_PHONE,
-        )
-        for chunk in these_in_chunks(session, event, tenant_ids)
-    )
+    chunks = these_in_chunks(session, event, tenant_ids)
+    return _queue_each(session, chunks, text_in, now=now, settings=settings, urgent=urgent)
 
 
 def about_event(language: str, key: str, event: Event, settings: Settings, **values: str) -> str:
@@ -190,7 +175,29 @@ def _tell_answered(
     """A move or a cancellation to those coming, maybe coming or waiting."""
     urgent = _too_late_to_wait(soonest, now=now, settings=settings)
     text_in = _texts(event, key, settings)
-    answer_by_phone = None if key == "events.cancelled" else ANSWER_BY_PHONE
+    return _queue_each(
+        session,
+        to_tell_in_chunks(session, event),
+        text_in,
+        now=now,
+        settings=settings,
+        urgent=urgent,
+        answer_by_phone=key != "events.cancelled",
+    )
+
+
+def _queue_each(
+    session: Session,
+    chunks: Iterable[list[Recipient]],
+    text_in: Callable[[str], str],
+    *,
+    now: datetime,
+    settings: Settings,
+    urgent: bool = False,
+    answer_by_phone: bool = True,
+) -> int:
+    """Queue the text to each page of recipients; on a call, 1 answers the event."""
+    keyword_on_1 = ANSWER_BY_PHONE if answer_by_phone else None
     return sum(
         _queue_all(
             session,
@@ -199,7 +206,7 @@ def _tell_answered(
             now=now,
             settings=settings,
             urgent=urgent,
-            keyword_on_1=answer_by_phone,
+            keyword_on_1=keyword_on_1,
         )
-        for chunk in to_tell_in_chunks(session, event)
+        for chunk in chunks
     )

@@ -146,9 +146,14 @@ def _respond(
     with sessions()() as session:
         stopped = opted_out(session, caller.tenant_id, VOICE)
         question = _question(session.get(Conversation, caller.tenant_id)) if replies else None
-    if stopped:
-        for body in bodies or [_text(caller, "voice.stop.confirmed")]:
+    if stopped and bodies:  # they have just pressed 0
+        for body in bodies:
             say(response, body, language)
+        response.hangup()
+    elif stopped:  # they had asked us to stop calling, and now call us: 1 starts again
+        gather = keys(f"{action}&on1=START")
+        say(gather, _text(caller, "voice.stopped_caller"), language)
+        response.append(gather)
         response.hangup()
     elif question is None:
         for body in bodies:

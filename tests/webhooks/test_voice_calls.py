@@ -308,3 +308,19 @@ def test_an_opportunity_phoned_to_a_landline_volunteer_takes_1_as_yes(
     assert "Thank you for offering to help" in thanks.text
     interest = db.scalars(select(BroadcastInterest)).one()
     assert (interest.tenant_id, interest.channel) == (grace.id, "voice")
+
+
+def test_a_caller_who_stopped_our_calls_can_start_them_again_with_1(
+    client: FlaskClient, db: Session
+) -> None:
+    tenant = create_tenant(db, name="Nan Bell", phone="+441314960160")
+    db.commit()
+    stopping = Landline(client, "+441314960160")
+    stopping.call()
+    stopping.press("0")
+    again = Landline(client, "+441314960160")
+    asked = again.call()
+    assert "You asked us to stop calling you. To let us call you again, press 1." in asked.text
+    welcome = again.press("1")
+    assert "Welcome back. Fife Housing Group can call you again." in welcome.text
+    assert not opted_out(db, tenant.id, "voice")
