@@ -21,7 +21,7 @@ from bot import catalogue
 from bot.flow import VOICE, Question
 from bot.flows import FLOWS
 from bot.messages import VOICE_NOTE, InboundMessage
-from channels.twilio_voice import SPOKEN_LANGUAGES, keys, record, say
+from channels.twilio_voice import keys, record, say
 from models.consent import opted_out
 from models.conversations import Conversation
 from models.messages import OutboundMessage, OutboxStatus
@@ -105,8 +105,8 @@ def _caller(number: str) -> Caller | None:
         tenant = find_tenant_by_phone(session, phone)
         if tenant is None or not tenant.registered:
             return None
-        spoken = tenant.language if tenant.language in SPOKEN_LANGUAGES else "en"
-        return Caller(tenant.id, spoken)
+        spoken = tenant.language in receiver().settings.spoken_languages
+        return Caller(tenant.id, tenant.language if spoken else catalogue.DEFAULT_LANGUAGE)
 
 
 def _what_was_said(request: CallRequest, step: int) -> str | None:
