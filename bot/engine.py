@@ -2,7 +2,7 @@
 
 Everything happens in the caller's transaction: the inbound record, the state
 change, consent changes and the outbox rows commit together or not at all.
-Global words (STOP, START, HELP, MENU, LANG) win in every state; anything a
+Global words (STOP, START, HELP, MENU, LANG, UNLINK) win in every state; anything a
 question does not understand gets one short re-prompt saying what to send.
 """
 
@@ -28,7 +28,8 @@ from models.conversations import (
 )
 from models.messages import InboundMessage as InboundRecord
 from models.messages import InboxState, OutboundMessage, storable, storable_fields
-from models.tenants import identity_for
+from models.tenants import Tenant, identity_for
+from models.tombstones import ErasedMessage, was_erased
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,7 @@ def handle(
     are unique) with IntegrityError, so the caller's transaction rolls back whole.
     """
     identity = identity_for(session, message.channel, message.address, lock=True)
+    _refuse_erased(session, identity.tenant, message)
     identity.reachable = True  # they wrote to us: whatever blocked them has passed
     record = InboundRecord(
         tenant_id=identity.tenant_id,
@@ -81,10 +83,20 @@ def handle(
     _keep_position(turn, conversation)
     # Looked up before the record changes, so its flow, inbox and broadcast go in one UPDATE.
     answered = broadcast_answered(session, turn.tenant.id, now) if turn.to_inbox else None
-    record.flow = turn.flow
+    record.flow = turn.answered_in or turn.flow  # a flow's last answer is still that flow's
     if turn.to_inbox:
         record.inbox, record.broadcast_id = InboxState.OPEN, answered
     return Outcome(record, queue_replies(turn), sender_id=sender.id, opted_out=stopped)
+
+
+def _refuse_erased(session: Session, sender: Tenant, message: InboundMessage) -> None:
+    """A replay of an erased tenant's message comes from a stranger now; it must not revive them.
+
+    Only a stranger (or someone still signing up) can be sending one, so the
+    registered tenants' every message pays nothing for the check.
+    """
+    if not sender.registered and was_erased(session, message.channel, message.provider_id):
+        raise ErasedMessage(message.channel)
 
 
 def respond(turn: Turn, message: InboundMessage, *, stopped: bool) -> None:
@@ -111,7 +123,11 @@ def converse(turn: Turn, message: InboundMessage) -> None:
 
 def _menu_word(text: str) -> str | None:
     said = normalise(text).upper()
-    for flow_name, key in (("menu", "keyword.menu"), ("language", "keyword.language")):
+    for flow_name, key in (
+        ("menu", "keyword.menu"),
+        ("language", "keyword.language"),
+        ("unlink", "keyword.unlink"),  # a stranger's chat holding a question open cannot stop it
+    ):
         if said in catalogue.keyword_forms(key):
             return flow_name
     return None
@@ -122,6 +138,7 @@ def start_flow(turn: Turn, flow: Flow) -> None:
     if turn.flow != flow.name:
         turn.put_aside()
     turn.flow = turn.state = None
+    turn.answered_in = flow.name
     saved = take_saved_progress(turn.session, turn.tenant.id, flow.name) if flow.resumable else None
     if saved is not None and saved.state in flow.questions:
         turn.answers = dict(saved.answers)
@@ -141,6 +158,7 @@ def continue_flow(turn: Turn, message: InboundMessage) -> None:
         turn.flow = turn.state = None
         converse(turn, message)
         return
+    turn.answered_in = flow.name
     answer = _understand(turn, question, message)
     if answer is None:
         return

@@ -77,6 +77,7 @@ class Turn:
     message: InboundMessage
     flow: str | None = None  # where the conversation stands after this turn
     state: str | None = None
+    answered_in: str | None = None  # the flow that answered this message, even one it ended
     answers: dict[str, Any] = field(default_factory=dict)
     replies: list[Reply] = field(default_factory=list)
     hand_over: str | None = None  # a finished flow's choice of the flow to start next

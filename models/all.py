@@ -1,12 +1,14 @@
 """Imports every table module so that Base.metadata is complete (migrations, tests)."""
 
 from models import (
+    audit,
     broadcasts,
     consent,
     conversations,
     events,
     inspections,
     involvement,
+    link_codes,
     messages,
     mystery_shopping,
     polls,
@@ -14,6 +16,7 @@ from models import (
     schedule,
     staff,
     tenants,
+    tombstones,
     wording,
 )
 from models.base import Base
@@ -21,12 +24,14 @@ from models.base import Base
 metadata = Base.metadata
 
 __all__ = [
+    "audit",
     "broadcasts",
     "consent",
     "conversations",
     "events",
     "inspections",
     "involvement",
+    "link_codes",
     "messages",
     "metadata",
     "mystery_shopping",
@@ -35,5 +40,6 @@ __all__ = [
     "schedule",
     "staff",
     "tenants",
+    "tombstones",
     "wording",
 ]

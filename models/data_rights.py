@@ -16,13 +16,26 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Column, CursorResult, Table, delete, func, or_, select, tuple_, update
+from sqlalchemy import (
+    Column,
+    ColumnElement,
+    CursorResult,
+    Select,
+    Table,
+    delete,
+    func,
+    or_,
+    select,
+    tuple_,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from models.all import metadata
 from models.base import BLANK_ON_ERASE
 from models.messages import InboundMessage, OutboundMessage
 from models.tenants import Identity, Tenant
+from models.tombstones import bury
 
 KEPT = "SET NULL"
 
@@ -63,8 +76,11 @@ def tenant_record(session: Session, tenant_id: int) -> dict[str, Any]:
     return record
 
 
-def erase_tenant(session: Session, tenant_id: int) -> Erasure:
-    """Erase a tenant: their messages and personal rows go; their answers stay, unnamed."""
+def erase_tenant(session: Session, tenant_id: int, *, now: datetime) -> Erasure:
+    """Erase a tenant: their messages and personal rows go; their answers stay, unnamed.
+
+    Their inbound messages leave tombstones, so a provider's replay of one stores nothing.
+    """
     if session.scalar(select(Tenant.id).where(Tenant.id == tenant_id)) is None:
         raise UnknownTenant(f"no tenant {tenant_id}")
     erasure = Erasure()
@@ -74,6 +90,7 @@ def erase_tenant(session: Session, tenant_id: int) -> Erasure:
             select(Identity.channel, Identity.address).where(Identity.tenant_id == tenant_id)
         )
     ]
+    bury(session, session.execute(_mine(InboundMessage, tenant_id, addresses)).all(), now=now)
     for message in (InboundMessage, OutboundMessage):
         erasure.deleted[message.__tablename__] = _delete_messages(
             session, message, tenant_id, addresses
@@ -98,12 +115,29 @@ def _delete_messages(
     tenant_id: int,
     addresses: list[tuple[str, str]],
 ) -> int:
+    deleted: CursorResult[Any] = session.execute(  # type: ignore[assignment]
+        delete(message).where(_whose(message, tenant_id, addresses))
+    )
+    return deleted.rowcount or 0
+
+
+def _mine(
+    message: type[InboundMessage], tenant_id: int, addresses: list[tuple[str, str]]
+) -> Select[str, str]:
+    """The (channel, provider id) of each of the tenant's inbound messages."""
+    return select(message.channel, message.provider_id).where(_whose(message, tenant_id, addresses))
+
+
+def _whose(
+    message: type[InboundMessage] | type[OutboundMessage],
+    tenant_id: int,
+    addresses: list[tuple[str, str]],
+) -> ColumnElement[bool]:
     """A tenant's messages, including any sent from their number before they registered."""
-    mine = message.tenant_id == tenant_id
+    mine: ColumnElement[bool] = message.tenant_id == tenant_id
     if addresses:
         mine = or_(mine, tuple_(message.channel, message.address).in_(addresses))
-    deleted: CursorResult[Any] = session.execute(delete(message).where(mine))  # type: ignore[assignment]
-    return deleted.rowcount or 0
+    return mine
 
 
 def _kept(column: Column[Any]) -> bool:

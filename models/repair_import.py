@@ -29,6 +29,13 @@ class RepairImportReport:
     already: list[int] = field(default_factory=list)
     rejected: list[tuple[int, str]] = field(default_factory=list)
 
+    @property
+    def summary(self) -> str:
+        return (
+            f"{len(self.added)} registered, {len(self.already)} already registered, "
+            f"{len(self.rejected)} rejected"
+        )
+
 
 def import_repairs(
     session: Session, data: bytes, *, now: datetime, zone: str

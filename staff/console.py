@@ -8,7 +8,9 @@ from flask import Blueprint, Flask
 
 from staff import api, auth
 from staff.pages import (
+    account,
     areas,
+    audit,
     broadcasts,
     dashboard,
     events,
@@ -63,6 +65,8 @@ def init_app(app: Flask) -> None:
         involvement,
         wording,
         users,
+        audit,
+        account,
     ):
         app.register_blueprint(page.blueprint)
     api.init_app(app)

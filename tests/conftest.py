@@ -27,6 +27,7 @@ from doorstep.app import create_app
 from doorstep.config import Config
 from doorstep.wiring import build_channels
 from models.all import metadata
+from models.audit import APPEND_ONLY_TRIGGERS, DROP_APPEND_ONLY_TRIGGERS
 from models.db import make_engine, make_session_factory
 from models.migrate import upgrade
 from models.staff import StaffUser, issue_token
@@ -35,7 +36,7 @@ from scheduler.dispatcher import Dispatcher
 from tests.factories import create_area, create_tenant
 from tests.fakes.telegram_api import FakeBotApi
 from tests.fakes.twilio_api import FakeTwilio
-from tests.helpers import Clock, Phone, StaffBrowser, TelegramChat
+from tests.helpers import STAFF_TOTP_SECRET, Clock, Phone, StaffBrowser, TelegramChat
 
 POSTGRES_SERVER = os.environ.get(
     "DOORSTEP_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test"
@@ -124,9 +125,13 @@ def _empty(engine: Engine) -> None:
         if engine.dialect.name == "postgresql":
             names = ", ".join(table.name for table in tables)
             connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-        else:
+        else:  # the audit log refuses deletes: lift its guard while emptying, then restore it
+            for statement in DROP_APPEND_ONLY_TRIGGERS["sqlite"]:
+                connection.execute(text(statement))
             for table in tables:
                 connection.execute(table.delete())
+            for statement in APPEND_ONLY_TRIGGERS["sqlite"]:
+                connection.execute(text(statement))
 
 
 @pytest.fixture
@@ -227,10 +232,19 @@ STAFF_PASSWORD = "a long test password"
 STAFF_PASSWORD_HASH = generate_password_hash(STAFF_PASSWORD)  # hashing is slow on purpose
 
 
-def make_staff(sessions: sessionmaker[Session], email: str, role: str) -> str:
-    """A staff account and its API token."""
+def make_staff(
+    sessions: sessionmaker[Session], email: str, role: str, *, two_factor: bool = True
+) -> str:
+    """A staff account and its API token; its authenticator app is set up (helpers'
+    STAFF_TOTP_SECRET) unless ``two_factor`` is False."""
     with sessions.begin() as session:
-        user = StaffUser(email=email, password_hash=STAFF_PASSWORD_HASH, role=role)
+        user = StaffUser(
+            email=email,
+            password_hash=STAFF_PASSWORD_HASH,
+            role=role,
+            totp_secret=STAFF_TOTP_SECRET if two_factor else None,
+            two_factor_since=datetime(2026, 1, 5, 9, 0, tzinfo=UTC) if two_factor else None,
+        )
         session.add(user)
         session.flush()
         return issue_token(session, user)

@@ -36,6 +36,7 @@ from models.messages import (
     storable_fields,
 )
 from models.tenants import identity_for
+from models.tombstones import ErasedMessage
 
 log = logging.getLogger(__name__)
 RACE_RETRIES = 3
@@ -65,6 +66,8 @@ class Receiver:
             for _ in range(RACE_RETRIES):
                 try:
                     return self._answer(message, inline_status)
+                except ErasedMessage:  # a replay of an erased tenant's message: nothing kept
+                    return Received(duplicate=True)
                 except IntegrityError:
                     # The message is stored already (a provider retry, perhaps racing
                     # the first delivery), or two first messages from one new number

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from flask import Blueprint, Flask, abort, g, request
 
-from models.staff import staff_for_token
+from models.staff import use_token
 from staff.api import (
     areas,
+    audit,
     broadcasts,
     events,
     inbox,
@@ -25,7 +26,7 @@ from staff.api import (
     repairs,
     tenants,
 )
-from staff.context import sessions
+from staff.context import clock, sessions
 
 blueprint = Blueprint("api", __name__, url_prefix="/api/v1")
 PUBLIC_ENDPOINTS = frozenset({"api.openapi.document"})
@@ -38,8 +39,8 @@ def _authenticate() -> None:
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         abort(401, "send Authorization: Bearer <your API token>")
-    with sessions()() as db:
-        staff = staff_for_token(db, token.strip())
+    with sessions().begin() as db:
+        staff = use_token(db, token.strip(), now=clock()())
         if staff is None:
             abort(401, "that API token is not valid or has been revoked")
         g.api_staff_id, g.api_staff_role = staff.id, staff.role
@@ -56,6 +57,7 @@ RESOURCES = (
     broadcasts,
     polls,
     repairs,
+    audit,
     openapi,
 )
 for resource in RESOURCES:

@@ -17,8 +17,10 @@ from flask.typing import ResponseReturnValue
 from bot.catalogue import languages
 from models.inspections import LONGEST_PLACE, LONGEST_WORDS
 from models.messages import InboxState, OutboxStatus
+from models.tenants import Channel
 from staff.api import (
     areas,
+    audit_doc,
     broadcasts_doc,
     common,
     events_doc,
@@ -45,7 +47,21 @@ from staff.api.openapi_parts import (
 )
 
 blueprint = Blueprint("openapi", __name__)
-PARTS = (events_doc, broadcasts_doc, polls_doc, repairs_doc)  # each: TAGS, paths(), schemas()
+SHOPPER_TIME: Schema = {
+    "anyOf": [{"type": "string", "format": "date-time"}, {"type": "string", "format": "date"}],
+    "description": "to the second for a token that may see shoppers, else the day only",
+}
+ROLES_GIVEN: Schema = {
+    "type": "array",
+    "items": schema("Role"),
+    "uniqueItems": True,
+    "description": (
+        "the roles a token's owner may see; only one an admin let see mystery shoppers may "
+        "give mystery_shopper (403), and anyone else's list leaves it as it was"
+    ),
+}
+# each part has TAGS, paths() and schemas()
+PARTS = (events_doc, broadcasts_doc, polls_doc, repairs_doc, audit_doc)
 
 
 @blueprint.get("/openapi.json", endpoint="document")
@@ -220,6 +236,11 @@ def openapi_document() -> Schema:
                     "operationId": "listTenantMessages",
                     "tags": ["messages"],
                     "summary": "The tenant's messages both ways on every channel, oldest first",
+                    "description": (
+                        "Unless an admin let the token's owner see mystery shoppers, the "
+                        "messages that would say the tenant is one (the check-in, its "
+                        "invitations, MENU and JOIN) are left out, and not counted."
+                    ),
                     "parameters": [
                         ref("parameters", "TenantId"),
                         ref("parameters", "Limit"),
@@ -334,8 +355,9 @@ def openapi_document() -> Schema:
                     "tags": ["mystery shopping"],
                     "summary": "Shoppers' monthly check-ins, finished or not, newest month first",
                     "description": (
-                        "`shopper` is null unless an admin let the token's owner see "
-                        "mystery shoppers' names."
+                        "`shopper` and `channel` are null, and `started_at` and "
+                        "`finished_at` are days (YYYY-MM-DD), unless an admin let the "
+                        "token's owner see mystery shoppers' names."
                     ),
                     "parameters": [
                         {
@@ -459,10 +481,10 @@ def openapi_document() -> Schema:
                     "type": "object",
                     "required": ["channel", "address", "reachable"],
                     "properties": {
-                        "channel": {"type": "string", "enum": ["sms", "telegram"]},
+                        "channel": {"type": "string", "enum": [c.value for c in Channel]},
                         "address": {
                             "type": "string",
-                            "description": "an E.164 number or a Telegram chat id",
+                            "description": "an E.164 number (SMS, calls) or a Telegram chat id",
                         },
                         "reachable": {"type": "boolean"},
                     },
@@ -495,7 +517,14 @@ def openapi_document() -> Schema:
                         },
                         "tenancy": {"type": ["string", "null"]},
                         "language": {"type": "string"},
-                        "roles": {"type": "array", "items": {"type": "string"}},
+                        "roles": {
+                            "type": "array",
+                            "items": {"type": "string"},
+                            "description": (
+                                "mystery_shopper only for a token whose owner an admin let "
+                                "see mystery shoppers"
+                            ),
+                        },
                         "verified": {"type": "boolean"},
                         "registered": {"type": "boolean"},
                         "landline_only": {"type": "boolean"},
@@ -526,7 +555,7 @@ def openapi_document() -> Schema:
                             "description": "the tenancy reference; one household shares it",
                         },
                         "language": schema("Language"),
-                        "roles": {"type": "array", "items": schema("Role"), "uniqueItems": True},
+                        "roles": ROLES_GIVEN,
                         "landline_only": {"type": "boolean", "default": False},
                     },
                 },
@@ -546,7 +575,7 @@ def openapi_document() -> Schema:
                             "maxLength": tenants.LONGEST_TENANCY,
                         },
                         "language": schema("Language"),
-                        "roles": {"type": "array", "items": schema("Role"), "uniqueItems": True},
+                        "roles": ROLES_GIVEN,
                         "landline_only": {"type": "boolean"},
                         "verified": {"type": "boolean"},
                     },
@@ -720,8 +749,8 @@ def openapi_document() -> Schema:
                             }
                         ),
                         "channel": {"type": ["string", "null"]},
-                        "started_at": nullable({"type": "string", "format": "date-time"}),
-                        "finished_at": nullable({"type": "string", "format": "date-time"}),
+                        "started_at": nullable(SHOPPER_TIME),
+                        "finished_at": nullable(SHOPPER_TIME),
                         "service": {"type": ["string", "null"]},
                         "when_used": {"type": ["string", "null"]},
                         "ease": {"type": ["integer", "null"], "minimum": 1, "maximum": 5},

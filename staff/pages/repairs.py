@@ -15,6 +15,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask.typing import ResponseReturnValue
 
 from bot import repair_steps
+from models.audit import AuditAction
 from models.mystery_shopping import open_alerts
 from models.repair_import import import_repairs
 from models.repairs import (
@@ -30,6 +31,7 @@ from models.repairs import (
 )
 from models.staff import StaffRole
 from models.tenant_import import BadImportFile
+from staff.audit_trail import note
 from staff.auth import require_role
 from staff.context import clock, sessions, settings
 from staff.pages.alerts import resolve_from_form
@@ -161,6 +163,7 @@ def import_file() -> ResponseReturnValue:
     try:
         with sessions().begin() as db:
             report = import_repairs(db, data, now=clock()(), zone=settings().timezone)
+            note(db, AuditAction.REPAIRS_IMPORTED, detail=report.summary)
     except BadImportFile as problem:
         form.file.errors = [f"This file cannot be imported: {problem}."]
         return render_template("pages/repair_import.html", form=form, report=None), 422

@@ -14,10 +14,12 @@ from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.validators import DataRequired, Length
 
+from models.audit import AuditAction
 from models.data_rights import UnknownTenant, erase_tenant, tenant_record
 from models.staff import StaffRole
+from staff.audit_trail import note
 from staff.auth import require_role
-from staff.context import sessions
+from staff.context import clock, sessions
 from staff.pages.tenants import find_tenant_or_404
 
 blueprint = Blueprint("tenant_data", __name__, url_prefix="/staff/tenants")
@@ -30,11 +32,12 @@ class EraseForm(FlaskForm):
 @blueprint.get("/<int:tenant_id>/record.json")
 @require_role(StaffRole.OFFICER)
 def record(tenant_id: int) -> ResponseReturnValue:
-    with sessions()() as db:
+    with sessions().begin() as db:
         try:
             held = tenant_record(db, tenant_id)
         except UnknownTenant:
             abort(404, "no tenant with that id")
+        note(db, AuditAction.TENANT_EXPORTED, tenant_id=tenant_id)
     return Response(
         json.dumps(held, indent=2, ensure_ascii=False),
         mimetype="application/json",
@@ -51,7 +54,8 @@ def erase(tenant_id: int) -> ResponseReturnValue:
         expected = tenant.name or str(tenant.id)
         if form.validate_on_submit():
             if " ".join((form.name.data or "").split()).casefold() == expected.casefold():
-                erase_tenant(db, tenant_id)
+                erase_tenant(db, tenant_id, now=clock()())
+                note(db, AuditAction.TENANT_ERASED, tenant_id=tenant_id)
                 flash("The tenant was erased. Their survey answers remain as figures only.", "info")
                 return redirect(url_for("tenants.index"))
             form.name.errors = ["That is not the tenant's name: nothing was erased."]

@@ -15,7 +15,9 @@ from wtforms import TextAreaField
 from wtforms.validators import Length
 
 from bot import catalogue, wording
+from models.audit import AuditAction
 from models.staff import StaffRole
+from staff.audit_trail import note
 from staff.auth import require_role
 from staff.context import clock, sessions
 from staff.pages.common import use_time_filters
@@ -87,6 +89,7 @@ def change(language: str, key: str) -> ResponseReturnValue:
         text = chosen_text(action, entry, form.text.data or "")
         with sessions().begin() as db:
             wording.save(db, language, key, text, staff_id=current_user.id, now=clock()())
+            note(db, AuditAction.WORDING_CHANGED, detail=f"{action} {language} {key}")
     except wording.WordingRefused as refused:
         form.text.errors = [str(refused)]
         return render_entry(language, entry, form), 422
