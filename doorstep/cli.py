@@ -3,35 +3,49 @@
 from __future__ import annotations
 
 import json
-import secrets
 import signal
 import threading
+from collections.abc import Callable
+from datetime import datetime
+from functools import partial
 from pathlib import Path
+from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
 
 import click
 from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
 from sqlalchemy.orm import Session, sessionmaker
-from werkzeug.security import generate_password_hash
 from werkzeug.serving import run_simple
 
 from bot.catalogue import languages
 from channels.telegram import TelegramBot
 from doorstep.app import create_app
 from doorstep.config import Config
-from doorstep.demo import load_demo
+from doorstep.demo import demo_settings, load_demo
 from doorstep.wiring import (
     build_channels,
     build_dispatcher,
     engine_settings,
     mystery_shop_plan,
 )
+from models.audit import AuditAction, Via, record
 from models.base import utcnow
+from models.console import live_token_counts, staff_members
 from models.data_rights import UnknownTenant, erase_tenant, tenant_record
 from models.migrate import upgrade
-from models.staff import StaffRole, StaffUser, issue_token
+from models.staff import (
+    StaffAccountError,
+    StaffRole,
+    StaffUser,
+    checked_email,
+    find_staff,
+    is_locked,
+)
 from models.tenant_import import BadImportFile, import_tenants
 from scheduler.process import SchedulerProcess
+from staff import accounts
+from staff.accounts import Actor, new_password
 
 
 def _config() -> Config:
@@ -40,6 +54,12 @@ def _config() -> Config:
 
 def _sessions() -> sessionmaker[Session]:
     return current_app.extensions["doorstep.receiver"].session_factory  # type: ignore[no-any-return]
+
+
+def _audit(session: Session, action: AuditAction, **line: Any) -> None:
+    """An audit line for the operator at the command line, who has no staff account here."""
+    operator = _operator()
+    record(session, action, at=operator.at, via=operator.via, staff_id=None, **line)
 
 
 @click.group(cls=FlaskGroup, create_app=create_app)
@@ -130,7 +150,7 @@ def dispatcher() -> None:
 def demo(port: int) -> None:
     """Everything in one process on SQLite: schema, demo data, web, scheduler, simulator."""
     app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
-    config = _config()
+    config = app.config["DOORSTEP"] = demo_settings(_config())
     upgrade(config.database_url)
     with _sessions().begin() as session:
         report = load_demo(session)
@@ -157,6 +177,7 @@ def tenants_import(csv_file: Path) -> None:
     try:
         with _sessions().begin() as session:
             report = import_tenants(session, csv_file.read_bytes(), languages=languages())
+            _audit(session, AuditAction.TENANTS_IMPORTED, detail=report.summary)
     except BadImportFile as exc:
         raise click.ClickException(str(exc)) from exc
     for line, reason in report.rejected:
@@ -170,11 +191,12 @@ def tenants_import(csv_file: Path) -> None:
 def tenants_export(tenant_id: int) -> None:
     """Print everything held about one tenant, as JSON (a subject access request)."""
     try:
-        with _sessions()() as session:
-            record = tenant_record(session, tenant_id)
+        with _sessions().begin() as session:
+            held = tenant_record(session, tenant_id)
+            _audit(session, AuditAction.TENANT_EXPORTED, tenant_id=tenant_id)
     except UnknownTenant as exc:
         raise click.ClickException(str(exc)) from exc
-    click.echo(json.dumps(record, indent=2, ensure_ascii=False))
+    click.echo(json.dumps(held, indent=2, ensure_ascii=False))
 
 
 @tenants.command("erase")
@@ -185,7 +207,8 @@ def tenants_erase(tenant_id: int) -> None:
     """Erase one tenant on request; survey answers stay as anonymous figures."""
     try:
         with _sessions().begin() as session:
-            erasure = erase_tenant(session, tenant_id)
+            erasure = erase_tenant(session, tenant_id, now=_now())
+            _audit(session, AuditAction.TENANT_ERASED, tenant_id=tenant_id)
     except UnknownTenant as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"erased tenant {tenant_id}: deleted {erasure.deleted}")
@@ -197,6 +220,44 @@ def staff() -> None:
     """Staff accounts."""
 
 
+def _now() -> datetime:
+    """The app's clock, as the console's pages read it (a test's own, in the tests)."""
+    return current_app.extensions["doorstep.clock"]()  # type: ignore[no-any-return]
+
+
+def _operator() -> Actor:
+    """The person at the command line: no staff account, so no id in the audit log."""
+    return Actor(Via.COMMAND, _now())
+
+
+def _account(session: Session, email: str) -> StaffUser:
+    user = find_staff(session, email)
+    if user is None:
+        raise click.ClickException(f"there is no staff account for {email.strip()}")
+    return user
+
+
+Changed = TypeVar("Changed")
+
+
+def _change(email: str, change: Callable[[Session, Actor, StaffUser], Changed]) -> Changed:
+    """Do one thing to one account, in one transaction with its audit line."""
+    with _sessions().begin() as session:
+        return change(session, _operator(), _account(session, email))
+
+
+def _free_email(typed: str) -> str:
+    """Checked before a password is asked for, so a typing slip costs nothing."""
+    try:
+        email = checked_email(typed)
+    except StaffAccountError as exc:
+        raise click.ClickException(str(exc)) from exc
+    with _sessions()() as session:
+        if find_staff(session, email) is not None:
+            raise click.ClickException(f"{email} already has an account")
+    return email
+
+
 @staff.command("add")
 @click.argument("email")
 @click.option("--role", type=click.Choice([r.value for r in StaffRole]), required=True)
@@ -204,25 +265,99 @@ def staff() -> None:
 @with_appcontext
 def staff_add(email: str, role: str, generate_password: bool) -> None:
     """Add a staff member; prints their new API token once."""
+    email = _free_email(email)
     password = (
-        secrets.token_urlsafe(12)
+        new_password()
         if generate_password
         else click.prompt("Password", hide_input=True, confirmation_prompt=True)
     )
-    if len(password) < 10:
-        raise click.ClickException("use a password of at least 10 characters")
-    with _sessions().begin() as session:
-        if session.query(StaffUser).filter_by(email=email.lower()).first() is not None:
-            raise click.ClickException(f"{email} already has an account")
-        user = StaffUser(
-            email=email.lower(), password_hash=generate_password_hash(password), role=role
-        )
-        session.add(user)
-        session.flush()
-        token = issue_token(session, user)
+    try:
+        with _sessions().begin() as session:
+            operator = _operator()
+            user = accounts.add_account(
+                session,
+                operator,
+                email=email,
+                role=role,
+                password=password,
+                landlord=_config().landlord_name,
+            )
+            token = accounts.give_token(session, operator, user)
+    except StaffAccountError as exc:
+        raise click.ClickException(str(exc)) from exc
     if generate_password:
         click.echo(f"password: {password}")
     click.echo(f"API token (shown once): {token}")
+
+
+@staff.command("list")
+@with_appcontext
+def staff_list() -> None:
+    """Every staff account: role, whether it can sign in, two-factor and live API tokens."""
+    now, zone = _now(), ZoneInfo(_config().timezone)
+    with _sessions()() as session:
+        tokens, members = live_token_counts(session), staff_members(session)
+        width = max((len(user.email) for user in members), default=0)
+        for user in members:
+            two_factor = "two-factor set up" if user.two_factor_enrolled else "no two-factor"
+            live = tokens.get(user.id, 0)
+            click.echo(
+                f"{user.email:<{width}}  {user.role:<7}  {_sign_in_state(user, now, zone):<19}  "
+                f"{two_factor:<17}  {live} API token{'' if live == 1 else 's'}"
+            )
+
+
+def _sign_in_state(user: StaffUser, now: datetime, zone: ZoneInfo) -> str:
+    if not user.active:
+        return "deactivated"
+    if user.locked_until is not None and is_locked(user, now):
+        return f"locked until {user.locked_until.astimezone(zone):%H:%M}"
+    return "can sign in"
+
+
+@staff.command("unlock")
+@click.argument("email")
+@with_appcontext
+def staff_unlock(email: str) -> None:
+    """Lift a lock after too many wrong tries, before its fifteen minutes are up."""
+    _change(email, accounts.unlock_account)
+    click.echo(f"{email} can sign in again now")
+
+
+@staff.command("reset-password")
+@click.argument("email")
+@with_appcontext
+def staff_reset_password(email: str) -> None:
+    """Make a new password for a staff member (and lift any lock); it is printed once."""
+    password = _change(email, accounts.reset_password)
+    click.echo(f"new password for {email} (shown once): {password}")
+
+
+@staff.command("reset-two-factor")
+@click.argument("email")
+@with_appcontext
+def staff_reset_two_factor(email: str) -> None:
+    """Forget a staff member's authenticator app: they set it up again at their next sign-in."""
+    _change(email, accounts.restart_two_factor)
+    click.echo(f"{email} sets up two-factor sign-in again at their next sign-in")
+
+
+@staff.command("deactivate")
+@click.argument("email")
+@with_appcontext
+def staff_deactivate(email: str) -> None:
+    """Stop a staff member signing in and using the API (their account and history stay)."""
+    _change(email, partial(accounts.set_active, active=False))
+    click.echo(f"{email} can no longer sign in or use the API")
+
+
+@staff.command("reactivate")
+@click.argument("email")
+@with_appcontext
+def staff_reactivate(email: str) -> None:
+    """Let a deactivated staff member sign in and use the API again."""
+    _change(email, partial(accounts.set_active, active=True))
+    click.echo(f"{email} can sign in again")
 
 
 @main.group()

@@ -16,6 +16,11 @@ class ConfigError(ValueError):
     """A setting that is missing or malformed: the message names it."""
 
 
+# Staff sign in with a password and an authenticator app's code; "optional" lets the
+# password alone do, for the demo.
+TWO_FACTOR_RULES = ("required", "optional")
+
+
 def _number(env: Mapping[str, str], name: str, default: float) -> float:
     raw = env.get(name)
     if raw in (None, ""):
@@ -72,6 +77,13 @@ def _price(env: Mapping[str, str], name: str, default: float) -> float:
     return price
 
 
+def _two_factor(env: Mapping[str, str]) -> str:
+    rule = (env.get("STAFF_TWO_FACTOR") or "required").strip().lower()
+    if rule not in TWO_FACTOR_RULES:
+        raise ConfigError(f"STAFF_TWO_FACTOR must be required or optional, not {rule!r}")
+    return rule
+
+
 @dataclass(frozen=True)
 class Config:
     database_url: str
@@ -99,6 +111,7 @@ class Config:
     inspection_notice_days: int = 7
     inspection_reminder_days: int = 1
     sms_segment_price: float = 0.04  # GBP per SMS segment, for the cost staff see before sending
+    staff_two_factor: str = "required"
     instance_path: Path = field(default_factory=lambda: Path("instance"))
 
     @property
@@ -140,5 +153,6 @@ class Config:
             inspection_notice_days=_days(env, "INSPECTION_NOTICE_DAYS", 7),
             inspection_reminder_days=_days(env, "INSPECTION_REMINDER_DAYS", 1),
             sms_segment_price=_price(env, "SMS_SEGMENT_PRICE", 0.04),
+            staff_two_factor=_two_factor(env),
             instance_path=instance,
         )

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.catalogue import languages
+from doorstep.config import Config
 from models.tenant_import import ImportReport, import_tenants
 from models.tenants import Area
 
@@ -29,3 +31,8 @@ def load_demo(session: Session) -> ImportReport:
             session.add(Area(name=name, postcode_prefixes=prefixes, homes=homes))
     session.flush()
     return import_tenants(session, SAMPLE_TENANTS.read_bytes(), languages=languages())
+
+
+def demo_settings(config: Config) -> Config:
+    """The demo's visitors have no authenticator app set up for it: a password signs in."""
+    return replace(config, staff_two_factor="optional")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -10,11 +11,14 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+import pyotp
+from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import Engine, event
+from sqlalchemy import Engine, event, select
 from twilio.request_validator import RequestValidator
 from werkzeug.test import TestResponse
 
+from models.staff import StaffUser
 from tests.fakes import telegram_updates as updates
 
 _sids = itertools.count(1)
@@ -136,6 +140,27 @@ def csrf_token(html: str) -> str:
     return html.split(marker, 1)[1].split('"', 1)[0]
 
 
+# Every test staff account's authenticator app holds this secret (conftest's make_staff).
+STAFF_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+
+def authenticator_code(app: Flask, email: str, secret: str = STAFF_TOTP_SECRET) -> str:
+    """The code a staff member's app shows at the app's own clock (the test's, not the wall's).
+
+    The server accepts one 30-second step either side of now, each once, so this is the
+    earliest the account has not used yet: as a person signing in twice in a minute would
+    wait for the next code.
+    """
+    now = app.extensions["doorstep.clock"]()
+    with app.extensions["doorstep.sessions"]() as db:
+        used = db.scalar(select(StaffUser.totp_last_step).where(StaffUser.email == email))
+    totp = pyotp.TOTP(secret)
+    for offset in (-1, 0, 1):
+        if used is None or totp.timecode(now) + offset > used:
+            return totp.at(now, counter_offset=offset)
+    raise AssertionError("every code in the window is used: advance the clock 30 seconds")
+
+
 @dataclass
 class StaffBrowser:
     """A staff member's browser session against the console, CSRF tokens and all."""
@@ -143,13 +168,47 @@ class StaffBrowser:
     client: FlaskClient
     email: str
     password: str
+    totp_secret: str = STAFF_TOTP_SECRET
 
-    def sign_in(self) -> TestResponse:
+    def sign_in(self, next_path: str | None = None) -> TestResponse:
+        """Password, then the app's code when asked for it; the last response of the two."""
+        login = "/staff/login" + (f"?next={next_path}" if next_path else "")
         token = csrf_token(self.client.get("/staff/login").get_data(as_text=True))
-        return self.client.post(
+        given = self.client.post(
+            login, data={"email": self.email, "password": self.password, "csrf_token": token}
+        )
+        if given.status_code != 302 or given.headers["Location"] != "/staff/login":
+            return given
+        asked = self.client.get("/staff/login")
+        if "Type the code from your app" not in asked.text:
+            return asked  # not the code step (setting up an app): the page says what instead
+        code = authenticator_code(self.client.application, self.email, self.totp_secret)
+        coded = self.give_code(code)
+        sent_back = coded.status_code == 302 and coded.headers["Location"] == "/staff/login"
+        return self.client.get("/staff/login") if sent_back else coded
+
+    def give_code(self, code: str) -> TestResponse:
+        """The second step of signing in: a code from the app, or a recovery code."""
+        token = csrf_token(self.client.get("/staff/login").get_data(as_text=True))
+        return self.client.post("/staff/login/code", data={"code": code, "csrf_token": token})
+
+    def set_up_app(self) -> list[str]:
+        """Sign in as someone with no authenticator app yet: password, then set one up (its
+        secret read off the page, as a person would type it); the recovery codes shown."""
+        token = csrf_token(self.client.get("/staff/login").get_data(as_text=True))
+        given = self.client.post(
             "/staff/login",
             data={"email": self.email, "password": self.password, "csrf_token": token},
         )
+        assert given.status_code == 302, given.text
+        page = self.client.get("/staff/login").text
+        self.totp_secret = secret_on(page)
+        code = authenticator_code(self.client.application, self.email, self.totp_secret)
+        confirmed = self.client.post(
+            "/staff/login/enrol", data={"code": code, "csrf_token": csrf_token(page)}
+        )
+        assert confirmed.status_code == 201, confirmed.text
+        return recovery_codes_on(confirmed.text)
 
     def token_for(self, path: str) -> str:
         return csrf_token(self.client.get(path).get_data(as_text=True))
@@ -157,6 +216,17 @@ class StaffBrowser:
     def submit(self, page: str, action: str, data: dict[str, Any], **kwargs: Any) -> TestResponse:
         """Post a form found on ``page`` to ``action`` with the page's CSRF token."""
         return self.client.post(action, data={**data, "csrf_token": self.token_for(page)}, **kwargs)
+
+
+def secret_on(html: str) -> str:
+    """The authenticator app's secret, as a set-up page shows it for typing."""
+    found = re.search(r'<code class="secret" id="secret">([A-Z2-7 ]+)</code>', html)
+    assert found is not None, "the page shows no secret to type"
+    return found.group(1).replace(" ", "")
+
+
+def recovery_codes_on(html: str) -> list[str]:
+    return re.findall(r"<li><code>([a-z0-9-]+)</code></li>", html)
 
 
 @contextmanager

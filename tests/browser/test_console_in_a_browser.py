@@ -5,19 +5,20 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from flask import Flask
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from models.messages import OutboundMessage
 from tests.browser.conftest import ARTEFACTS
 from tests.conftest import STAFF_PASSWORD, make_staff
-from tests.helpers import Phone
+from tests.helpers import Phone, authenticator_code
 
 SAMPLE = Path(__file__).parents[2] / "doorstep" / "demo_tenants.csv"
 
 
 def test_an_officer_imports_tenants_reads_a_thread_and_answers_from_the_inbox(
-    page: Any, sessions: sessionmaker[Session], db: Session, phone: Phone
+    page: Any, app: Flask, sessions: sessionmaker[Session], db: Session, phone: Phone
 ) -> None:
     make_staff(sessions, "officer@fhg.example", "officer")
     phone.text("Hi")
@@ -28,6 +29,8 @@ def test_an_officer_imports_tenants_reads_a_thread_and_answers_from_the_inbox(
     page.goto("/staff/")
     page.get_by_label("Email").fill("officer@fhg.example")
     page.get_by_label("Password").fill(STAFF_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_label("Code").fill(authenticator_code(app, "officer@fhg.example"))
     page.get_by_role("button", name="Sign in").click()
     page.get_by_role("heading", name="Today").wait_for()
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+from flask import Flask
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -12,11 +13,11 @@ from models.inspections import Inspection, IssueReport, file_report
 from tests.browser.conftest import ARTEFACTS
 from tests.conftest import STAFF_PASSWORD, make_staff
 from tests.factories import create_area, create_tenant
-from tests.helpers import Clock
+from tests.helpers import Clock, authenticator_code
 
 
 def test_an_officer_books_an_inspection_records_a_finding_against_a_report_and_closes_it(
-    page: Any, sessions: sessionmaker[Session], db: Session, clock: Clock
+    page: Any, app: Flask, sessions: sessionmaker[Session], db: Session, clock: Clock
 ) -> None:
     make_staff(sessions, "officer@fhg.example", "officer")
     methil = create_area(db, name="Methil")
@@ -36,6 +37,8 @@ def test_an_officer_books_an_inspection_records_a_finding_against_a_report_and_c
     page.goto("/staff/")
     page.get_by_label("Email").fill("officer@fhg.example")
     page.get_by_label("Password").fill(STAFF_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_label("Code").fill(authenticator_code(app, "officer@fhg.example"))
     page.get_by_role("button", name="Sign in").click()
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Inspections").click()
     assert (
