@@ -1,14 +1,21 @@
-"""Joining two records of one person: a Telegram chat that turns out to be a known tenant."""
+"""Joining two records of one person: a Telegram chat that turns out to be a known tenant.
+
+And undoing it: a tenant told by SMS that a chat was linked to them, who did not do
+it, takes every Telegram chat off their record.
+"""
 
 from __future__ import annotations
+
+from datetime import datetime
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from models.consent import Consent, ConsentChange
 from models.conversations import Conversation, SavedProgress
-from models.messages import InboundMessage, OutboundMessage
-from models.tenants import LinkCode, Tenant
+from models.link_codes import LinkCode
+from models.messages import InboundMessage, OutboundMessage, OutboxStatus
+from models.tenants import Channel, Tenant
 
 
 def merge_tenant_into(session: Session, source: Tenant, target: Tenant) -> None:
@@ -52,3 +59,31 @@ def _move_consents(session: Session, source: Tenant, target: Tenant) -> None:
                 )
         session.delete(choice)
     session.flush()
+
+
+def unlink_telegram(session: Session, tenant: Tenant, now: datetime) -> int:
+    """Take every Telegram chat off the tenant, and how many there were.
+
+    What was still waiting to go to those chats is held back, so nothing more of the
+    tenant's reaches a chat that may be a stranger's; the tenant's live code goes too.
+    A chat unlinked writes next as a stranger, and is welcomed as one.
+    """
+    chats = [i for i in tenant.identities if i.channel == Channel.TELEGRAM]
+    if not chats:
+        return 0
+    session.execute(
+        update(OutboundMessage)
+        .where(
+            OutboundMessage.tenant_id == tenant.id,
+            OutboundMessage.channel == Channel.TELEGRAM,
+            OutboundMessage.address.in_([chat.address for chat in chats]),
+            OutboundMessage.status == OutboxStatus.QUEUED,
+        )
+        .values(status=OutboxStatus.UNREACHABLE, final_at=now, error="chat unlinked by the tenant")
+        .execution_options(synchronize_session=False)
+    )
+    session.execute(delete(LinkCode).where(LinkCode.tenant_id == tenant.id))
+    for chat in chats:
+        tenant.identities.remove(chat)
+    session.flush()
+    return len(chats)

@@ -7,10 +7,9 @@ and carries on in Telegram is still mid-way through the same thing.
 
 from __future__ import annotations
 
-import secrets
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
-from datetime import datetime, timedelta
+from datetime import datetime
 from enum import StrEnum
 from typing import NamedTuple
 
@@ -33,7 +32,6 @@ DEFAULT_REGION = "GB"
 # Ofcom keeps these ranges for drama and training; they can never reach a real person,
 # so the demo and the tests use them, and they are accepted as numbers.
 FICTIONAL_PREFIXES = ("+447700900", "+441632960", "+441314960", "+441414960")
-LINK_CODE_LIFETIME = timedelta(minutes=30)
 CHUNK = 1000  # tenants read (and notices queued) at a time: memory stays flat for any estate
 
 
@@ -142,16 +140,6 @@ class Identity(Base):
     tenant: Mapped[Tenant] = relationship(back_populates="identities")
 
 
-class LinkCode(Base):
-    """A one-time code that joins a Telegram chat to a tenant known by phone."""
-
-    __tablename__ = "link_codes"
-
-    code: Mapped[str] = mapped_column(String(6), primary_key=True)
-    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"))
-    expires_at: Mapped[datetime]
-
-
 def find_identity(session: Session, channel: str, address: str) -> Identity | None:
     return session.scalar(
         select(Identity).where(Identity.channel == channel, Identity.address == address)
@@ -214,27 +202,6 @@ def identity_for(session: Session, channel: str, address: str, *, lock: bool = F
 def lock_tenant(session: Session, tenant_id: int) -> None:
     """Hold the tenant's row until commit, so two messages from one person queue up."""
     session.execute(select(Tenant.id).where(Tenant.id == tenant_id).with_for_update())
-
-
-def new_link_code(session: Session, tenant: Tenant, now: datetime) -> str:
-    """Six digits, unique among live codes, so a tenant can type it on any phone."""
-    session.query(LinkCode).filter(LinkCode.expires_at < now).delete()
-    while True:
-        code = f"{secrets.randbelow(1_000_000):06d}"
-        if session.get(LinkCode, code) is None:
-            break
-    session.add(LinkCode(code=code, tenant_id=tenant.id, expires_at=now + LINK_CODE_LIFETIME))
-    return code
-
-
-def redeem_link_code(session: Session, code: str, now: datetime) -> Tenant | None:
-    link = session.get(LinkCode, code)
-    if link is None:
-        return None
-    session.delete(link)
-    if link.expires_at < now:
-        return None
-    return session.get(Tenant, link.tenant_id)
 
 
 def reach(tenant: Tenant) -> Identity | None:

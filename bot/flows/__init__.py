@@ -20,6 +20,7 @@ from bot.flows import (
     report_issue,
     telegram_code,
     telegram_link,
+    unlink,
     voice_report,
     vote,
 )
@@ -46,6 +47,7 @@ FLOWS: dict[str, Flow] = {
         registration.FLOW,
         telegram_link.FLOW,
         telegram_code.FLOW,
+        unlink.FLOW,
         inspection_more.FLOW,
         repair_survey.FLOW,
         opportunity.FLOW,

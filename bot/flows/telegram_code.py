@@ -1,9 +1,12 @@
-"""TELEGRAM by SMS: a one-time code that links the tenant's Telegram chat to them."""
+"""TELEGRAM by SMS: a one-time code that links the tenant's Telegram chat to them.
+
+Asking again replaces the code: a tenant holds one live code (models/link_codes.py).
+"""
 
 from __future__ import annotations
 
 from bot.flow import Flow, Turn
-from models.tenants import new_link_code
+from models.link_codes import new_link_code
 
 
 def begin(turn: Turn) -> None:

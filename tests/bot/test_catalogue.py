@@ -30,6 +30,7 @@ REALISTIC = {
     "name": "Alexandrina Macdonald-Campbell",
     "area": "Glenrothes Pitteuchar East",
     "code": "123456",
+    "time": "23:45",  # when a chat that tried too many Telegram codes may try again
     "numbers": "1, 2, 3, 4, 5 or 6",
     # estate inspections: the longest a spoken time, a meeting point (80), a report's words
     # (as the report flow shortens them) and the summary's actions can be
