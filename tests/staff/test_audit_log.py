@@ -31,7 +31,9 @@ from tests.staff.test_staff_audit import STAFF_ACTIONS
 Staff = Callable[[str], StaffBrowser]
 Token = Callable[[str], dict[str, str]]
 TENANTS_CSV = "name,phone,area,tenancy,language,roles\nBob Jones,07700 900150,Methil,T-9,en,\n"
-REPAIRS_CSV = "job_reference,job_type,completed_at,phone,tenant_id\nJ-77,plumbing,2026-03-02,+447700900123,\n"
+REPAIRS_CSV = (
+    "job_reference,job_type,completed_at,phone,tenant_id\nJ-77,plumbing,2026-03-02,+447700900123,\n"
+)
 WORDS = "The boiler at number 12 is leaking again"
 
 
@@ -239,7 +241,9 @@ def test_an_admin_filters_the_log_by_staff_member_action_and_tenant_and_download
 
     everything = admin.client.get("/staff/audit/")
     assert everything.status_code == 200
-    assert {"Downloaded a tenant's record", "Imported tenants"} <= set(actions_shown(everything.text))
+    assert {"Downloaded a tenant's record", "Imported tenants"} <= set(
+        actions_shown(everything.text)
+    )
 
     by_tenant = actions_shown(admin.client.get(f"/staff/audit/?tenant={world.ann.id}").text)
     assert by_tenant == ["Downloaded a tenant's record"]
