@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from models.consent import Consent
 from models.messages import InboundMessage, InboxState, inbox_items
 from models.staff import ApiToken, StaffUser
-from models.tenants import Area, Tenant, search_tenants
+from models.tenants import Area, Tenant, TenantRole, search_tenants
 
 EXPORT_BATCH = 500
 
@@ -93,6 +93,20 @@ def tenant_names(session: Session, tenant_ids: Iterable[int | None]) -> dict[int
         return {}
     rows = session.execute(select(Tenant.id, Tenant.name).where(Tenant.id.in_(wanted)))
     return {tenant_id: name for tenant_id, name in rows}
+
+
+def holding_role(session: Session, role: str, tenant_ids: Iterable[int | None]) -> list[int]:
+    """Which of these tenants hold the role, by id."""
+    wanted = sorted({tenant_id for tenant_id in tenant_ids if tenant_id is not None})
+    if not wanted:
+        return []
+    return list(
+        session.scalars(
+            select(TenantRole.tenant_id).where(
+                TenantRole.role == role, TenantRole.tenant_id.in_(wanted)
+            )
+        )
+    )
 
 
 def inbox_item(session: Session, inbound_id: int) -> InboundMessage | None:

@@ -6,6 +6,7 @@ it. Asking again for a role already asked for and not yet decided is the same re
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 from enum import StrEnum
 
@@ -86,10 +87,19 @@ def decide(
 
 
 def requests(
-    session: Session, *, status: str | None = None, limit: int = 50, offset: int = 0
+    session: Session,
+    *,
+    status: str | None = None,
+    hidden_roles: Collection[str] = (),
+    limit: int = 50,
+    offset: int = 0,
 ) -> tuple[list[InvolvementRequest], int]:
-    """Requests, new ones first and newest first within each; and how many match."""
-    query = select(InvolvementRequest)
+    """Requests, new ones first and newest first within each; and how many match.
+
+    ``hidden_roles``: requests for roles this reader may not see are left out, and not
+    counted (nobody without leave may learn who asked to become a mystery shopper).
+    """
+    query = select(InvolvementRequest).where(InvolvementRequest.role.not_in(hidden_roles))
     if status is not None:
         query = query.where(InvolvementRequest.status == status)
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
@@ -101,8 +111,14 @@ def requests(
     return list(session.scalars(newest.limit(limit).offset(offset))), int(total)
 
 
-def new_request_count(session: Session) -> int:
+def new_request_count(session: Session, *, hidden_roles: Collection[str] = ()) -> int:
+    """Requests waiting for a decision, leaving out those for ``hidden_roles``."""
     return int(
-        session.scalar(select(func.count()).where(InvolvementRequest.status == RequestStatus.NEW))
+        session.scalar(
+            select(func.count()).where(
+                InvolvementRequest.status == RequestStatus.NEW,
+                InvolvementRequest.role.not_in(hidden_roles),
+            )
+        )
         or 0
     )

@@ -19,6 +19,7 @@ from typing import Any, NamedTuple
 from sqlalchemy import (
     ForeignKey,
     Index,
+    Select,
     String,
     Text,
     UniqueConstraint,
@@ -425,16 +426,32 @@ def inbox_items(
     return list(items), total
 
 
+class Withheld(NamedTuple):
+    """The ids of inbound and of outbound messages a reader may not see (two SELECTs)."""
+
+    received: Select[int]
+    sent: Select[int]
+
+
 def tenant_messages(
-    session: Session, tenant_id: int, *, limit: int = 200, offset: int = 0
+    session: Session,
+    tenant_id: int,
+    *,
+    limit: int = 200,
+    offset: int = 0,
+    withheld: Withheld | None = None,
 ) -> tuple[list[InboundMessage | OutboundMessage], int]:
-    """A tenant's whole conversation on every channel, oldest first, one page of it."""
+    """A tenant's whole conversation on every channel, oldest first, one page of it,
+    without the messages ``withheld`` from this reader (counted out of the total too)."""
     received = select(
         InboundMessage.id, InboundMessage.received_at.label("at"), literal(0).label("outbound")
     ).where(InboundMessage.tenant_id == tenant_id)
     sent = select(
         OutboundMessage.id, OutboundMessage.created_at.label("at"), literal(1).label("outbound")
     ).where(OutboundMessage.tenant_id == tenant_id)
+    if withheld is not None:
+        received = received.where(InboundMessage.id.not_in(withheld.received))
+        sent = sent.where(OutboundMessage.id.not_in(withheld.sent))
     both = union_all(received, sent).subquery()
     total = session.scalar(select(func.count()).select_from(both)) or 0
     keys = session.execute(

@@ -7,6 +7,12 @@ strategy's "swift action"); the alert's summary never names the shopper, because
 colleagues being assessed must not learn who reported. The check-in itself keeps its
 link to the tenant: who may see it is the console's decision, and erasing the tenant
 leaves the answers as anonymous figures.
+
+A tenant's own messages can name them a shopper too: the check-in's questions and
+answers, the monthly invitation and reminder, MENU and JOIN (which list "Mystery shopper
+check-in" and "(you are one)" to a shopper), and the notice that granted or declined the
+role. ``messages_naming_a_shopper`` picks those out, so the staff side can hold them back
+from staff who may not see shoppers.
 """
 
 from __future__ import annotations
@@ -27,16 +33,25 @@ from sqlalchemy import (
     false,
     func,
     select,
+    union,
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from models.base import BLANK_ON_ERASE, Base
+from models.involvement import InvolvementRequest
+from models.messages import InboundMessage, OutboundKind, OutboundMessage, Withheld
+from models.schedule import ScheduledTask
+from models.tenants import Role, TenantRole
 
 ZONE = ZoneInfo("Europe/London")
 ALERT_KIND = "mystery_shop"
 LOW_SCORE = 2  # 1 or 2 out of 5 raises an alert
 LONGEST_WORDS = 1000
 WordsQuestion: TypeAlias = Literal["what_happened", "improve"]
+SHOPPER_ROLE = Role.MYSTERY_SHOPPER.value
+CHECK_IN_FLOW = "mystery_shop"  # the flow's name (bot.flows.mystery_shop), as messages record it
+ROLE_NAMING_FLOWS = ("menu", "join")  # their lists tell a shopper that they are one
+INVITING_TASKS = ("mystery_shop_invitation", "mystery_shop_reminder")  # the scheduler's kinds
 
 
 class Service(StrEnum):
@@ -367,3 +382,54 @@ def comments_in(session: Session, months: list[str]) -> list[Comment]:
         Comment(month=month, service=service or "", what_happened=happened, improve=improve)
         for month, service, happened, improve in rows
     ]
+
+
+def _part_of_mystery_shopping(session: Session, tenant_id: int) -> bool:
+    """Holding the role, with a check-in of any month (a former shopper too), or having
+    asked by JOIN to become a shopper."""
+    holding = select(TenantRole.tenant_id).where(
+        TenantRole.tenant_id == tenant_id, TenantRole.role == SHOPPER_ROLE
+    )
+    checked_in = select(MysteryShopCheckIn.tenant_id).where(
+        MysteryShopCheckIn.tenant_id == tenant_id
+    )
+    asked = select(InvolvementRequest.tenant_id).where(
+        InvolvementRequest.tenant_id == tenant_id, InvolvementRequest.role == SHOPPER_ROLE
+    )
+    return session.scalar(select(union(holding, checked_in, asked).exists())) is True
+
+
+def messages_naming_a_shopper(session: Session, tenant_id: int) -> Withheld | None:
+    """The tenant's messages that say they shop for us; None if mystery shopping is no part
+    of their story, so nothing of theirs need be held back.
+
+    Inbound messages record the flow that answered them; a reply follows its message.
+    Invitations, reminders and the role's decision are notices, matched by the moment they
+    were queued: the scheduler's task ran (``done_at``), or staff decided (``decided_at``).
+    """
+    if not _part_of_mystery_shopping(session, tenant_id):
+        return None
+    received = select(InboundMessage.id).where(
+        InboundMessage.tenant_id == tenant_id,
+        InboundMessage.flow.in_((CHECK_IN_FLOW, *ROLE_NAMING_FLOWS)),
+    )
+    told_at = union(
+        select(ScheduledTask.done_at).where(
+            ScheduledTask.kind.in_(INVITING_TASKS), ScheduledTask.done_at.is_not(None)
+        ),
+        select(InvolvementRequest.decided_at).where(
+            InvolvementRequest.tenant_id == tenant_id,
+            InvolvementRequest.role == SHOPPER_ROLE,
+            InvolvementRequest.decided_at.is_not(None),
+        ),
+    )
+    told = (
+        (OutboundMessage.kind == OutboundKind.NOTICE)
+        & OutboundMessage.broadcast_id.is_(None)
+        & OutboundMessage.created_at.in_(told_at)
+    )
+    sent = select(OutboundMessage.id).where(
+        OutboundMessage.tenant_id == tenant_id,
+        OutboundMessage.in_reply_to.in_(received) | told,
+    )
+    return Withheld(received, sent)

@@ -19,6 +19,8 @@ from sqlalchemy.orm import Session
 
 from bot import broadcasts as steps
 from bot import catalogue
+from models.audiences import Audience
+from models.audit import AuditAction
 from models.broadcasts import (
     LONGEST_TEXT,
     Broadcast,
@@ -30,7 +32,7 @@ from models.broadcasts import (
 )
 from models.staff import StaffRole, role_allows
 from models.tenants import Role
-from staff.api.audience_field import PARTS, audience_field
+from staff.api.audience_field import PARTS, audience_field, audience_json
 from staff.api.common import (
     LARGEST_ID,
     api_role,
@@ -40,7 +42,9 @@ from staff.api.common import (
     paged,
     reachable_page,
 )
+from staff.audit_trail import note
 from staff.context import clock, sessions, settings
+from staff.shoppers import audience_shoppers_shown
 
 blueprint = Blueprint("broadcasts", __name__)
 
@@ -106,7 +110,7 @@ def create_broadcast() -> ResponseReturnValue:
 @blueprint.get(f"/broadcasts/{BROADCAST_ID}", endpoint="one")
 @api_role("viewer")
 def one_broadcast(broadcast_id: int) -> ResponseReturnValue:
-    with sessions()() as session:
+    with sessions().begin() as session:
         return broadcast_json(session, _broadcast_or_404(session, broadcast_id), volunteers=True)
 
 
@@ -152,13 +156,16 @@ def send_broadcast(broadcast_id: int) -> ResponseReturnValue:
         broadcast = _sendable_or_refuse(session, broadcast_id)
         try:
             if send_at is None:
-                steps.send(session, broadcast, now=now, settings=settings())
+                queued = steps.send(session, broadcast, now=now, settings=settings())
+                sent = f"broadcast {broadcast_id}: {queued} queued"
             else:
+                sent = f"broadcast {broadcast_id}: scheduled"
                 steps.schedule_send(
                     session, broadcast, send_at=send_at, now=now, settings=settings()
                 )
         except steps.CannotBroadcast as problem:
             abort(422, str(problem))
+        note(session, AuditAction.BROADCAST_SENT, detail=sent)
         return broadcast_json(session, broadcast)
 
 
@@ -179,6 +186,9 @@ def resend_failed(broadcast_id: int) -> ResponseReturnValue:
             queued = steps.resend_failed(session, broadcast, now=clock()(), settings=settings())
         except steps.CannotBroadcast as problem:
             abort(409, str(problem))
+        note(
+            session, AuditAction.BROADCAST_SENT, detail=f"broadcast {broadcast_id}: {queued} queued"
+        )
         return {"queued": queued, "report": delivery_report(session, broadcast.id)}
 
 
@@ -240,12 +250,13 @@ def _time(moment: datetime | None) -> str | None:
 def broadcast_json(
     session: Session, broadcast: Broadcast, *, volunteers: bool = False
 ) -> dict[str, Any]:
+    audience = Audience.from_json(broadcast.audience)
     shown: dict[str, Any] = {
         "id": broadcast.id,
         "kind": broadcast.kind,
         "status": broadcast.status,
         "texts": dict(broadcast.texts),
-        "audience": broadcast.audience,
+        "audience": audience_json(session, audience, PARTS),
         "unmatched": list(broadcast.unmatched),
         "topic": broadcast.topic,
         "urgent": broadcast.urgent,
@@ -257,6 +268,8 @@ def broadcast_json(
         "report": delivery_report(session, broadcast.id),
     }
     if volunteers:
+        offered = interested(session, broadcast.id)
+        audience_shoppers_shown(session, audience, (v.tenant_id for v in offered))
         shown["volunteers"] = [
             {
                 "tenant_id": v.tenant_id,
@@ -264,6 +277,6 @@ def broadcast_json(
                 "channel": v.channel,
                 "said_at": _time(v.said_at),
             }
-            for v in interested(session, broadcast.id)
+            for v in offered
         ]
     return shown

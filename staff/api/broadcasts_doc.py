@@ -191,7 +191,7 @@ def _broadcast() -> Schema:
             "kind": {"type": "string", "enum": list(broadcasts.KINDS)},
             "status": {"type": "string", "enum": ["draft", "scheduled", "sent"]},
             "texts": {"type": "object", "additionalProperties": {"type": "string"}},
-            "audience": audience_schema(PARTS),
+            "audience": audience_schema(PARTS, shown=True),
             "unmatched": {"type": "array", "items": {"type": "string"}},
             "topic": {"type": "string", "enum": list(broadcasts.TOPICS)},
             "urgent": {"type": "boolean"},

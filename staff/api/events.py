@@ -206,7 +206,7 @@ def event_json(session: Session, event: Event, counts: Any = None) -> dict[str, 
         "id": event.id,
         "title": event.title,
         "kind": event.kind,
-        "audience": audience_json(event.audience, AUDIENCE_PARTS),
+        "audience": audience_json(session, event.audience, AUDIENCE_PARTS),
         "status": event.status,
         "starts_at": event.starts_at.isoformat(),
         "local_starts_at": event.starts_at.astimezone(zone).isoformat(),
@@ -289,7 +289,12 @@ def _details(session: Session, body: dict[str, Any], event: Event | None) -> Eve
         kind=given("kind", lambda: _kind(body["kind"]), was and was.kind),
         audience=given(
             "audience",
-            lambda: audience_field(session, body["audience"], parts=AUDIENCE_PARTS),
+            lambda: audience_field(
+                session,
+                body["audience"],
+                parts=AUDIENCE_PARTS,
+                was=was.audience if was else None,
+            ),
             was and was.audience,
         ),
         starts_at=given(

@@ -178,7 +178,7 @@ def schemas() -> dict[str, Schema]:
         "id": {"type": "integer"},
         "title": {"type": "string"},
         "kind": {"type": "string", "enum": list(events.KINDS)},
-        "audience": schema("EventAudience"),
+        "audience": audience_schema(events.AUDIENCE_PARTS, shown=True),
         "status": {"type": "string", "enum": list(events.STATUSES)},
         "starts_at": {**MOMENT, "description": "UTC"},
         "local_starts_at": {**MOMENT, "description": "the same moment, local time"},

@@ -1,7 +1,9 @@
 """API resource: a tenant's messages, both ways, on every channel, as one thread.
 
 Inbound and outbound rows are numbered separately, so a message is known by its
-direction and id together. Outbound messages carry their delivery status.
+direction and id together. Outbound messages carry their delivery status. The messages
+that would say a tenant is a mystery shopper (models.mystery_shopping) are left out for
+a token whose owner may not see shoppers, and from the total too.
 """
 
 from __future__ import annotations
@@ -12,9 +14,11 @@ from flask import Blueprint
 from flask.typing import ResponseReturnValue
 
 from models.messages import InboundMessage, OutboundMessage, tenant_messages
+from models.mystery_shopping import messages_naming_a_shopper
 from staff.api.common import api_role, paged, reachable_page
 from staff.api.tenants import TENANT_ID, tenant_or_404
 from staff.context import sessions
+from staff.shoppers import may_see_shoppers, shoppers_shown
 
 blueprint = Blueprint("messages", __name__)
 
@@ -23,9 +27,15 @@ blueprint = Blueprint("messages", __name__)
 @api_role("viewer")
 def list_messages(tenant_id: int) -> ResponseReturnValue:
     limit, offset = reachable_page()
-    with sessions()() as session:
+    with sessions().begin() as session:
         tenant_or_404(session, tenant_id)
-        found, total = tenant_messages(session, tenant_id, limit=limit, offset=offset)
+        sees = may_see_shoppers(session)
+        naming = messages_naming_a_shopper(session, tenant_id)
+        found, total = tenant_messages(
+            session, tenant_id, limit=limit, offset=offset, withheld=None if sees else naming
+        )
+        if sees and naming is not None:
+            shoppers_shown(session, [tenant_id])
         return paged([message_json(m) for m in found], total=total, limit=limit, offset=offset)
 
 

@@ -35,7 +35,7 @@ from models.polls import (
     results,
 )
 from models.tenants import Tenant
-from staff.api.audience_field import AREAS, EVERYONE, ROLES, audience_field
+from staff.api.audience_field import AREAS, EVERYONE, ROLES, audience_field, audience_json
 from staff.api.common import (
     LARGEST_ID,
     api_role,
@@ -75,7 +75,7 @@ def list_polls() -> ResponseReturnValue:
     with sessions()() as session:
         found, total = polls_page(session, limit=limit, offset=offset)
         now = clock()()
-        items = [poll_json(poll, now) for poll in found]
+        items = [poll_json(session, poll, now) for poll in found]
     return paged(items, total=total, limit=limit, offset=offset)
 
 
@@ -83,7 +83,7 @@ def list_polls() -> ResponseReturnValue:
 @api_role("viewer")
 def one_poll(poll_id: int) -> ResponseReturnValue:
     with sessions()() as session:
-        return poll_json(_poll_or_404(session, poll_id), clock()())
+        return poll_json(session, _poll_or_404(session, poll_id), clock()())
 
 
 @blueprint.post("/polls", endpoint="create")
@@ -117,7 +117,7 @@ def create_poll() -> ResponseReturnValue:
             )
         except PollError as refused:
             abort(422, str(refused))
-        created = poll_json(poll, now)
+        created = poll_json(session, poll, now)
     return created, 201, {"Location": url_for("api.polls.one", poll_id=created["id"])}
 
 
@@ -193,7 +193,7 @@ def close_poll(poll_id: int) -> ResponseReturnValue:
         if not poll.open_at(now):
             abort(409, "this poll has closed already")
         poll_steps.close_early(session, poll, now=now)
-        return poll_json(poll, now)
+        return poll_json(session, poll, now)
 
 
 @blueprint.post(f"/polls/{POLL_ID}/outcome", endpoint="outcome")
@@ -223,13 +223,13 @@ def publish_outcome(poll_id: int) -> ResponseReturnValue:
             )
         except PollError as refused:
             abort(422, str(refused))
-        return {**poll_json(poll, now), "told": told}
+        return {**poll_json(session, poll, now), "told": told}
 
 
 # --- shapes ----------------------------------------------------------------------------------
 
 
-def poll_json(poll: Poll, now: datetime) -> dict[str, Any]:
+def poll_json(session: Session, poll: Poll, now: datetime) -> dict[str, Any]:
     return {
         "id": poll.id,
         "question": poll.question,
@@ -238,7 +238,7 @@ def poll_json(poll: Poll, now: datetime) -> dict[str, Any]:
             code: {"question": words["question"], "options": list(words["options"])}
             for code, words in poll.translations.items()
         },
-        "audience": {key: value for key, value in poll.audience.items() if key in AUDIENCE_PARTS},
+        "audience": audience_json(session, poll.chosen_audience, AUDIENCE_PARTS),
         "closes_at": poll.closes_at.isoformat(),
         "open": poll.open_at(now),
         "per_household": poll.per_household,

@@ -183,7 +183,7 @@ def schemas() -> dict[str, Schema]:
             "question": {"type": "string"},
             "options": {"type": "array", "items": {"type": "string"}},
             "translations": _by_language(_translation(False), "the poll in other languages"),
-            "audience": audience,
+            "audience": audience_schema(polls.AUDIENCE_PARTS, shown=True),
             "closes_at": TIME,
             "open": {"type": "boolean", "description": "whether a vote now counts"},
             "per_household": {"type": "boolean"},

@@ -7,6 +7,9 @@ the wrong type or too long, an unknown field) and 422 when it is well formed
 but cannot be accepted (a number that cannot be dialled, an unknown language,
 role or area); either way the reason starts with the field's name.
 
+The mystery-shopper role is shown, given and taken only by a token whose owner
+an admin let see shoppers (staff.shoppers); anyone else's changes leave it as it was.
+
 The readers at the bottom are shared by the other resources.
 """
 
@@ -20,7 +23,9 @@ from flask.typing import ResponseReturnValue
 from sqlalchemy.orm import Session
 
 from bot.catalogue import languages
+from models.audit import AuditAction
 from models.data_rights import UnknownTenant, erase_tenant, tenant_record
+from models.mystery_shopping import SHOPPER_ROLE
 from models.tenant_import import BadImportFile, ImportReport, import_tenants
 from models.tenants import (
     PHONE_CHANNELS,
@@ -48,7 +53,9 @@ from staff.api.common import (
     reachable_page,
     text_field,
 )
+from staff.audit_trail import note
 from staff.context import clock, sessions
+from staff.shoppers import hidden_roles, may_see_shoppers, roles_kept, roles_shown, shoppers_shown
 
 blueprint = Blueprint("tenants", __name__, url_prefix="/tenants")
 
@@ -69,18 +76,18 @@ def list_tenants() -> ResponseReturnValue:
     text = query_text("q", longest=LONGEST_SEARCH)
     area_id = query_id("area_id")
     unverified = query_flag("unverified")
-    with sessions()() as session:
+    with sessions().begin() as session:
         found, total = search_tenants(
             session, text=text, area_id=area_id, unverified=unverified, limit=limit, offset=offset
         )
-        return paged([tenant_json(t) for t in found], total=total, limit=limit, offset=offset)
+        return paged(tenants_json(session, found), total=total, limit=limit, offset=offset)
 
 
 @blueprint.get(f"/{TENANT_ID}", endpoint="one")
 @api_role("viewer")
 def one_tenant(tenant_id: int) -> ResponseReturnValue:
-    with sessions()() as session:
-        return tenant_json(tenant_or_404(session, tenant_id))
+    with sessions().begin() as session:
+        return tenants_json(session, [tenant_or_404(session, tenant_id)])[0]
 
 
 @blueprint.post("", endpoint="create")
@@ -96,7 +103,7 @@ def create_tenant() -> ResponseReturnValue:
         _apply(session, tenant, body)
         session.add(tenant)
         session.flush()
-        created = tenant_json(tenant)
+        created = tenants_json(session, [tenant])[0]
     location = url_for("api.tenants.one", tenant_id=created["id"])
     return created, 201, {"Location": location}
 
@@ -110,18 +117,20 @@ def change_tenant(tenant_id: int) -> ResponseReturnValue:
         _apply(session, tenant, body)
         tenant.updated_at = clock()()
         session.flush()
-        return tenant_json(tenant)
+        return tenants_json(session, [tenant])[0]
 
 
 @blueprint.get(f"/{TENANT_ID}/record", endpoint="record")
 @api_role("officer")
 def whole_record(tenant_id: int) -> ResponseReturnValue:
     """Everything held about the tenant, for a subject access request."""
-    with sessions()() as session:
+    with sessions().begin() as session:
         try:
-            return tenant_record(session, tenant_id)
+            held = tenant_record(session, tenant_id)
         except UnknownTenant:
             abort(404, "no tenant with that id")
+        note(session, AuditAction.TENANT_EXPORTED, tenant_id=tenant_id)
+        return held
 
 
 @blueprint.delete(f"/{TENANT_ID}", endpoint="erase")
@@ -130,9 +139,10 @@ def erase(tenant_id: int) -> ResponseReturnValue:
     """Erase the tenant on request; their survey answers stay as anonymous figures."""
     with sessions().begin() as session:
         try:
-            erasure = erase_tenant(session, tenant_id)
+            erasure = erase_tenant(session, tenant_id, now=clock()())
         except UnknownTenant:
             abort(404, "no tenant with that id")
+        note(session, AuditAction.TENANT_ERASED, tenant_id=tenant_id)
     return {"erased": tenant_id, **asdict(erasure)}
 
 
@@ -143,12 +153,21 @@ def import_csv() -> ResponseReturnValue:
     try:
         with sessions().begin() as session:
             report = import_tenants(session, data, languages=languages())
+            note(session, AuditAction.TENANTS_IMPORTED, detail=report.summary)
     except BadImportFile as exc:
         abort(422, f"file: {exc}; nothing was kept")
     return import_report_json(report)
 
 
-def tenant_json(tenant: Tenant) -> dict[str, Any]:
+def tenants_json(session: Session, tenants: list[Tenant]) -> list[dict[str, Any]]:
+    """The tenants as this token's owner may see them; an audit line for each shopper shown."""
+    sees = may_see_shoppers(session)
+    shown = [tenant_json(tenant, roles_shown(tenant, sees)) for tenant in tenants]
+    shoppers_shown(session, (tenant["id"] for tenant in shown if SHOPPER_ROLE in tenant["roles"]))
+    return shown
+
+
+def tenant_json(tenant: Tenant, roles: list[str]) -> dict[str, Any]:
     area = tenant.area
     return {
         "id": tenant.id,
@@ -158,7 +177,7 @@ def tenant_json(tenant: Tenant) -> dict[str, Any]:
         "area_text": tenant.area_text,
         "tenancy": tenant.tenancy,
         "language": tenant.language,
-        "roles": sorted(tenant.role_names),
+        "roles": roles,
         "verified": tenant.verified,
         "registered": tenant.registered,
         "landline_only": tenant.landline_only,
@@ -200,7 +219,7 @@ def _apply(session: Session, tenant: Tenant, body: dict[str, Any]) -> None:
     if "language" in body:
         tenant.language = _language(body["language"])
     if "roles" in body:
-        tenant.set_roles(_roles(body["roles"]))
+        tenant.set_roles(_roles_kept(session, tenant, _roles(body["roles"])))
     if "area_id" in body:
         tenant.area = _area(session, body["area_id"])
     if "phone" in body:
@@ -236,6 +255,15 @@ def _roles(value: object) -> set[str]:
     if unknown:
         abort(422, f"roles: unknown role {unknown[0][:40]!r}; roles are {', '.join(ROLES)}")
     return set(value)
+
+
+def _roles_kept(session: Session, tenant: Tenant, given: set[str]) -> set[str]:
+    """A role the token's owner may not see, they may neither give nor silently take away."""
+    sees = may_see_shoppers(session)
+    refused = sorted(given & hidden_roles(sees))
+    if refused:
+        abort(403, f"roles: only staff an admin lets see mystery shoppers may give {refused[0]}")
+    return roles_kept(tenant, given, sees)
 
 
 def _area(session: Session, value: object) -> Area | None:

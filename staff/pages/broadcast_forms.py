@@ -2,8 +2,9 @@
 
 The form has a box for English and one for each other language the bot speaks,
 built from the catalogue, so a new language needs no change here. The audience is
-everyone, some areas, some roles, or a CSV of tenants (a column of phone numbers
-or tenant ids); the CSV wins when given, as the Audience rules say.
+everyone, some areas, some roles (those the member may see: staff.pages.audiences), or a
+CSV of tenants (a column of phone numbers or tenant ids); the CSV wins when given, as the
+Audience rules say.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from wtforms.validators import InputRequired, Length
 from bot import catalogue
 from bot.broadcasts import TOPICS
 from models.broadcasts import LONGEST_TEXT, BroadcastKind
-from models.tenants import Role
+from staff.pages.audiences import AudienceRoles
 from staff.pages.common import CheckboxList
 
 TOPIC_LABELS = {
@@ -34,14 +35,6 @@ TOPIC_LABELS = {
     "events": "Events",
     "inspections": "Estate inspections",
     "surveys": "Surveys and consultations",
-}
-ROLE_LABELS = {
-    Role.VOLUNTEER_BANK: "Volunteer bank",
-    Role.MYSTERY_SHOPPER: "Mystery shoppers",
-    Role.RESIDENT_INSPECTOR: "Resident inspectors",
-    Role.VOICES: "Tenant voices",
-    Role.TRA_REP: "Tenants' association reps",
-    Role.MEMBER: "Members",
 }
 CHANNEL_LABELS = {"sms": "SMS", "telegram": "Telegram"}
 
@@ -57,9 +50,7 @@ class BroadcastForm(FlaskForm):
     )
     everyone = BooleanField("Everyone registered")
     areas = CheckboxList("Areas", coerce=int)
-    roles = CheckboxList(
-        "Roles", choices=[SelectChoice(role.value, label) for role, label in ROLE_LABELS.items()]
-    )
+    roles = AudienceRoles("Roles")
     channels = CheckboxList(
         "Only tenants reachable by (none ticked: SMS, else Telegram)",
         choices=[SelectChoice(value, label) for value, label in CHANNEL_LABELS.items()],

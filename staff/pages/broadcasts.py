@@ -31,6 +31,7 @@ from wtforms import SelectChoice, ValidationError
 from bot import broadcasts as steps
 from bot import catalogue
 from models.audiences import Audience, EmptyAudience
+from models.audit import AuditAction
 from models.broadcasts import (
     Broadcast,
     BroadcastKind,
@@ -45,8 +46,10 @@ from models.broadcasts import (
 from models.console import all_areas, tenant_names
 from models.staff import StaffRole
 from models.tenants import Role
+from staff.audit_trail import note
 from staff.auth import require_role
 from staff.context import clock, sessions, settings
+from staff.pages.audiences import describe
 from staff.pages.broadcast_forms import (
     CHANNEL_LABELS,
     TOPIC_LABELS,
@@ -62,6 +65,7 @@ from staff.pages.common import (
     use_time_filters,
 )
 from staff.pages.inspection_forms import ConfirmForm, utc_from_local
+from staff.shoppers import audience_shoppers_shown, may_see_shoppers
 
 blueprint = Blueprint("broadcasts", __name__, url_prefix="/staff/broadcasts")
 use_time_filters(blueprint)
@@ -109,6 +113,7 @@ def add() -> ResponseReturnValue:
     with sessions().begin() as db:
         form = broadcast_form_class()(data=_defaults(kind))
         form.areas.choices = [SelectChoice(area.id, area.name) for area in all_areas(db)]
+        form.roles.offer(may_see_shoppers(db))
         if not form.validate_on_submit():
             return _render_form(form, kind)
         if form.urgent.data and not current_user.may(StaffRole.ADMIN):
@@ -184,7 +189,7 @@ def _audience(db: Session, form: BroadcastForm) -> tuple[Audience | None, list[s
 @blueprint.get("/<int:broadcast_id>")
 @require_role(StaffRole.VIEWER)
 def show(broadcast_id: int) -> str:
-    with sessions()() as db:
+    with sessions().begin() as db:
         broadcast = find_or_404(db, broadcast_id)
         return _render_broadcast(db, broadcast)
 
@@ -195,6 +200,9 @@ def _render_broadcast(
     sent = broadcast.status == BroadcastStatus.SENT
     preview = None if sent else steps.preview(db, broadcast, settings(), segment_price())
     replies = replies_to(db, broadcast.id)
+    volunteers = interested(db, broadcast.id)
+    answered = [reply.tenant_id for reply in replies] + [v.tenant_id for v in volunteers]
+    audience_shoppers_shown(db, Audience.from_json(broadcast.audience), answered)
     return render_template(
         "pages/broadcast.html",
         broadcast=broadcast,
@@ -208,7 +216,7 @@ def _render_broadcast(
         refresh=REFRESH_SECONDS if sent else None,
         replies=replies,
         names=tenant_names(db, (reply.tenant_id for reply in replies)),
-        volunteers=interested(db, broadcast.id),
+        volunteers=volunteers,
         language_names=dict(catalogue.language_names()),
         confirm_form=ConfirmForm(formdata=None),
         schedule_form=schedule_form or ScheduleForm(formdata=None),
@@ -218,15 +226,8 @@ def _render_broadcast(
 
 def _describe_audience(db: Session, broadcast: Broadcast) -> str:
     chosen = Audience.from_json(broadcast.audience)
-    if chosen.tenant_ids:
-        described = f"a list of {len(chosen.tenant_ids)} tenants"
-    elif chosen.everyone:
-        described = "everyone registered"
-    else:
-        areas = {area.id: area.name for area in all_areas(db)}
-        parts = [", ".join(areas.get(i, f"area {i}") for i in sorted(chosen.area_ids))]
-        parts.append(", ".join(sorted(role.replace("_", " ") for role in chosen.roles)))
-        described = " who are ".join(part for part in parts if part)
+    areas = {area.id: area.name for area in all_areas(db)}
+    described = describe(chosen, areas, sees_shoppers=may_see_shoppers(db))
     if chosen.channels:
         described += " (by " + " or ".join(CHANNEL_LABELS.get(c, c) for c in chosen.channels) + ")"
     return described
@@ -256,6 +257,7 @@ def _queue(broadcast_id: int, step: QueueStep, done: str) -> ResponseReturnValue
             queued = step(db, broadcast, now=clock()(), settings=settings())
         except steps.CannotBroadcast as problem:
             abort(409, str(problem))
+        note(db, AuditAction.BROADCAST_SENT, detail=f"broadcast {broadcast_id}: {queued} queued")
     flash(done.format(queued), "info")
     return redirect(url_for("broadcasts.show", broadcast_id=broadcast_id))
 
@@ -275,6 +277,7 @@ def schedule(broadcast_id: int) -> ResponseReturnValue:
         except steps.CannotBroadcast as problem:
             form.at.errors = [*form.at.errors, str(problem)]
             return _render_broadcast(db, broadcast, form), 422
+        note(db, AuditAction.BROADCAST_SENT, detail=f"broadcast {broadcast_id}: scheduled")
     flash("Scheduled. It goes at that time, within the sending window.", "info")
     return redirect(url_for("broadcasts.show", broadcast_id=broadcast_id))
 

@@ -1,5 +1,5 @@
 """The dashboard: what happened today, what is waiting for staff, and the walks and events
-coming up."""
+coming up. Requests to become a mystery shopper count only for staff who may see them."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from models.repairs import ALERT_KIND as REPAIR_ALERT
 from models.staff import StaffRole
 from staff.auth import require_role
 from staff.context import clock, sessions
+from staff.shoppers import hidden_roles, may_see_shoppers
 
 blueprint = Blueprint("dashboard", __name__, url_prefix="/staff")
 
@@ -34,7 +35,7 @@ def home() -> str:
         numbers = day_numbers(db, start_of_today())
         shop_alerts = open_alert_count(db)
         repair_alerts = open_alert_count(db, kind=REPAIR_ALERT)
-        join_requests = new_request_count(db)
+        join_requests = new_request_count(db, hidden_roles=hidden_roles(may_see_shoppers(db)))
         walks = upcoming_walks(db, now=clock()(), limit=UPCOMING_WALKS)
         events = upcoming_event_counts(db, now=clock()(), limit=UPCOMING_EVENTS)
         return render_template(

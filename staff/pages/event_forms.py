@@ -2,7 +2,8 @@
 
 Times are typed as the clock on the wall shows them and stored in UTC; a time the
 clocks skip or repeat gets a form error (see inspection_forms.utc_from_local). A
-monthly drop-in is typed once with the number of months it repeats for.
+monthly drop-in is typed once with the number of months it repeats for. A role the
+member may not see is not offered, and kept when they change the event (staff.pages.audiences).
 """
 
 from __future__ import annotations
@@ -35,7 +36,8 @@ from models.events import (
     EventDetails,
     EventKind,
 )
-from models.tenants import Area, Role
+from models.tenants import Area
+from staff.pages.audiences import AudienceRoles
 from staff.pages.common import CheckboxList, tidy
 from staff.pages.inspection_forms import utc_from_local
 
@@ -63,7 +65,7 @@ class EventForm(FlaskForm):
     kind = SelectField("Kind", validators=[InputRequired("Choose the kind of event.")])
     everyone = BooleanField("Everyone")
     areas = CheckboxList("Areas", coerce=int)
-    roles = CheckboxList("Tenants with these roles")
+    roles = AudienceRoles("Tenants with these roles")
     day = DateField("Date", validators=[InputRequired("Enter the date of the event.")])
     at = TimeField("Start time", validators=[InputRequired("Enter the time it starts.")])
     until = TimeField("End time", validators=[InputRequired("Enter the time it ends.")])
@@ -99,13 +101,12 @@ class EventForm(FlaskForm):
         "Phone landline-only tenants: the invitation, reminders and changes (press 1 to answer)"
     )
     kept_audience: Audience | None = None  # a list of tenants (from the API) the form cannot show
+    kept_roles: frozenset[str] = frozenset()  # roles of the audience this member may not see
 
-    def offer(self, areas: list[Area]) -> None:
+    def offer(self, areas: list[Area], *, sees_shoppers: bool) -> None:
         self.kind.choices = [SelectChoice(value, label) for value, label in KIND_LABELS.items()]
         self.areas.choices = [SelectChoice(area.id, area.name) for area in areas]
-        self.roles.choices = [
-            SelectChoice(role.value, role.value.replace("_", " ")) for role in Role
-        ]
+        self.roles.offer(sees_shoppers)
 
     def details(self, zone: ZoneInfo) -> EventDetails | None:
         """The event as typed, in UTC, or None with the errors put on the fields."""
@@ -136,7 +137,8 @@ class EventForm(FlaskForm):
         )
 
     def _audience(self) -> Audience | None:
-        if not (self.everyone.data or self.areas.data or self.roles.data):
+        roles = frozenset(self.roles.data or ()) | self.kept_roles
+        if not (self.everyone.data or self.areas.data or roles):
             if self.kept_audience is not None:
                 return self.kept_audience
             self.areas.errors = [*self.areas.errors, "Choose everyone, some areas or some roles."]
@@ -144,7 +146,7 @@ class EventForm(FlaskForm):
         return Audience(
             everyone=bool(self.everyone.data),
             area_ids=frozenset(self.areas.data or ()),
-            roles=frozenset(self.roles.data or ()),
+            roles=roles,
         )
 
     def _moment(self, field: TimeField, zone: ZoneInfo) -> datetime | None:

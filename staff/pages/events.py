@@ -42,6 +42,7 @@ from models.events import (
 from models.staff import StaffRole
 from staff.auth import require_role
 from staff.context import clock, sessions, settings
+from staff.pages.audiences import describe
 from staff.pages.common import (
     csv_download,
     last_page,
@@ -52,6 +53,7 @@ from staff.pages.common import (
 )
 from staff.pages.event_forms import KIND_LABELS, AttendanceForm, EventForm
 from staff.pages.inspection_forms import ConfirmForm
+from staff.shoppers import audience_shoppers_shown, hidden_roles, may_see_shoppers
 
 blueprint = Blueprint("events", __name__, url_prefix="/staff/events")
 use_time_filters(blueprint)
@@ -135,7 +137,7 @@ def add() -> ResponseReturnValue:
     now = clock()()
     with sessions().begin() as db:
         form = EventForm()
-        form.offer(all_areas(db))
+        form.offer(all_areas(db), sees_shoppers=may_see_shoppers(db))
         valid = form.validate_on_submit()
         details = form.details(zone()) if valid else None
         if not checked(form, details) or details is None:
@@ -160,8 +162,10 @@ def edit(event_id: int) -> ResponseReturnValue:
     with sessions().begin() as db:
         event = open_or_409(db, event_id)
         form = EventForm.for_event(event, zone()) if request.method == "GET" else EventForm()
-        form.offer(all_areas(db))
+        sees = may_see_shoppers(db)
+        form.offer(all_areas(db), sees_shoppers=sees)
         form.kept_audience = event.audience if event.audience.tenant_ids else None
+        form.kept_roles = event.audience.roles & hidden_roles(sees)
         del form.repeat_months  # a series is booked once; each event is changed on its own
         valid = form.validate_on_submit()
         details = form.details(zone()) if valid else None
@@ -193,15 +197,18 @@ def cancel(event_id: int) -> ResponseReturnValue:
 @blueprint.get("/<int:event_id>")
 @require_role(StaffRole.VIEWER)
 def show(event_id: int) -> ResponseReturnValue:
-    with sessions()() as db:
+    with sessions().begin() as db:
         event = find_or_404(db, event_id)
         rsvps = rsvps_for(db, event.id)
         form = AttendanceForm(formdata=None)
         form.came.choices = [(rsvp.tenant_id, rsvp.tenant.name or NO_NAME) for rsvp in rsvps]
         form.came.data = [rsvp.tenant_id for rsvp in rsvps if rsvp.attended]
+        areas = {area.id: area.name for area in all_areas(db)}
+        audience_shoppers_shown(db, event.audience, (rsvp.tenant_id for rsvp in rsvps))
         return render_template(
             "pages/event.html",
             event=event,
+            audience=describe(event.audience, areas, sees_shoppers=may_see_shoppers(db)),
             rsvps=rsvps,
             counts=counts_for(db, [event.id])[event.id],
             invited=invited_count(db, event.id),

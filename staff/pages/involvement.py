@@ -2,7 +2,8 @@
 
 A request shows who asked (name, area, the channel they asked on), for which role and
 when, new ones first. Granting gives the tenant the role; either way the tenant is told
-by a notice queued with the decision (bot.involvement_steps).
+by a notice queued with the decision (bot.involvement_steps). Asking to become a mystery
+shopper is shown, and decided, only by staff an admin let see shoppers (staff.shoppers).
 """
 
 from __future__ import annotations
@@ -13,12 +14,14 @@ from flask_login import current_user
 
 from bot import involvement_steps
 from models.involvement import InvolvementRequest, RequestProblem, new_request_count, requests
+from models.mystery_shopping import SHOPPER_ROLE
 from models.staff import StaffRole
 from staff.auth import require_role
 from staff.context import clock, sessions, settings
 from staff.pages.common import LARGEST_ID, PAGE_SIZE, last_page, page_number, use_time_filters
 from staff.pages.inspection_forms import ConfirmForm
 from staff.pages.tenants import role_label
+from staff.shoppers import hidden_roles, may_see_shoppers, shoppers_shown
 
 blueprint = Blueprint("involvement", __name__, url_prefix="/staff/involvement")
 use_time_filters(blueprint)
@@ -28,9 +31,13 @@ use_time_filters(blueprint)
 @require_role(StaffRole.VIEWER)
 def index() -> str:
     page = page_number()
-    with sessions()() as db:
-        shown, total = requests(db, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
-        waiting = new_request_count(db)
+    with sessions().begin() as db:
+        hidden = hidden_roles(may_see_shoppers(db))
+        shown, total = requests(
+            db, hidden_roles=hidden, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE
+        )
+        waiting = new_request_count(db, hidden_roles=hidden)
+        shoppers_shown(db, (asked.tenant_id for asked in shown if asked.role == SHOPPER_ROLE))
         return render_template(
             "pages/involvement.html",
             requests=shown,
@@ -60,7 +67,7 @@ def decide(request_id: int, decision: str) -> ResponseReturnValue:
         abort(400, "The form was incomplete; reload the page and try again.")
     with sessions().begin() as db:
         found = db.get(InvolvementRequest, request_id) if request_id <= LARGEST_ID else None
-        if found is None:
+        if found is None or found.role in hidden_roles(may_see_shoppers(db)):
             abort(404, f"There is no request number {request_id}.")
         try:
             told = involvement_steps.decide(

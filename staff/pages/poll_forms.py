@@ -41,6 +41,7 @@ from models.polls import (
     Translation,
     VoteSource,
 )
+from staff.pages.audiences import AudienceRoles
 from staff.pages.common import CheckboxList, tidy
 from staff.pages.inspection_forms import utc_from_local
 
@@ -69,7 +70,7 @@ class PollForm(FlaskForm):
     )
     everyone = BooleanField("Everyone")
     areas = CheckboxList("Areas", coerce=int)
-    roles = CheckboxList("Roles")
+    roles = AudienceRoles("Roles")
     day = DateField("Closing date", validators=[InputRequired("Enter the closing date.")])
     at = TimeField("Closing time", validators=[InputRequired("Enter the closing time.")])
     per_household = BooleanField("One vote per household (the latest by any member counts)")
@@ -116,7 +117,7 @@ class PollForm(FlaskForm):
             self.at.errors = [*self.at.errors, str(exc)]
             return None
 
-    def validate_roles(self, field: CheckboxList) -> None:
+    def validate_roles(self, field: AudienceRoles) -> None:
         if not (self.everyone.data or self.areas.data or field.data):
             raise ValidationError("Choose everyone, some areas or some roles.")
 

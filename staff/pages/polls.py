@@ -29,9 +29,10 @@ from models.polls import (
     results,
 )
 from models.staff import StaffRole
-from models.tenants import Area, Role
+from models.tenants import Area
 from staff.auth import require_role
 from staff.context import clock, sessions, settings
+from staff.pages.audiences import describe
 from staff.pages.common import (
     LARGEST_ID,
     PAGE_SIZE,
@@ -50,6 +51,7 @@ from staff.pages.poll_forms import (
     poll_form_class,
 )
 from staff.pages.poll_lookup import tenant_named
+from staff.shoppers import may_see_shoppers
 
 blueprint = Blueprint("polls", __name__, url_prefix="/staff/polls")
 use_time_filters(blueprint)
@@ -76,9 +78,7 @@ def find_or_404(db: Session, poll_id: int) -> Poll:
 
 def offer_choices(form: PollForm, db: Session) -> None:
     form.areas.choices = [SelectChoice(area.id, area.name) for area in all_areas(db)]
-    form.roles.choices = [
-        SelectChoice(role.value, role.value.replace("_", " ").capitalize()) for role in Role
-    ]
+    form.roles.offer(may_see_shoppers(db))
 
 
 @blueprint.route("/new", methods=["GET", "POST"])
@@ -138,9 +138,11 @@ def render_poll(
     vote_form = vote_form or PaperVoteForm(formdata=None)
     vote_form.choice.choices = [SelectChoice(n, label) for n, label in enumerate(poll.options)]
     counted = results(db, poll)
+    areas = {area.id: area.name for area in all_areas(db)}
     page = render_template(
         "pages/poll.html",
         poll=poll,
+        audience=describe(poll.chosen_audience, areas, sees_shoppers=may_see_shoppers(db)),
         results=counted,
         votes=sum(option.votes for option in counted),
         coverage=coverage(db, poll),

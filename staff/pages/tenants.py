@@ -2,6 +2,7 @@
 
 Everything a tenant typed (names, estates, messages) is shown as text and never
 as markup; Jinja escapes it, and CSV cells that look like formulas are defused.
+Who shops for us is shown only to staff an admin let see it (staff.shoppers).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from wtforms import BooleanField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
 from bot.catalogue import language_names, languages
+from models.audit import AuditAction
 from models.consent import consent_history
 from models.console import all_areas, current_consents, matching_tenants, staff_emails
 from models.messages import (
@@ -38,9 +40,11 @@ from models.messages import (
     OutboxStatus,
     tenant_messages,
 )
+from models.mystery_shopping import SHOPPER_ROLE, messages_naming_a_shopper
 from models.staff import StaffRole
 from models.tenant_import import BadImportFile, import_tenants
 from models.tenants import Area, Role, Tenant, keep_phone_identities, search_tenants
+from staff.audit_trail import note
 from staff.auth import require_role
 from staff.context import sessions
 from staff.pages.common import (
@@ -52,6 +56,13 @@ from staff.pages.common import (
     page_number,
     tidy,
     use_time_filters,
+)
+from staff.shoppers import (
+    hidden_roles,
+    may_see_shoppers,
+    roles_kept,
+    roles_shown,
+    shoppers_shown,
 )
 
 blueprint = Blueprint("tenants", __name__, url_prefix="/staff/tenants")
@@ -123,10 +134,13 @@ class TenantForm(FlaskForm):
     verified = BooleanField("Details confirmed by staff")
     landline_only = BooleanField("Landline only: we phone them instead of texting")
 
-    def offer_choices(self, areas: list[Area]) -> None:
+    def offer_choices(self, areas: list[Area], *, hidden: frozenset[str]) -> None:
+        """``hidden``: roles this member may not see, so may not tick or untick either."""
         self.area.choices = area_choices(areas, none="Not set")
         self.language.choices = [SelectChoice(code, name) for code, name in language_names()]
-        self.roles.choices = [SelectChoice(role.value, ROLE_LABELS[role]) for role in Role]
+        self.roles.choices = [
+            SelectChoice(role.value, ROLE_LABELS[role]) for role in Role if role not in hidden
+        ]
 
 
 def area_choices(areas: list[Area], *, none: str) -> list[SelectChoice]:
@@ -199,25 +213,30 @@ def index() -> str:
 @require_role(StaffRole.VIEWER)
 def export() -> ResponseReturnValue:
     wanted = TenantFilter.from_request()
-    with sessions()() as db:
-        rows = [
-            export_row(tenant)
-            for tenant in matching_tenants(
-                db, text=wanted.text, area_id=wanted.area_id, unverified=wanted.unverified
-            )
-        ]
+    rows, shoppers = [], []
+    with sessions().begin() as db:
+        sees = may_see_shoppers(db)
+        for tenant in matching_tenants(
+            db, text=wanted.text, area_id=wanted.area_id, unverified=wanted.unverified
+        ):
+            roles = roles_shown(tenant, sees)
+            rows.append(export_row(tenant, roles))
+            if SHOPPER_ROLE in roles:
+                shoppers.append(tenant.id)
+        shoppers_shown(db, shoppers)
     return csv_download("tenants.csv", EXPORT_HEADER, rows)
 
 
-def export_row(tenant: Tenant) -> list[object]:
-    """One tenant in the import's own columns, so a file can go round the loop."""
+def export_row(tenant: Tenant, roles: list[str]) -> list[object]:
+    """One tenant in the import's own columns, so a file can go round the loop; ``roles``
+    are those the member downloading it may see."""
     return [
         tenant.name or "",
         tenant.phone or "",
         area_shown(tenant),
         tenant.tenancy or "",
         tenant.language,
-        ";".join(sorted(tenant.role_names)),
+        ";".join(roles),
         "yes" if tenant.verified else "no",
         ";".join(sorted({identity.channel for identity in tenant.identities})),
     ]
@@ -277,13 +296,21 @@ def find_tenant_or_404(db: Session, tenant_id: int) -> Tenant:
 @blueprint.get("/<int:tenant_id>")
 @require_role(StaffRole.VIEWER)
 def show(tenant_id: int) -> str:
-    with sessions()() as db:
+    """Without leave to see shoppers, the messages that would say this tenant is one are not
+    in the thread at all: a placeholder where they were would say it just the same."""
+    with sessions().begin() as db:
         tenant = find_tenant_or_404(db, tenant_id)
-        messages, total = tenant_messages(db, tenant.id, limit=WHOLE_THREAD)
+        sees = may_see_shoppers(db)
+        naming = messages_naming_a_shopper(db, tenant.id)
+        withheld = None if sees else naming
+        messages, total = tenant_messages(db, tenant.id, limit=WHOLE_THREAD, withheld=withheld)
+        if sees and naming is not None:
+            shoppers_shown(db, [tenant.id])
         staff = staff_emails(db)
         return render_template(
             "pages/tenant.html",
             tenant=tenant,
+            roles=roles_shown(tenant, sees),
             area=area_shown(tenant),
             language=dict(language_names()).get(tenant.language, tenant.language),
             consents=current_consents(db, tenant.id),
@@ -298,22 +325,23 @@ def show(tenant_id: int) -> str:
 def edit(tenant_id: int) -> ResponseReturnValue:
     with sessions().begin() as db:
         tenant = find_tenant_or_404(db, tenant_id)
+        sees = may_see_shoppers(db)
         form = TenantForm(
             data={
                 "name": tenant.name,
                 "area": tenant.area_id or 0,
                 "language": tenant.language,
-                "roles": sorted(tenant.role_names),
+                "roles": roles_shown(tenant, sees),
                 "verified": tenant.verified,
                 "landline_only": tenant.landline_only,
             }
         )
-        form.offer_choices(all_areas(db))
+        form.offer_choices(all_areas(db), hidden=hidden_roles(sees))
         if form.validate_on_submit():
             tenant.name = form.name.data
             tenant.area_id = form.area.data or None
             tenant.language = form.language.data or tenant.language
-            tenant.set_roles(set(form.roles.data or []))
+            tenant.set_roles(roles_kept(tenant, form.roles.data or [], sees))
             tenant.verified = bool(form.verified.data)
             was_landline, tenant.landline_only = tenant.landline_only, bool(form.landline_only.data)
             keep_phone_identities(
@@ -338,6 +366,7 @@ def import_file() -> ResponseReturnValue:
     try:
         with sessions().begin() as db:
             report = import_tenants(db, data, languages=languages())
+            note(db, AuditAction.TENANTS_IMPORTED, detail=report.summary)
     except BadImportFile as problem:
         form.file.errors = [f"This file cannot be imported: {problem}."]
         return render_template("pages/tenant_import.html", form=form, report=None), 422

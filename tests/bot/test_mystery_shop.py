@@ -95,6 +95,19 @@ def test_a_mystery_shopper_does_the_whole_check_in_by_digits(
     assert not in_conversation(db, shopper)
 
 
+def test_every_message_of_a_check_in_its_last_answer_too_is_recorded_as_the_check_ins(
+    phone: Phone, db: Session, shopper: Tenant
+) -> None:
+    for reply in ("SHOP", "2", "1", "4", "5", "1", "Asked about my rent", "Answer faster"):
+        phone.text(reply)
+    phone.text("SHOP")  # this month's is done: the thank-you is the check-in's too
+    phone.text("Is the office open on Monday?")  # no flow: for the inbox
+
+    db.expire_all()
+    flows = [row.flow for row in db.scalars(select(InboundMessage).order_by(InboundMessage.id))]
+    assert flows == ["mystery_shop"] * 9 + [None]
+
+
 def test_answers_are_kept_as_they_are_given_and_words_work_as_well_as_digits(
     phone: Phone, db: Session, shopper: Tenant
 ) -> None:

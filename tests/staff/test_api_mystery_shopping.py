@@ -50,7 +50,9 @@ def test_check_ins_come_without_the_shopper_unless_granted(
         4,
         "partly",
     )
-    assert item["what_happened"] == "Nobody at the desk" and item["finished_at"] is not None
+    assert item["what_happened"] == "Nobody at the desk"
+    # The day only, and no channel: a minute or a rare channel could point at the shopper.
+    assert item["started_at"] == item["finished_at"] == "2026-03-03" and item["channel"] is None
 
     db.execute(
         update(StaffUser).where(StaffUser.email.like("api-viewer-%")).values(may_see_shoppers=True)
@@ -58,6 +60,8 @@ def test_check_ins_come_without_the_shopper_unless_granted(
     db.commit()
     granted = client.get(CHECK_INS, headers=headers).get_json()
     assert granted["items"][0]["shopper"] == {"id": shopper.id, "name": NAME}
+    assert granted["items"][0]["finished_at"].startswith("2026-03-03T10:00")
+    assert granted["items"][0]["channel"] == "sms"
 
 
 def test_check_ins_of_another_month_are_left_out(

@@ -281,6 +281,27 @@ def test_changing_a_tenant_changes_only_the_fields_given(
     assert cleared.json["area"] is None and cleared.json["roles"] == ["member"]
 
 
+def test_a_token_that_may_not_see_shoppers_neither_sees_nor_gives_nor_takes_the_role(
+    client: FlaskClient, db: Session, api_token: Headers
+) -> None:
+    tenant = create_tenant(db, name="Ann", language="en")
+    tenant.set_roles({"mystery_shopper", "voices"})
+    db.commit()
+    headers, path = api_token("officer"), f"/api/v1/tenants/{tenant.id}"
+    assert client.get(path, headers=headers).json["roles"] == ["voices"]
+
+    changed = client.patch(path, json={"roles": ["member"]}, headers=headers)
+    refused = client.patch(path, json={"roles": ["mystery_shopper"]}, headers=headers)
+    created = client.post("/api/v1/tenants", json=ann(roles=["mystery_shopper"]), headers=headers)
+
+    assert changed.status_code == 200 and changed.json["roles"] == ["member"]
+    assert refused.status_code == 403 and refused.json["error"].startswith("roles: only staff")
+    assert created.status_code == 403
+    db.expire_all()
+    assert db.get_one(Tenant, tenant.id).role_names == {"mystery_shopper", "member"}
+    assert db.scalar(select(func.count(Tenant.id))) == 1
+
+
 def test_staff_verify_a_tenant_who_registered_by_text(
     client: FlaskClient, db: Session, api_token: Headers
 ) -> None:

@@ -19,6 +19,7 @@ from tests.factories import create_tenant
 from tests.fakes.telegram_api import FakeBotApi
 from tests.fakes.twilio_api import FakeTwilio
 from tests.helpers import Clock, Phone, StaffBrowser, TelegramChat
+from tests.staff.shopper_leave import let_see_shoppers
 
 Staff = Callable[[str], StaffBrowser]
 SETTINGS = Settings(landlord="Fife Housing Group")
@@ -91,7 +92,12 @@ def test_a_tenant_asks_by_sms_staff_grant_it_the_tenant_hears_and_gets_shop_in_t
     assert phone.text("yes") == [ALREADY_ASKED]
     assert len(requests(db)) == 1
 
+    blind = staff_as("officer")  # who asks to become a shopper is for permitted eyes only
+    assert "<strong>0</strong> requests to get involved" in blind.client.get("/staff/").text
+    assert "Ann Smith" not in blind.client.get(PAGE).text
+    assert decide(blind, db, "grant").status_code == 404
     officer = staff_as("officer")
+    let_see_shoppers(db, officer.email)
     dashboard = officer.client.get("/staff/").get_data(as_text=True)
     assert "<strong>1</strong> request to get involved" in dashboard
     page = officer.client.get(PAGE).get_data(as_text=True)

@@ -1,0 +1,88 @@
+"""Whether the staff member behind this request may see who a mystery shopper is.
+
+The colleagues being assessed must never learn who reported. Without the leave only an
+admin grants (``may_see_shoppers``), no page, export or API answer shows a check-in beside
+the tenant who gave it, shows who holds or asked for the mystery-shopper role, or dates an
+anonymous answer finer than the day. Each time a member with that leave is shown who a
+shopper is, the audit log gets one line per shopper per page, in the page's transaction.
+
+Events, broadcasts and polls name who answered them, so for anyone else the role is no
+part of their audience either: not shown, not offered, and kept as it was when they change
+one (the audience then says it holds a role not shown to them, never "everyone").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from flask import g
+from flask_login import current_user
+from sqlalchemy.orm import Session
+
+from models.audiences import Audience
+from models.audit import AuditAction
+from models.console import holding_role
+from models.mystery_shopping import SHOPPER_ROLE
+from models.staff import StaffUser
+from models.tenants import Tenant
+from staff.audit_trail import note
+
+
+def may_see_shoppers(session: Session) -> bool:
+    """The signed-in member's leave in the console; the token owner's in the API."""
+    api_staff_id = g.get("api_staff_id")
+    if api_staff_id:
+        staff = session.get(StaffUser, api_staff_id)
+        return staff is not None and staff.may_see_shoppers
+    return bool(current_user.may_see_shoppers)
+
+
+def hidden_roles(sees_shoppers: bool) -> frozenset[str]:
+    """The roles this member may not see anyone hold or ask for."""
+    return frozenset() if sees_shoppers else frozenset({SHOPPER_ROLE})
+
+
+def roles_shown(tenant: Tenant, sees_shoppers: bool) -> list[str]:
+    return sorted(tenant.role_names - hidden_roles(sees_shoppers))
+
+
+def roles_kept(tenant: Tenant, chosen: Iterable[str], sees_shoppers: bool) -> set[str]:
+    """The roles to save from a form or request that could not show the hidden ones: those
+    chosen, and any hidden role the tenant holds, untouched by someone who cannot see it."""
+    return set(chosen) | (tenant.role_names & hidden_roles(sees_shoppers))
+
+
+def shoppers_shown(session: Session, tenant_ids: Iterable[int | None]) -> None:
+    """Audit lines: a member with leave was just shown these tenants as shoppers."""
+    for tenant_id in sorted({tenant_id for tenant_id in tenant_ids if tenant_id is not None}):
+        note(session, AuditAction.SHOPPER_IDENTITY_VIEWED, tenant_id=tenant_id)
+
+
+def audience_roles_shown(audience: Audience, sees_shoppers: bool) -> list[str]:
+    return sorted(audience.roles - hidden_roles(sees_shoppers))
+
+
+def audience_roles_withheld(audience: Audience, sees_shoppers: bool) -> bool:
+    """Whether the audience holds a role this member may not see: said, so that an audience
+    of that role alone does not read as everyone."""
+    return bool(audience.roles & hidden_roles(sees_shoppers))
+
+
+def audience_roles_kept(
+    was: Audience | None, chosen: Iterable[str], sees_shoppers: bool
+) -> frozenset[str]:
+    """The roles to save from a form or request that could not show the hidden ones: those
+    chosen, and any hidden role the audience had, untouched by someone who cannot see it."""
+    kept = was.roles & hidden_roles(sees_shoppers) if was is not None else frozenset()
+    return frozenset(chosen) | kept
+
+
+def audience_shoppers_shown(
+    session: Session, audience: Audience, answered: Iterable[int | None]
+) -> None:
+    """Audit lines: a member with leave was shown these tenants (by id) beside an audience
+    of mystery shoppers, so shown which of them hold the role."""
+    if audience.everyone or audience.tenant_ids or SHOPPER_ROLE not in audience.roles:
+        return
+    if may_see_shoppers(session):
+        shoppers_shown(session, holding_role(session, SHOPPER_ROLE, answered))

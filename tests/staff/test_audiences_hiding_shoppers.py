@@ -1,0 +1,237 @@
+"""Events, notices and polls aimed at mystery shoppers, as staff without the admin's leave
+meet them: the role is not offered, is refused when sent anyway (from a form or the API),
+stays in an audience they change, and is described only as "a role not shown to you".
+Staff with the leave choose and read it as before."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from flask.testing import FlaskClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from models.broadcasts import Broadcast
+from models.events import Event
+from models.polls import Poll
+from models.tenants import Area
+from tests.conftest import make_staff
+from tests.helpers import StaffBrowser
+from tests.staff.shopper_leave import let_see_shoppers
+
+Staff = Callable[[str], StaffBrowser]
+Headers = dict[str, str]
+NOT_SHOWN = "Tenants with a role not shown to you"
+REFUSED = "Only staff an admin lets see mystery shoppers may choose that role."
+EVENT = {
+    "title": "Tea and a catch-up",
+    "kind": "community",
+    "starts_at": "2026-03-20T14:00:00Z",
+    "ends_at": "2026-03-20T16:00:00Z",
+    "venue": "Methil Community Hall",
+}
+EVENT_FORM = {
+    "title": "Tea and a catch-up",
+    "kind": "community",
+    "day": "2026-03-20",
+    "at": "14:00",
+    "until": "16:00",
+    "venue": "Methil Community Hall",
+    "most_per_party": "1",
+    "repeat_months": "1",
+}
+CONSOLE_FORMS: dict[str, dict[str, Any]] = {
+    "/staff/events/new": EVENT_FORM,
+    "/staff/broadcasts/new": {
+        "kind": "notice",
+        "text_en": "Tea at the hall on Friday.",
+        "topic": "news",
+    },
+    "/staff/polls/new": {
+        "question": "Which evening suits you?",
+        "options": "Tuesday\nThursday",
+        "day": "2026-03-31",
+        "at": "17:00",
+        "reminder_days": "0",
+    },
+}
+
+
+def sees_shoppers(db: Session, browser: StaffBrowser) -> StaffBrowser:
+    let_see_shoppers(db, browser.email)
+    return browser
+
+
+def permitted_token(sessions: sessionmaker[Session], db: Session) -> Headers:
+    email = "booker@fhg.example"
+    issued = make_staff(sessions, email, "officer")
+    let_see_shoppers(db, email)
+    return {"Authorization": f"Bearer {issued}"}
+
+
+def book_for(client: FlaskClient, headers: Headers, roles: list[str]) -> int:
+    booked = client.post(
+        "/api/v1/events", json={**EVENT, "audience": {"roles": roles}}, headers=headers
+    )
+    assert booked.status_code == 201, booked.json
+    return int(booked.json["id"])  # type: ignore[index]
+
+
+def stored_roles(db: Session, event_id: int) -> list[str]:
+    db.expire_all()
+    return sorted(db.get_one(Event, event_id).audience.roles)
+
+
+def counted(db: Session) -> tuple[int, int, int]:
+    db.expire_all()
+    return tuple(len(db.scalars(select(kind)).all()) for kind in (Event, Broadcast, Poll))  # type: ignore[return-value]
+
+
+@pytest.mark.parametrize("form", list(CONSOLE_FORMS))
+def test_staff_without_the_leave_are_offered_every_role_but_the_mystery_shoppers(
+    staff_as: Staff, db: Session, form: str
+) -> None:
+    blind = staff_as("officer").client.get(form).text
+    sees = sees_shoppers(db, staff_as("officer")).client.get(form).text
+
+    assert 'value="resident_inspector"' in blind and 'value="mystery_shopper"' not in blind
+    assert "Mystery shoppers" not in blind
+    assert 'value="mystery_shopper"' in sees and "Mystery shoppers" in sees
+
+
+@pytest.mark.parametrize("form", list(CONSOLE_FORMS))
+def test_the_shopper_role_sent_anyway_from_a_console_form_is_refused_with_the_reason(
+    staff_as: Staff, db: Session, form: str
+) -> None:
+    officer = staff_as("officer")
+
+    refused = officer.submit(form, form, {**CONSOLE_FORMS[form], "roles": ["mystery_shopper"]})
+
+    assert refused.status_code == 422
+    assert REFUSED in refused.text
+    assert counted(db) == (0, 0, 0)
+
+
+def test_an_officer_who_cannot_see_shoppers_changes_an_event_for_them_and_the_role_stays(
+    client: FlaskClient, sessions: sessionmaker[Session], db: Session, staff_as: Staff
+) -> None:
+    event_id = book_for(client, permitted_token(sessions, db), ["mystery_shopper"])
+    officer = staff_as("officer")
+    edit = f"/staff/events/{event_id}/edit"
+
+    form = officer.client.get(edit).text
+    moved = officer.submit(edit, edit, {**EVENT_FORM, "venue": "Methil Library"})
+
+    assert "Also for tenants with a role not shown to you; that stays as it is." in form
+    assert 'value="mystery_shopper"' not in form
+    assert moved.status_code == 302, moved.text
+    assert stored_roles(db, event_id) == ["mystery_shopper"]
+    page = officer.client.get(f"/staff/events/{event_id}").text
+    assert "Methil Library" in page and f"<dd>{NOT_SHOWN}</dd>" in page
+
+
+def test_a_role_added_by_an_officer_who_cannot_see_shoppers_joins_the_one_kept(
+    client: FlaskClient, sessions: sessionmaker[Session], db: Session, staff_as: Staff
+) -> None:
+    event_id = book_for(client, permitted_token(sessions, db), ["mystery_shopper"])
+    officer = staff_as("officer")
+    edit = f"/staff/events/{event_id}/edit"
+
+    added = officer.submit(edit, edit, {**EVENT_FORM, "roles": ["resident_inspector"]})
+
+    assert added.status_code == 302, added.text
+    assert stored_roles(db, event_id) == ["mystery_shopper", "resident_inspector"]
+    blind = officer.client.get(f"/staff/events/{event_id}").text
+    sees = sees_shoppers(db, staff_as("viewer")).client.get(f"/staff/events/{event_id}").text
+    assert "Tenants with a role: Resident inspectors, or one not shown to you" in blind
+    assert "Tenants with a role: Mystery shoppers, Resident inspectors" in sees
+
+
+def test_an_audience_of_shoppers_in_one_area_reads_as_neither_everyone_nor_the_whole_area(
+    client: FlaskClient, sessions: sessionmaker[Session], db: Session, staff_as: Staff, methil: Area
+) -> None:
+    headers = permitted_token(sessions, db)
+    shoppers_here = {"area_ids": [methil.id], "roles": ["mystery_shopper"]}
+    notice = client.post(
+        "/api/v1/broadcasts",
+        json={"texts": {"en": "Tea on Friday."}, "audience": shoppers_here},
+        headers=headers,
+    )
+    poll = client.post(
+        "/api/v1/polls",
+        json={
+            "question": "Which evening suits you?",
+            "options": ["Tuesday", "Thursday"],
+            "closes_at": "2026-03-31T17:00:00Z",
+            "audience": shoppers_here,
+        },
+        headers=headers,
+    )
+    assert notice.status_code == poll.status_code == 201
+    viewer = staff_as("viewer")
+
+    for page in (f"/staff/broadcasts/{notice.json['id']}", f"/staff/polls/{poll.json['id']}"):  # type: ignore[index]
+        shown = viewer.client.get(page).text
+        assert "Tenants in Methil with a role not shown to you" in shown
+        assert "Mystery shopper" not in shown
+        assert "Everyone registered" not in shown and "Everyone in Methil" not in shown
+
+
+def test_a_token_without_the_leave_cannot_aim_at_shoppers_in_any_body(
+    client: FlaskClient, db: Session, api_token: Callable[[str], Headers]
+) -> None:
+    headers = api_token("officer")
+    shoppers = {"roles": ["resident_inspector", "mystery_shopper"]}
+    bodies = {
+        "/api/v1/events": {**EVENT, "audience": shoppers},
+        "/api/v1/broadcasts": {"texts": {"en": "Tea on Friday."}, "audience": shoppers},
+        "/api/v1/polls": {
+            "question": "Which evening suits you?",
+            "options": ["Tuesday", "Thursday"],
+            "closes_at": "2026-03-31T17:00:00Z",
+            "audience": shoppers,
+        },
+    }
+
+    for path, body in bodies.items():
+        refused = client.post(path, json=body, headers=headers)
+        assert refused.status_code == 403, path
+        assert "only staff an admin lets see shoppers may choose mystery_shopper" in refused.text
+    assert counted(db) == (0, 0, 0)
+
+
+def test_a_token_without_the_leave_changes_an_event_for_shoppers_and_reads_the_role_as_withheld(
+    client: FlaskClient,
+    sessions: sessionmaker[Session],
+    db: Session,
+    api_token: Callable[[str], Headers],
+) -> None:
+    permitted = permitted_token(sessions, db)
+    event_id = book_for(client, permitted, ["mystery_shopper"])
+    blind = api_token("officer")
+
+    read = client.get(f"/api/v1/events/{event_id}", headers=blind).json
+    changed = client.patch(
+        f"/api/v1/events/{event_id}", json={"audience": {"roles": ["tra_rep"]}}, headers=blind
+    )
+    listed = client.get("/api/v1/events", headers=blind).json
+
+    assert read is not None and listed is not None
+    assert read["audience"] == {
+        "everyone": False,
+        "area_ids": [],
+        "roles": [],
+        "tenant_ids": [],
+        "roles_withheld": True,
+    }
+    assert changed.status_code == 200, changed.json
+    assert changed.json["audience"]["roles"] == ["tra_rep"]  # type: ignore[index]
+    assert changed.json["audience"]["roles_withheld"] is True  # type: ignore[index]
+    assert listed["items"][0]["audience"]["roles"] == ["tra_rep"]
+    assert stored_roles(db, event_id) == ["mystery_shopper", "tra_rep"]
+    seen = client.get(f"/api/v1/events/{event_id}", headers=permitted).json
+    assert seen is not None
+    assert seen["audience"]["roles"] == ["mystery_shopper", "tra_rep"]
+    assert seen["audience"]["roles_withheld"] is False
