@@ -11,85 +11,87 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from flask import Blueprint, abort, url_for
+from flask import abort, url_for
 from flask.typing import ResponseReturnValue
 from sqlalchemy.orm import Session
 
 from models.console import area_named, areas_with_tenant_counts, tenants_in_area
 from models.tenants import Area
+from staff.api import area_schemas
 from staff.api.common import (
-    LARGEST_ID,
+    Created,
+    Page,
+    Resource,
     api_role,
-    json_object,
     paged,
+    path_id,
     race_is_a_conflict,
-    reachable_page,
-    text_field,
+    refusals,
 )
 from staff.context import clock, sessions
 
-blueprint = Blueprint("areas", __name__, url_prefix="/areas")
+blueprint = Resource("areas", __name__, url_prefix="/areas")
 
-AREA_ID = f"<int(max={LARGEST_ID}):area_id>"
-LONGEST_NAME, LONGEST_PREFIXES, MOST_HOMES = 120, 400, 1_000_000
+AREA_ID = path_id("area_id")
+LONGEST_PREFIXES = 400
 POSTCODE_PREFIX = re.compile(r"[A-Z]{1,2}[0-9A-Z]{0,2}( ?[0-9][A-Z]{0,2})?")
-AREA_FIELDS = frozenset({"name", "postcode_prefixes", "homes"})
 NAME_RACE = "name: another area has just been given that name"
 
 
 @blueprint.get("", endpoint="list")
+@blueprint.doc(operation_id="listAreas", responses=refusals(400))
 @api_role("viewer")
-def list_areas() -> ResponseReturnValue:
-    limit, offset = reachable_page()
+@blueprint.input(Page, location="query")
+@blueprint.output(area_schemas.AreaPage, description="a page of areas")
+def list_areas(query_data: dict[str, int]) -> ResponseReturnValue:
+    """Areas by name, with homes and tenants"""
+    limit, offset = query_data["limit"], query_data["offset"]
     with sessions()() as session:
         found, total = areas_with_tenant_counts(session, limit=limit, offset=offset)
-        items = [area_json(area, tenants) for area, tenants in found]
-    return paged(items, total=total, limit=limit, offset=offset)
+        items = [{"area": area, "tenants": tenants} for area, tenants in found]
+        return paged(items, total=total, limit=limit, offset=offset)
 
 
 @blueprint.get(f"/{AREA_ID}", endpoint="one")
+@blueprint.doc(operation_id="getArea", responses=refusals(404))
 @api_role("viewer")
+@blueprint.output(area_schemas.Area, description="the area")
 def one_area(area_id: int) -> ResponseReturnValue:
+    """One area"""
     with sessions()() as session:
         area = _area_or_404(session, area_id)
-        return area_json(area, tenants_in_area(session, area.id))
+        return {"area": area, "tenants": tenants_in_area(session, area.id)}
 
 
 @blueprint.post("", endpoint="create")
+@blueprint.doc(operation_id="createArea", responses=refusals(400, 403, 409, 413, 422))
 @api_role("officer")
-def create_area() -> ResponseReturnValue:
-    body = json_object(allowed=AREA_FIELDS)
-    if "name" not in body:
-        abort(400, "name: required")
+@blueprint.input(area_schemas.NewArea)
+@blueprint.output(area_schemas.Area, status_code=201, description="added", headers=Created)
+def create_area(json_data: dict[str, Any]) -> ResponseReturnValue:
+    """Add an area (officer)"""
     with race_is_a_conflict(NAME_RACE), sessions().begin() as session:
         area = Area(name="", postcode_prefixes="", homes=0, created_at=clock()())
-        _apply(session, area, body)
+        _apply(session, area, json_data)
         session.add(area)
         session.flush()
-        created = area_json(area, 0)
-    return created, 201, {"Location": url_for("api.areas.one", area_id=created["id"])}
+        created = {"area": area, "tenants": 0}
+        where = url_for("api.areas.one", area_id=area.id)
+    return created, 201, {"Location": where}
 
 
 @blueprint.patch(f"/{AREA_ID}", endpoint="change")
+@blueprint.doc(operation_id="changeArea", responses=refusals(400, 403, 404, 409, 413, 422))
 @api_role("officer")
-def change_area(area_id: int) -> ResponseReturnValue:
-    body = json_object(allowed=AREA_FIELDS)
+@blueprint.input(area_schemas.AreaChanges)
+@blueprint.output(area_schemas.Area, description="the area as now")
+def change_area(area_id: int, json_data: dict[str, Any]) -> ResponseReturnValue:
+    """Change the fields given (officer)"""
     with race_is_a_conflict(NAME_RACE), sessions().begin() as session:
         area = _area_or_404(session, area_id)
-        _apply(session, area, body)
+        _apply(session, area, json_data)
         session.flush()
-        return area_json(area, tenants_in_area(session, area.id))
-
-
-def area_json(area: Area, tenants: int) -> dict[str, Any]:
-    return {
-        "id": area.id,
-        "name": area.name,
-        "postcode_prefixes": [p for p in area.postcode_prefixes.split(",") if p],
-        "homes": area.homes,
-        "tenants": tenants,
-        "created_at": area.created_at.isoformat(),
-    }
+        return {"area": area, "tenants": tenants_in_area(session, area.id)}
 
 
 def _area_or_404(session: Session, area_id: int) -> Area:
@@ -99,32 +101,23 @@ def _area_or_404(session: Session, area_id: int) -> Area:
     return area
 
 
-def _apply(session: Session, area: Area, body: dict[str, Any]) -> None:
-    if "homes" in body:
-        area.homes = _homes(body["homes"])
-    if "postcode_prefixes" in body:
-        area.postcode_prefixes = _prefixes(body["postcode_prefixes"])
-    if "name" in body:
-        name = " ".join(text_field(body, "name", longest=LONGEST_NAME).split())
-        if not name:
-            abort(400, "name: must not be empty")
+def _apply(session: Session, area: Area, changes: dict[str, Any]) -> None:
+    """What a schema cannot judge alone: a name another area has, a prefix no postcode has."""
+    if "homes" in changes:
+        area.homes = changes["homes"]
+    if "postcode_prefixes" in changes:
+        area.postcode_prefixes = _prefixes(changes["postcode_prefixes"])
+    if "name" in changes:
+        name = " ".join(changes["name"].split())
         same = area_named(session, name, other_than=area.id)
         if same is not None:
             abort(409, f"name: there is already an area called {same.name!r} (id {same.id})")
         area.name = name
 
 
-def _homes(value: object) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MOST_HOMES:
-        abort(400, f"homes: must be a whole number from 0 to {MOST_HOMES}")
-    return value
-
-
-def _prefixes(value: object) -> str:
+def _prefixes(given: list[str]) -> str:
     """Stored as one comma-separated column; each prefix is the start of a UK postcode."""
-    if not isinstance(value, list) or not all(isinstance(p, str) for p in value):
-        abort(400, "postcode_prefixes: must be a list of postcode beginnings such as KY1")
-    tidied = [" ".join(p.upper().split()) for p in value]
+    tidied = [" ".join(p.upper().split()) for p in given]
     wrong = next((p for p in tidied if not POSTCODE_PREFIX.fullmatch(p)), None)
     if wrong is not None:
         abort(422, f"postcode_prefixes: {wrong[:20]!r} is not the start of a UK postcode")

@@ -41,12 +41,31 @@ def test_areas_are_listed_by_name_with_homes_and_how_many_tenants_live_there(
     ]
 
 
-@pytest.mark.parametrize("query", ["limit=0", "limit=abc", "offset=-5"])
-def test_paging_areas_out_of_bounds_is_refused_with_400(
+@pytest.mark.parametrize("query", ["limit=0", "limit=abc", "offset=-5", "offset=2147483648"])
+def test_paging_areas_out_of_bounds_is_refused_with_400_naming_the_argument(
     client: FlaskClient, api_token: Headers, query: str
 ) -> None:
     response = client.get(f"/api/v1/areas?{query}", headers=api_token("viewer"))
     assert response.status_code == 400
+    assert response.json["error"].startswith(query.split("=")[0] + ": ")
+
+
+def test_an_area_is_answered_with_exactly_its_fields(
+    client: FlaskClient, db: Session, api_token: Headers
+) -> None:
+    area = create_area(db, name="Dysart")
+    area.postcode_prefixes, area.homes = "KY1,KY2 3", 12
+    create_tenant(db, area=area)
+    db.commit()
+    response = client.get(f"/api/v1/areas/{area.id}", headers=api_token("viewer"))
+    assert response.json == {
+        "id": area.id,
+        "name": "Dysart",
+        "postcode_prefixes": ["KY1", "KY2 3"],
+        "homes": 12,
+        "tenants": 1,
+        "created_at": area.created_at.isoformat(),
+    }
 
 
 def test_one_area_is_read_with_its_tenant_count(
@@ -132,6 +151,60 @@ def test_bad_area_input_is_refused_with_the_reason_naming_the_field(
     assert response.status_code == status, response.json
     if status >= 400:
         assert response.json["error"].startswith(field)
+
+
+@pytest.mark.parametrize(
+    ("data", "content_type"),
+    [
+        ("", "application/json"),
+        ("homes=5", "application/x-www-form-urlencoded"),
+        ('{"homes": 5', "application/json"),
+        ("[5]", "application/json"),
+        ("null", "application/json"),
+        ("[" * 100_000 + "]" * 100_000, "application/json"),  # deeper than the parser goes
+    ],
+)
+def test_a_change_that_is_not_one_json_object_is_refused_and_changes_nothing(
+    client: FlaskClient, db: Session, api_token: Headers, data: str, content_type: str
+) -> None:
+    area = create_area(db, name="Dysart")
+    db.commit()
+    response = client.patch(
+        f"/api/v1/areas/{area.id}",
+        data=data,
+        content_type=content_type,
+        headers=api_token("officer"),
+    )
+    assert response.status_code == 400
+    assert response.json == {"error": "send a JSON object", "status": 400}
+    db.expire_all()
+    assert db.get(Area, area.id).homes == 0  # type: ignore[union-attr]
+
+
+def test_an_area_sent_in_a_body_over_1_mb_is_refused_with_413(
+    client: FlaskClient, api_token: Headers
+) -> None:
+    body = '{"name": "' + "x" * 1_100_000 + '"}'
+    response = client.post(
+        "/api/v1/areas", data=body, content_type="application/json", headers=api_token("officer")
+    )
+    assert response.status_code == 413 and response.json["status"] == 413
+
+
+def test_a_viewer_hears_403_before_any_complaint_about_the_body(
+    client: FlaskClient, api_token: Headers
+) -> None:
+    response = client.post("/api/v1/areas", json={"colour": "green"}, headers=api_token("viewer"))
+    assert response.status_code == 403
+
+
+def test_an_unknown_field_is_named_with_the_fields_there_are(
+    client: FlaskClient, api_token: Headers
+) -> None:
+    body = {"name": "Dysart", "json": 1}  # named as webargs names where input was
+    response = client.post("/api/v1/areas", json=body, headers=api_token("officer"))
+    assert response.status_code == 400
+    assert response.json["error"] == "json: unknown field; send only homes, name, postcode_prefixes"
 
 
 def test_changing_an_area_keeps_what_is_not_given(

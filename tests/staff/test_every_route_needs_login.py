@@ -13,7 +13,7 @@ from flask.testing import FlaskClient
 from werkzeug.routing import Rule
 
 OPEN_CONSOLE_PATHS = ("/staff/login", "/staff/static/")
-OPEN_API_PATHS = ("/api/v1/openapi.json",)
+OPEN_API_PATHS = ("/api/v1/openapi.json", "/api/v1/docs")  # the document and its page
 CHANGING_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 
 
