@@ -24,6 +24,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pyotp
 import requests
 from markupsafe import escape
 from twilio.request_validator import RequestValidator
@@ -539,8 +540,26 @@ def _officer(server: Server) -> tuple[requests.Session, str]:
     )
     if signed_in.status_code != 302:
         raise RuntimeError(f"could not sign in: {signed_in.status_code}")
+    _set_up_authenticator(server, browser)
     added.log.write_text("(password and token removed)\n")
     return browser, api_token[1]
+
+
+def _set_up_authenticator(server: Server, browser: requests.Session) -> None:
+    """The second step a new officer takes: add the key to an app, type the code it shows."""
+    page = browser.get(server.url + "/staff/login", timeout=30).text
+    key = re.search(r'id="secret">([A-Z2-7 ]+)<', page)
+    if key is None:
+        raise RuntimeError("the sign-in did not offer to set up an authenticator app")
+    code = pyotp.TOTP(key[1].replace(" ", "")).now()
+    enrolled = browser.post(
+        server.url + "/staff/login/enrol",
+        data={"code": code, "csrf_token": csrf_token(page)},
+        allow_redirects=False,
+        timeout=30,
+    )
+    if enrolled.status_code != 201:
+        raise RuntimeError(f"could not set up the authenticator app: {enrolled.status_code}")
 
 
 def scan_logs() -> list[str]:
