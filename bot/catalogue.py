@@ -184,8 +184,8 @@ def language_names() -> Sequence[tuple[str, str]]:
     return [(code, render(code, "language.name")) for code in languages()]
 
 
-def spoken_time(language: str, moment: datetime, zone: str) -> str:
+def spoken_time(language: str, moment: datetime, zone: ZoneInfo) -> str:
     """A date and time the way the tenant would say it: 'Tue 3 Dec, 10:30', local time."""
     locale = Locale.parse(template(language, "language.locale"))
-    local = moment.astimezone(ZoneInfo(zone))
+    local = moment.astimezone(zone)
     return format_datetime(local, template(language, "format.spoken_time"), locale=locale)

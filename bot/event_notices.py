@@ -10,7 +10,7 @@ ellipsis) until the whole message fits 2 SMS.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 from functools import partial
 
@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from bot import catalogue
 from bot.flow import Settings
 from bot.notices import queue_notices
-from bot.sms import fit_for_sms, fits
+from bot.sms import Cut, fit
 from models.consent import Topic
 from models.events import (
     Event,
@@ -35,12 +35,9 @@ from models.tenants import Recipient
 _queue_all = partial(queue_notices, topic=Topic.EVENTS)  # every notice here is about events
 ANSWER_BY_PHONE = "EVENTS"  # on a call about the event, pressing 1 answers it
 
-ELLIPSIS = "..."
 # A move, a cancellation or a place come free that would wait for the window until
 # less than this before the event goes at once instead.
 HEADS_UP = timedelta(hours=3)
-
-Cut = Callable[[str], str]
 
 
 def send_invitation(session: Session, event: Event, *, now: datetime, settings: Settings) -> int:
@@ -109,43 +106,7 @@ def about_event(language: str, key: str, event: Event, settings: Settings, **val
             **values,
         )
 
-    return fitted(compose)
-
-
-# --- fitting staff words into 2 SMS ------------------------------------------------------
-
-
-def cut(words: str, longest: int) -> str:
-    """``words`` in at most ``longest`` characters, ending at a word where one is near."""
-    if len(words) <= longest:
-        return words
-    head = words[: max(longest - len(ELLIPSIS), 0)]
-    whole_words = head.rsplit(" ", 1)[0] if " " in head[len(head) // 2 :] else head
-    return whole_words.rstrip(" .,;:") + ELLIPSIS
-
-
-def fitted(compose: Callable[[Cut], str]) -> str:
-    """The text with the staff words cut no more than it takes to fit 2 SMS."""
-    return compose(fitting(compose))
-
-
-def fitting(compose: Callable[[Cut], str]) -> Cut:
-    """The gentlest cut of the staff words that makes what ``compose`` writes fit 2 SMS."""
-    whole = compose(lambda words: words)
-    if fits(fit_for_sms(whole)):
-        return lambda words: words
-    for longest in _shorter(len(whole)):
-        shortened = partial(cut, longest=longest)
-        if fits(fit_for_sms(compose(shortened))):
-            return shortened
-    return partial(cut, longest=len(ELLIPSIS))
-
-
-def _shorter(start: int) -> Iterator[int]:
-    longest = start
-    while longest > len(ELLIPSIS) + 4:
-        longest = longest * 9 // 10
-        yield longest
+    return fit(compose)
 
 
 # --- queueing ----------------------------------------------------------------------------

@@ -13,12 +13,13 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, TypeAlias
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
 from bot import catalogue
 from bot.messages import InboundMessage
-from bot.sending_window import SendingWindow
+from bot.sending_window import UK_TIME, SendingWindow
 from models.conversations import save_progress
 from models.tenants import Identity, Tenant
 
@@ -59,7 +60,7 @@ class Settings:
     landlord: str = "your landlord"
     contact: str = "your housing officer"
     conversation_timeout: timedelta = timedelta(hours=24)
-    timezone: str = "Europe/London"
+    timezone: ZoneInfo = UK_TIME  # built once, from the TIMEZONE setting
     sending_window: SendingWindow = field(default_factory=SendingWindow)
     spoken_languages: frozenset[str] = frozenset({"en"})  # what a phone call can speak
 

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 from bot import catalogue
 from bot.flow import Settings
 from bot.notices import queue_notice, queue_notices
-from bot.sms import fit_for_sms, fits
+from bot.sms import Cut, fit, fit_for_sms, longest_cut
 from models.consent import Topic
 from models.inspections import (
     Inspection,
@@ -42,14 +42,12 @@ _queue_all = partial(queue_notices, topic=Topic.INSPECTIONS)  # every notice her
 REPORT_BY_PHONE = "REPORT"  # a notice phoned to a landline: press 1 to report a problem
 COMING_BY_PHONE = "COMING"  # a move phoned to a landline: press 1 to say if you can come
 
-ELLIPSIS = "..."
 SUMMARY_ACTIONS = 2
 SHORTEST_ACTION = 20  # characters: an action cut shorter than this says nothing; drop it
 # A move or cancellation that would wait for the window until less than this before the
 # walk goes at once instead: nobody should set out for a walk that is off.
 HEADS_UP = timedelta(hours=3)
 
-Cut = Callable[[str], str]
 Compose = Callable[[Cut], str]
 
 
@@ -159,7 +157,7 @@ def full_list(language: str, inspection: Inspection, *, settings: Settings) -> l
     """MORE: every finding of the walk, one short SMS each (at most 2 segments apiece)."""
     total = len(inspection.findings)
     return [
-        fit_for_sms(_fitted(partial(_finding_line, language, finding, number, total)))
+        fit_for_sms(fit(partial(_finding_line, language, finding, number, total)))
         for number, finding in enumerate(inspection.findings, start=1)
     ]
 
@@ -170,7 +168,7 @@ def full_list(language: str, inspection: Inspection, *, settings: Settings) -> l
 def _about_walk(language: str, key: str, inspection: Inspection, settings: Settings) -> str:
     """A notice, reminder, move or cancellation: who, where, when and the meeting point."""
     when = catalogue.spoken_time(language, inspection.starts_at, settings.timezone)
-    return _fitted(
+    return fit(
         lambda cut: catalogue.render(
             language,
             key,
@@ -186,7 +184,7 @@ def _summary(language: str, inspection: Inspection, settings: Settings) -> str:
     """How many things to fix and the first actions due, dropping actions that do not fit."""
     area = inspection.area.name
     if not inspection.findings:
-        return _fitted(
+        return fit(
             lambda cut: catalogue.render(
                 language, "inspection.summary_nothing", landlord=settings.landlord, area=cut(area)
             )
@@ -209,10 +207,10 @@ def _summary(language: str, inspection: Inspection, settings: Settings) -> str:
         return " ".join(text.split())  # no double space where no action is shown
 
     for count in range(len(first_due), 0, -1):
-        longest = _longest_cut(partial(compose, first_due[:count]))
+        longest = longest_cut(partial(compose, first_due[:count]))
         if longest is None or longest >= SHORTEST_ACTION:
-            return _fitted(partial(compose, first_due[:count]))
-    return _fitted(partial(compose, ()))
+            return fit(partial(compose, first_due[:count]))
+    return fit(partial(compose, ()))
 
 
 def _action(language: str, finding: InspectionFinding, cut: Cut) -> str:
@@ -281,50 +279,6 @@ def _bare(words: str) -> str:
     return words.strip().rstrip(".,;: ")
 
 
-# --- fitting staff words into 2 SMS ------------------------------------------------------
-
-
-def _fits(text: str) -> bool:
-    return fits(fit_for_sms(text))
-
-
-def _cut(words: str, longest: int) -> str:
-    """``words`` in at most ``longest`` characters, ending at a word where one is near."""
-    if len(words) <= longest:
-        return words
-    head = words[: max(longest - len(ELLIPSIS), 0)]
-    whole_words = head.rsplit(" ", 1)[0] if " " in head[len(head) // 2 :] else head
-    return whole_words.rstrip(" .,;:") + ELLIPSIS
-
-
-def _keep(words: str) -> str:
-    return words
-
-
-def _longest_cut(compose: Compose) -> int | None:
-    """The longest cut of the staff words that fits 2 SMS; None when they fit whole.
-
-    A text that cannot fit even with every staff word cut to an ellipsis gets 0: it goes
-    as short as it can, one segment dearer, rather than not at all.
-    """
-    whole = compose(_keep)
-    if _fits(whole):
-        return None
-    low, high = 0, len(whole)
-    while low < high:
-        middle = (low + high + 1) // 2
-        if _fits(compose(partial(_cut, longest=middle))):
-            low = middle
-        else:
-            high = middle - 1
-    return low
-
-
-def _fitted(compose: Compose) -> str:
-    longest = _longest_cut(compose)
-    return compose(_keep if longest is None else partial(_cut, longest=longest))
-
-
 # --- queueing ----------------------------------------------------------------------------
 
 
@@ -371,7 +325,7 @@ def _tell_reporter(
     identity = reach(report.tenant) if report.tenant is not None else None
     if report.tenant is None or identity is None:
         return False
-    _queue(session, report.tenant, identity, _fitted(compose), now=now, settings=settings)
+    _queue(session, report.tenant, identity, fit(compose), now=now, settings=settings)
     return True
 
 

@@ -26,12 +26,11 @@ from bot import catalogue
 from bot.flow import Reply, Settings
 from bot.notices import Notice, english_for, queue_notices
 from bot.outbox import render_for_channel
-from bot.sms import fit_for_sms, fits
+from bot.sms import Cut, cut, fit, fit_for_sms, fits
 from models.consent import Topic
 from models.polls import ENGLISH, Poll, Translation
 from models.tenants import Recipient
 
-ELLIPSIS = "..."
 LONGEST_LISTED = 40  # characters of a question in the list of open polls
 
 
@@ -94,7 +93,7 @@ def outcome_too_long(
 
 def listed(question: str) -> str:
     """A question short enough to stand in the list of open polls."""
-    return _cut(question, LONGEST_LISTED)
+    return cut(question, LONGEST_LISTED)
 
 
 def about_poll(language: str, key: str, poll: Poll, settings: Settings) -> Notice:
@@ -116,22 +115,16 @@ def outcome_for(language: str, poll: Poll, settings: Settings) -> Notice:
 def _about(language: str, key: str, question: str, poll: Poll, settings: Settings) -> str:
     """The question cut only as far as it must be for the whole to fit 2 SMS."""
 
-    def compose(asked: str) -> str:
+    def compose(shorten: Cut) -> str:
         return catalogue.render(
             language,
             key,
             landlord=settings.landlord,
-            question=asked,
+            question=shorten(question),
             closes=closes(language, poll, settings),
         )
 
-    whole = compose(question)
-    if _fits(whole):
-        return whole
-    longest = len(question)
-    while longest > 0 and not _fits(compose(_cut(question, longest))):
-        longest -= 5
-    return compose(_cut(question, max(longest, 0)))
+    return fit(compose)
 
 
 # --- queueing --------------------------------------------------------------------------------
@@ -196,10 +189,3 @@ def _queue(
 
 def _fits(text: str) -> bool:
     return fits(fit_for_sms(text))
-
-
-def _cut(words: str, longest: int) -> str:
-    if len(words) <= longest:
-        return words
-    head = words[: max(longest - len(ELLIPSIS), 0)]
-    return head.rstrip(" .,;:?") + ELLIPSIS

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from datetime import datetime
 from functools import cache
-from zoneinfo import ZoneInfo
 
 from babel import Locale
 from babel.dates import format_date
@@ -19,12 +18,11 @@ from bot import catalogue
 from bot.flow import Settings
 from bot.flows.repair_survey import job_label
 from bot.notices import queue_notice, queue_notices
-from bot.sms import fit_for_sms, fits
+from bot.sms import Cut, fit
 from models.consent import Topic
 from models.repairs import Repair, RepairOutcome, answered_for
 from models.tenants import Tenant, reach, recipients
 
-ELLIPSIS = "..."
 SHORTEST_OUTCOME = 20
 
 
@@ -48,7 +46,7 @@ def send_survey(session: Session, repair: Repair, *, now: datetime, settings: Se
 
 
 def survey_text(language: str, repair: Repair, settings: Settings) -> str:
-    local = repair.completed_at.astimezone(ZoneInfo(settings.timezone))
+    local = repair.completed_at.astimezone(settings.timezone)
     locale = Locale.parse(catalogue.template(language, "language.locale"))
     day = format_date(
         local.date(), catalogue.template(language, "format.spoken_date"), locale=locale
@@ -83,16 +81,13 @@ def tell_outcome(
 
 
 def outcome_text(language: str, outcome: RepairOutcome, settings: Settings) -> str:
-    def compose(words: str) -> str:
+    def compose(shorten: Cut) -> str:
         return catalogue.render(
             language,
             "repairs.outcome",
             landlord=settings.landlord,
             job=job_label(language, outcome.job_type),
-            outcome=words,
+            outcome=shorten(outcome.outcome),
         )
 
-    words = outcome.outcome
-    while not fits(fit_for_sms(compose(words))) and len(words) > SHORTEST_OUTCOME:
-        words = words[: len(words) - len(ELLIPSIS) - 5].rsplit(" ", 1)[0].rstrip(" .,;:") + ELLIPSIS
-    return compose(words)
+    return fit(compose, shortest=SHORTEST_OUTCOME)

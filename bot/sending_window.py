@@ -15,6 +15,8 @@ from zoneinfo import ZoneInfo
 import holidays
 
 LONGEST_SEARCH = 30  # days: no calendar closes for longer
+# The landlord's clock unless the TIMEZONE setting names another: the one place it is written.
+UK_TIME = ZoneInfo("Europe/London")
 
 
 @cache
@@ -30,7 +32,7 @@ def is_scottish_bank_holiday(day: date) -> bool:
 class SendingWindow:
     opens: time = time(9, 0)
     closes: time = time(20, 0)
-    zone: str = "Europe/London"
+    zone: ZoneInfo = UK_TIME
     on_bank_holidays: bool = False
 
     def __post_init__(self) -> None:
@@ -39,14 +41,13 @@ class SendingWindow:
 
     def first_moment(self, now: datetime) -> datetime:
         """``now`` if a notice may go now, else when the window next opens (in UTC terms)."""
-        zone = ZoneInfo(self.zone)
-        local = now.astimezone(zone)
+        local = now.astimezone(self.zone)
         for offset in range(LONGEST_SEARCH):
             day = local.date() + timedelta(days=offset)
             if not self.on_bank_holidays and is_scottish_bank_holiday(day):
                 continue
-            opening = datetime.combine(day, self.opens, tzinfo=zone)
-            closing = datetime.combine(day, self.closes, tzinfo=zone)
+            opening = datetime.combine(day, self.opens, tzinfo=self.zone)
+            closing = datetime.combine(day, self.closes, tzinfo=self.zone)
             if now < opening:
                 return opening.astimezone(now.tzinfo)
             if now < closing:

@@ -2,16 +2,21 @@
 
 Many tenants read us on basic phones, and every segment is billed. One curly quote
 pasted from Word silently switches a message to UCS-2 and cuts a segment from 160
-characters to 70, so we count, and repair, messages before they are sent.
+characters to 70, so we count, and repair, messages before they are sent. Words someone
+typed (an event's title, a meeting point, a tenant's report) can be long, so ``fit``
+cuts them, with ``cut``, no shorter than it takes for the whole message to fit 2 SMS.
 """
 
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Literal
 
 Encoding = Literal["GSM-7", "UCS-2"]
+Cut = Callable[[str], str]  # typed words in, the same words cut to some length out
 
 # GSM 03.38 default alphabet, in table order 0x00-0x7F (0x1B is the escape to the extension).
 GSM7_BASIC: frozenset[str] = frozenset(
@@ -29,6 +34,7 @@ GSM7_EXTENSION: frozenset[str] = frozenset("\f^{}\\[~]|€")
 GSM7: frozenset[str] = GSM7_BASIC | GSM7_EXTENSION
 
 MAX_SEGMENTS = 2
+ELLIPSIS = "..."  # three GSM-7 full stops: the single character (U+2026) would force UCS-2
 
 GSM7_SINGLE, GSM7_MULTI = 160, 153  # septets; a multipart header takes the difference
 UCS2_SINGLE, UCS2_MULTI = 70, 67  # UTF-16 code units
@@ -181,3 +187,54 @@ def fit_for_sms(text: str) -> str:
         return text
     plain = plain_letters(text)
     return plain if fits(plain) else text
+
+
+# --- typed words cut to fit 2 SMS -------------------------------------------------------
+
+
+def cut(words: str, longest: int) -> str:
+    """``words`` in at most ``longest`` characters, ending at a word where one is near."""
+    if len(words) <= longest:
+        return words
+    head = words[: max(longest - len(ELLIPSIS), 0)]
+    whole_words = head.rsplit(" ", 1)[0] if " " in head[len(head) // 2 :] else head
+    return whole_words.rstrip(" .,;:?!") + ELLIPSIS
+
+
+def fit(compose: Callable[[Cut], str], *, shortest: int = 0) -> str:
+    """What ``compose`` writes, the typed words in it cut no more than it takes to fit 2 SMS."""
+    return compose(fitting(compose, shortest=shortest))
+
+
+def fitting(compose: Callable[[Cut], str], *, shortest: int = 0) -> Cut:
+    """The gentlest cut of the typed words that makes what ``compose`` writes fit 2 SMS."""
+    longest = longest_cut(compose, shortest=shortest)
+    return _whole if longest is None else partial(cut, longest=longest)
+
+
+def longest_cut(compose: Callable[[Cut], str], *, shortest: int = 0) -> int | None:
+    """The longest the typed words may be for what ``compose`` writes to fit 2 SMS; None
+    when they fit whole.
+
+    Never less than ``shortest``: a text that cannot fit even so goes that short, one
+    segment dearer, rather than cut to nothing (or not at all).
+    """
+    whole = compose(_whole)
+    if _fits_as_sent(whole):
+        return None
+    low, high = shortest, len(whole)
+    while low < high:
+        middle = (low + high + 1) // 2
+        if _fits_as_sent(compose(partial(cut, longest=middle))):
+            low = middle
+        else:
+            high = middle - 1
+    return low
+
+
+def _whole(words: str) -> str:
+    return words
+
+
+def _fits_as_sent(text: str) -> bool:
+    return fits(fit_for_sms(text))

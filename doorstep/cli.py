@@ -14,14 +14,14 @@ from zoneinfo import ZoneInfo
 
 import click
 from flask import Flask, current_app
-from flask.cli import FlaskGroup, with_appcontext
+from flask.cli import ScriptInfo, routes_command, with_appcontext
 from sqlalchemy.orm import Session, sessionmaker
 from werkzeug.serving import run_simple
 
 from bot.catalogue import languages
 from channels.telegram import TelegramBot
 from doorstep.app import create_app
-from doorstep.config import Config
+from doorstep.config import Config, ConfigError
 from doorstep.demo import demo_settings, load_demo
 from doorstep.wiring import (
     build_channels,
@@ -62,9 +62,39 @@ def _audit(session: Session, action: AuditAction, **line: Any) -> None:
     record(session, action, at=operator.at, via=operator.via, staff_id=None, **line)
 
 
-@click.group(cls=FlaskGroup, create_app=create_app)
+class DoorstepGroup(click.Group):
+    """doorstep's own commands and options only: none of Flask's (run, shell, --app, --env-file).
+
+    Each run carries a ScriptInfo that builds the app from the settings when a command
+    first needs it, so ``doorstep --help`` answers even while a setting is wrong.
+    """
+
+    def make_context(
+        self,
+        info_name: str | None,
+        args: list[str],
+        parent: click.Context | None = None,
+        **extra: Any,
+    ) -> click.Context:
+        extra.setdefault("obj", ScriptInfo(create_app=_app_from_settings, set_debug_flag=False))
+        return super().make_context(info_name, args, parent=parent, **extra)
+
+
+def _app_from_settings() -> Flask:
+    """The app; a setting that is wrong is one line naming it, not a traceback."""
+    try:
+        return create_app()
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+@click.group(cls=DoorstepGroup)
+@click.version_option(package_name="doorstep", message="doorstep %(version)s")
 def main() -> None:
     """doorstep: tenant participation by SMS and Telegram."""
+
+
+main.add_command(routes_command)
 
 
 @main.group()
@@ -294,7 +324,7 @@ def staff_add(email: str, role: str, generate_password: bool) -> None:
 @with_appcontext
 def staff_list() -> None:
     """Every staff account: role, whether it can sign in, two-factor and live API tokens."""
-    now, zone = _now(), ZoneInfo(_config().timezone)
+    now, zone = _now(), _config().timezone
     with _sessions()() as session:
         tokens, members = live_token_counts(session), staff_members(session)
         width = max((len(user.email) for user in members), default=0)

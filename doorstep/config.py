@@ -7,8 +7,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from bot.sending_window import SendingWindow
+from bot.sending_window import UK_TIME, SendingWindow
 from scheduler.mystery_shop_tasks import FIRST_TUESDAY, MonthlyDay
 
 
@@ -51,7 +52,20 @@ def _time_of_day(env: Mapping[str, str], name: str, default: time) -> time:
         raise ConfigError(f"{name} must be an hour like 10 or 10:30, not {raw!r}") from exc
 
 
-def _sending_window(env: Mapping[str, str], zone: str) -> SendingWindow:
+def _time_zone(env: Mapping[str, str]) -> ZoneInfo:
+    """The landlord's clock, built once here: every part takes this one, never the name."""
+    raw = (env.get("TIMEZONE") or "").strip()
+    if not raw:
+        return UK_TIME
+    try:
+        return ZoneInfo(raw)
+    except (ZoneInfoNotFoundError, ValueError, OSError) as exc:
+        raise ConfigError(
+            f"TIMEZONE must name a time zone of the tz database, such as Europe/Dublin, not {raw!r}"
+        ) from exc
+
+
+def _sending_window(env: Mapping[str, str], zone: ZoneInfo) -> SendingWindow:
     opens = _time_of_day(env, "SENDING_WINDOW_START", SendingWindow.opens)
     closes = _time_of_day(env, "SENDING_WINDOW_END", SendingWindow.closes)
     holidays = (env.get("SEND_ON_BANK_HOLIDAYS") or "no").strip().lower()
@@ -96,7 +110,7 @@ class Config:
     telegram_bot_token: str = ""
     telegram_webhook_secret: str = ""
     telegram_api_url: str = ""
-    timezone: str = "Europe/London"
+    timezone: ZoneInfo = UK_TIME
     landlord_name: str = "Fife Housing Group"
     contact_phone: str = "your housing officer"
     conversation_timeout: timedelta = timedelta(hours=24)
@@ -127,6 +141,7 @@ class Config:
     def from_env(cls, env: Mapping[str, str] | None = None) -> Config:
         env = os.environ if env is None else env
         instance = Path(env.get("DOORSTEP_INSTANCE", "instance")).resolve()
+        zone = _time_zone(env)
         return cls(
             database_url=env.get("DATABASE_URL") or f"sqlite:///{instance / 'doorstep.db'}",
             public_url=(env.get("PUBLIC_URL") or cls.public_url).rstrip("/"),
@@ -138,7 +153,7 @@ class Config:
             telegram_bot_token=env.get("TELEGRAM_BOT_TOKEN", ""),
             telegram_webhook_secret=env.get("TELEGRAM_WEBHOOK_SECRET", ""),
             telegram_api_url=env.get("TELEGRAM_API_URL", ""),
-            timezone=env.get("TIMEZONE") or cls.timezone,
+            timezone=zone,
             landlord_name=env.get("LANDLORD_NAME") or cls.landlord_name,
             contact_phone=env.get("CONTACT_PHONE") or cls.contact_phone,
             conversation_timeout=timedelta(hours=_number(env, "CONVERSATION_TIMEOUT_HOURS", 24)),
@@ -149,7 +164,7 @@ class Config:
             mystery_shop_day=_monthly_day(env, "MYSTERY_SHOP_DAY", cls.mystery_shop_day),
             mystery_shop_time=_time_of_day(env, "MYSTERY_SHOP_HOUR", cls.mystery_shop_time),
             mystery_shop_reminder_days=_days(env, "MYSTERY_SHOP_REMINDER_DAYS", 5),
-            sending_window=_sending_window(env, env.get("TIMEZONE") or cls.timezone),
+            sending_window=_sending_window(env, zone),
             inspection_notice_days=_days(env, "INSPECTION_NOTICE_DAYS", 7),
             inspection_reminder_days=_days(env, "INSPECTION_REMINDER_DAYS", 1),
             sms_segment_price=_price(env, "SMS_SEGMENT_PRICE", 0.04),

@@ -204,7 +204,7 @@ def create_event(
     series_id: int | None = None,
     staff_id: int | None = None,
     now: datetime,
-    zone: str = "Europe/London",
+    zone: ZoneInfo,
 ) -> Event:
     """Book an event and its reminders; the caller sends (or schedules) the invitation."""
     details = details.checked()
@@ -265,25 +265,24 @@ def monthly_days(first: date, months: int) -> list[date]:
     return days
 
 
-def monthly_series(details: EventDetails, months: int, zone: str) -> list[EventDetails]:
+def monthly_series(details: EventDetails, months: int, zone: ZoneInfo) -> list[EventDetails]:
     """The event repeated on the same weekday of the month, at the same London clock time.
 
     A time the clocks skip or repeat on one of the later days is an EventsError.
     """
-    where = ZoneInfo(zone)
-    start, end = details.starts_at.astimezone(where), details.ends_at.astimezone(where)
+    start, end = details.starts_at.astimezone(zone), details.ends_at.astimezone(zone)
     found = []
     for day in monthly_days(start.date(), months):
         shift = day - start.date()
         found.append(
             replace(
                 details,
-                starts_at=_wall_clock(start.replace(tzinfo=None) + shift, where),
-                ends_at=_wall_clock(end.replace(tzinfo=None) + shift, where),
+                starts_at=_wall_clock(start.replace(tzinfo=None) + shift, zone),
+                ends_at=_wall_clock(end.replace(tzinfo=None) + shift, zone),
                 rsvp_by=None
                 if details.rsvp_by is None
                 else _wall_clock(
-                    details.rsvp_by.astimezone(where).replace(tzinfo=None) + shift, where
+                    details.rsvp_by.astimezone(zone).replace(tzinfo=None) + shift, zone
                 ),
             )
         )
@@ -322,14 +321,14 @@ def reminder_times(event: Event, zone: ZoneInfo) -> dict[str, datetime]:
     return times
 
 
-def book_reminders(session: Session, event: Event, *, now: datetime, zone: str) -> None:
+def book_reminders(session: Session, event: Event, *, now: datetime, zone: ZoneInfo) -> None:
     """The reminders still to come for the event's current time; passed ones are dropped.
 
     A reminder whose time has passed when the event is booked or moved would only
     repeat what a tenant who just answered already knows.
     """
     payload = {"event_id": event.id, "starts_at": event.starts_at.isoformat()}
-    due = reminder_times(event, ZoneInfo(zone))
+    due = reminder_times(event, zone)
     for which in ("day-before", "morning-of"):
         key = reminder_key(event.id, which)
         moment = due.get(which)
@@ -348,13 +347,6 @@ def schedule_invitation(session: Session, event: Event, *, due_at: datetime) -> 
     )
 
 
-def task_still_holds(event: Event | None, payload: dict[str, Any]) -> bool:
-    """Whether a reminder or invitation task was booked for the event as it stands now."""
-    return (
-        event is not None and event.open and payload.get("starts_at") == event.starts_at.isoformat()
-    )
-
-
 @dataclass(frozen=True)
 class Change:
     moved: bool
@@ -363,7 +355,7 @@ class Change:
 
 
 def change_event(
-    session: Session, event: Event, details: EventDetails, *, now: datetime, zone: str
+    session: Session, event: Event, details: EventDetails, *, now: datetime, zone: ZoneInfo
 ) -> Change:
     """Edit a scheduled event; a new time replaces its reminders, more room promotes."""
     if not event.open:

@@ -218,7 +218,7 @@ def reminder_key(inspection_id: int) -> str:
     return f"inspection-{inspection_id}-reminder"
 
 
-def _book_tasks(session: Session, inspection: Inspection, *, now: datetime, zone: str) -> None:
+def _book_tasks(session: Session, inspection: Inspection, *, now: datetime, zone: ZoneInfo) -> None:
     """The notice and the reminder for the inspection's current time.
 
     A step whose time has already passed runs at once if it has not run for this
@@ -233,13 +233,13 @@ def _book_tasks(session: Session, inspection: Inspection, *, now: datetime, zone
         (
             notice_key(inspection.id),
             NOTICE_TASK,
-            inspection.notice_due(ZoneInfo(zone)),
+            inspection.notice_due(zone),
             inspection.notice_sent_at,
         ),
         (
             reminder_key(inspection.id),
             REMINDER_TASK,
-            inspection.reminder_due(ZoneInfo(zone)),
+            inspection.reminder_due(zone),
             inspection.reminder_sent_at,
         ),
     )
@@ -248,15 +248,6 @@ def _book_tasks(session: Session, inspection: Inspection, *, now: datetime, zone
             cancel(session, key)
             continue
         schedule(session, key=key, kind=kind, due_at=max(due, now), payload=payload)
-
-
-def task_still_holds(inspection: Inspection | None, payload: dict[str, Any]) -> bool:
-    """Whether a notice or reminder task was booked for the inspection as it stands now."""
-    return (
-        inspection is not None
-        and inspection.open
-        and payload.get("starts_at") == inspection.starts_at.isoformat()
-    )
 
 
 def schedule_inspection(
@@ -272,7 +263,7 @@ def schedule_inspection(
     reminder_days: int = 1,
     staff_id: int | None = None,
     now: datetime,
-    zone: str = "Europe/London",
+    zone: ZoneInfo,
 ) -> Inspection:
     """Book a walk, its notice and reminder, and gather the area's reports still waiting."""
     inspection = Inspection(
@@ -313,7 +304,7 @@ def change_inspection(
     officer: str,
     notes: str,
     now: datetime,
-    zone: str = "Europe/London",
+    zone: ZoneInfo,
 ) -> Change:
     """Edit a scheduled walk; a new time replaces its notice and reminder tasks.
 

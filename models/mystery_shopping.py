@@ -43,7 +43,6 @@ from models.messages import InboundMessage, OutboundKind, OutboundMessage, Withh
 from models.schedule import ScheduledTask
 from models.tenants import Role, TenantRole
 
-ZONE = ZoneInfo("Europe/London")
 ALERT_KIND = "mystery_shop"
 LOW_SCORE = 2  # 1 or 2 out of 5 raises an alert
 LONGEST_WORDS = 1000
@@ -126,7 +125,7 @@ class StaffAlert(Base):
     resolved_at: Mapped[datetime | None]
 
 
-def month_of(moment: datetime, zone: ZoneInfo = ZONE) -> str:
+def month_of(moment: datetime, zone: ZoneInfo) -> str:
     """The check-in month a moment falls in, by the landlord's clock ("2026-03")."""
     return moment.astimezone(zone).strftime("%Y-%m")
 

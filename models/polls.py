@@ -235,7 +235,7 @@ def create_poll(
     reminder_days: int,
     staff_id: int | None,
     now: datetime,
-    zone: str = "Europe/London",
+    zone: ZoneInfo,
 ) -> Poll:
     """An open poll with its closing and reminder tasks; the caller sends the invitation."""
     asked = _question(question)
@@ -261,12 +261,12 @@ def create_poll(
     return poll
 
 
-def _book_tasks(session: Session, poll: Poll, *, now: datetime, zone: str) -> None:
+def _book_tasks(session: Session, poll: Poll, *, now: datetime, zone: ZoneInfo) -> None:
     payload = {"poll_id": poll.id, "closes_at": poll.closes_at.isoformat()}
     schedule(
         session, key=close_key(poll.id), kind=CLOSE_TASK, due_at=poll.closes_at, payload=payload
     )
-    reminder_at = poll.reminder_due(ZoneInfo(zone))
+    reminder_at = poll.reminder_due(zone)
     if poll.reminder_days > 0 and reminder_at > now:
         schedule(
             session,

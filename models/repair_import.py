@@ -38,7 +38,7 @@ class RepairImportReport:
 
 
 def import_repairs(
-    session: Session, data: bytes, *, now: datetime, zone: str
+    session: Session, data: bytes, *, now: datetime, zone: ZoneInfo
 ) -> RepairImportReport:
     try:
         text = data.decode("utf-8-sig")
@@ -71,7 +71,7 @@ def _import_row(
     report: RepairImportReport,
     *,
     now: datetime,
-    zone: str,
+    zone: ZoneInfo,
 ) -> None:
     try:
         with session.begin_nested():
@@ -114,7 +114,7 @@ def _tenant(session: Session, row: dict[str, str | None]) -> Tenant:
     return tenant
 
 
-def _moment(value: str, zone: str) -> datetime:
+def _moment(value: str, zone: ZoneInfo) -> datetime:
     """'2026-12-03 14:30' on the landlord's clock, or an ISO time with its offset."""
     try:
         moment = datetime.fromisoformat(value)
@@ -123,7 +123,7 @@ def _moment(value: str, zone: str) -> datetime:
             f"completed_at {value[:30]!r} is not a date and time such as 2026-12-03 14:30"
         ) from exc
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=ZoneInfo(zone))
+        moment = moment.replace(tzinfo=zone)
     try:
         return moment.astimezone(UTC)
     except OverflowError as exc:

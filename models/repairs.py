@@ -128,7 +128,7 @@ def register_repair(
     job_type: str,
     completed_at: datetime,
     now: datetime,
-    zone: str,
+    zone: ZoneInfo,
 ) -> tuple[Repair, bool]:
     """The repair, and whether it is new; a new one books its survey for the next day.
 
@@ -141,23 +141,22 @@ def register_repair(
         return existing, False
     if completed_at > now + timedelta(minutes=5):
         raise RepairProblem("completed_at is in the future")
-    local = ZoneInfo(zone)
     repair = Repair(
         tenant_id=tenant.id,
         job_reference=reference,
         job_type=normalise_job_type(job_type),
         completed_at=completed_at,
-        month=month_of(completed_at, local),
+        month=month_of(completed_at, zone),
         registered_at=now,
     )
     session.add(repair)
     session.flush()
-    next_day = completed_at.astimezone(local).date() + timedelta(days=1)
+    next_day = completed_at.astimezone(zone).date() + timedelta(days=1)
     schedule(
         session,
         key=f"repair-survey-{repair.id}",
         kind=SURVEY_TASK,
-        due_at=datetime.combine(next_day, SURVEY_AT, tzinfo=local),
+        due_at=datetime.combine(next_day, SURVEY_AT, tzinfo=zone),
         payload={"repair_id": repair.id},
     )
     return repair, True

@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session
 from bot import catalogue
 from bot.flow import Settings
 from bot.notices import queue_notices
+from bot.sending_window import UK_TIME
 from models.consent import Topic, accepting
 from models.mystery_shopping import check_in_for, find_check_in, month_of
 from models.schedule import ScheduledTask, TaskStatus, schedule
@@ -90,11 +91,11 @@ class MysteryShopPlan:
     day: MonthlyDay = FIRST_TUESDAY
     at: time = time(10, 0)
     reminder_days: int = 5  # 0: no reminder
-    zone: str = "Europe/London"
+    zone: ZoneInfo = UK_TIME  # the settings' own, never a copy kept in a payload
     landlord: str = "Fife Housing Group"
 
     def invitation_at(self, year: int, month: int) -> datetime:
-        return datetime.combine(self.day.date_in(year, month), self.at, tzinfo=ZoneInfo(self.zone))
+        return datetime.combine(self.day.date_in(year, month), self.at, tzinfo=self.zone)
 
     def payload(self, month: str) -> dict[str, Any]:
         return {
@@ -102,18 +103,18 @@ class MysteryShopPlan:
             "day": str(self.day),
             "at": self.at.strftime("%H:%M"),
             "reminder_days": self.reminder_days,
-            "zone": self.zone,
             "landlord": self.landlord,
         }
 
     @classmethod
-    def from_payload(cls, payload: dict[str, Any]) -> MysteryShopPlan:
+    def from_payload(cls, payload: dict[str, Any], zone: ZoneInfo) -> MysteryShopPlan:
+        """The plan a task was booked with, on the landlord's clock as the settings say now."""
         default = cls()
         return cls(
             day=MonthlyDay.parse(str(payload.get("day", default.day))),
             at=time.fromisoformat(str(payload.get("at", "10:00"))),
             reminder_days=int(payload.get("reminder_days", default.reminder_days)),
-            zone=str(payload.get("zone", default.zone)),
+            zone=zone,
             landlord=str(payload.get("landlord", default.landlord)),
         )
 
@@ -136,7 +137,7 @@ def book_invitation(
     it (the scheduler starting) it is the first still to come, so a new install waits for
     its first invitation day instead of inviting everyone the moment it starts.
     """
-    local = now.astimezone(ZoneInfo(plan.zone))
+    local = now.astimezone(plan.zone)
     year, month = (local.year, local.month) if after is None else _following(after)
     while True:
         name = f"{year:04d}-{month:02d}"
@@ -165,9 +166,10 @@ def send_invitations(
     session: Session, task: ScheduledTask, now: datetime, settings: Settings
 ) -> None:
     """Invite every shopper for this month, book the reminder, and book next month's."""
-    plan, month = MysteryShopPlan.from_payload(task.payload), str(task.payload["month"])
+    plan = MysteryShopPlan.from_payload(task.payload, settings.timezone)
+    month = str(task.payload["month"])
     book_invitation(session, now=now, plan=plan, after=month)
-    if month_of(now, ZoneInfo(plan.zone)) != month:
+    if month_of(now, plan.zone) != month:
         log.warning("the %s mystery shop invitation is out of date: not sent", month)
         return
     invited = _tell(
@@ -181,8 +183,9 @@ def send_reminders(
     session: Session, task: ScheduledTask, now: datetime, settings: Settings
 ) -> None:
     """Remind the shoppers who have not finished this month's check-in, once."""
-    plan, month = MysteryShopPlan.from_payload(task.payload), str(task.payload["month"])
-    if month_of(now, ZoneInfo(plan.zone)) != month:
+    plan = MysteryShopPlan.from_payload(task.payload, settings.timezone)
+    month = str(task.payload["month"])
+    if month_of(now, plan.zone) != month:
         log.warning("the %s mystery shop reminder is out of date: not sent", month)
         return
     reminded = _tell(session, month, "mystery_shop.reminder", now=now, plan=plan, settings=settings)
@@ -193,10 +196,9 @@ def _book_reminder(session: Session, month: str, *, now: datetime, plan: Mystery
     """The reminder, ``reminder_days`` after today at the invitation hour, within the month."""
     if plan.reminder_days <= 0:
         return
-    zone = ZoneInfo(plan.zone)
-    day = now.astimezone(zone).date() + timedelta(days=plan.reminder_days)
-    due = datetime.combine(day, plan.at, tzinfo=zone)
-    if month_of(due, zone) != month:
+    day = now.astimezone(plan.zone).date() + timedelta(days=plan.reminder_days)
+    due = datetime.combine(day, plan.at, tzinfo=plan.zone)
+    if month_of(due, plan.zone) != month:
         return  # it would land in next month, which has its own invitation
     payload = plan.payload(month)
     schedule(session, key=reminder_key(month), kind=REMINDER, due_at=due, payload=payload)

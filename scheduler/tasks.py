@@ -36,7 +36,7 @@ DEFAULT_SETTINGS = Settings()  # frozen: safe to share
 
 
 def purge_message_bodies(
-    session: Session, task: ScheduledTask, now: datetime, _settings: Settings
+    session: Session, task: ScheduledTask, now: datetime, settings: Settings
 ) -> None:
     """Blank message bodies older than the retention period; then book tomorrow's run."""
     cutoff = now - timedelta(days=float(task.payload.get("retention_days", 365)))
@@ -51,21 +51,21 @@ def purge_message_bodies(
     book_purge(
         session,
         now=now,
-        zone=task.payload.get("zone", "Europe/London"),
+        zone=settings.timezone,
         retention_days=float(task.payload.get("retention_days", 365)),
     )
 
 
-def book_purge(session: Session, *, now: datetime, zone: str, retention_days: float) -> None:
+def book_purge(session: Session, *, now: datetime, zone: ZoneInfo, retention_days: float) -> None:
     """The next nightly purge, at 03:00 local time, under one stable key."""
-    local = now.astimezone(ZoneInfo(zone))
-    due = datetime.combine(local.date() + timedelta(days=1), PURGE_AT, tzinfo=ZoneInfo(zone))
+    local = now.astimezone(zone)
+    due = datetime.combine(local.date() + timedelta(days=1), PURGE_AT, tzinfo=zone)
     schedule(
         session,
         key=PURGE_KEY,
         kind="purge_message_bodies",
         due_at=due,
-        payload={"retention_days": retention_days, "zone": zone},
+        payload={"retention_days": retention_days},
     )
 
 

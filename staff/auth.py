@@ -20,7 +20,6 @@ from datetime import datetime, timedelta
 from functools import wraps
 from typing import Any, TypeVar, cast
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo
 
 from flask import (
     Blueprint,
@@ -68,7 +67,7 @@ from models.two_factor import (
     setup_link,
     use_recovery_code,
 )
-from staff.context import clock, sessions, settings
+from staff.context import clock, sessions, settings, zone
 
 blueprint = Blueprint("auth", __name__, url_prefix="/staff")
 F = TypeVar("F", bound=Callable[..., Any])
@@ -157,7 +156,7 @@ def clock_time(moment: datetime | None) -> str:
     """A time of day in the landlord's time zone, such as 10:15, for a lock's end."""
     if moment is None:
         return ""
-    return f"{moment.astimezone(ZoneInfo(current_app.config['TIMEZONE'])):%H:%M}"
+    return f"{moment.astimezone(zone()):%H:%M}"
 
 
 def locked_message(until: datetime) -> str:

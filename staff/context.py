@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 from typing import cast
+from zoneinfo import ZoneInfo
 
 from flask import current_app
 from sqlalchemy.orm import Session, sessionmaker
@@ -24,6 +25,11 @@ def clock() -> Callable[[], datetime]:
 def settings() -> Settings:
     """The landlord's name, time zone and sending window, as the bot uses them."""
     return cast(Settings, current_app.extensions["doorstep.settings"])
+
+
+def zone() -> ZoneInfo:
+    """The landlord's time zone, as the settings built it once: pages never build their own."""
+    return settings().timezone
 
 
 def inspection_days() -> tuple[int, int]:

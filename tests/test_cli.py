@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import UTC, datetime
+from importlib.metadata import version
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from flask import Flask
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
@@ -269,3 +271,37 @@ def test_two_factor_is_required_unless_the_setting_says_optional() -> None:
     assert Config.from_env({"STAFF_TWO_FACTOR": " Optional "}).staff_two_factor == "optional"
     with pytest.raises(ConfigError, match="STAFF_TWO_FACTOR"):
         Config.from_env({"STAFF_TWO_FACTOR": "sometimes"})
+
+
+def test_help_lists_doorsteps_own_commands_and_none_of_flasks() -> None:
+    result = CliRunner().invoke(main, ["--help"])
+    assert result.exit_code == 0
+    listed = result.output.split("Commands:", 1)[1].strip().splitlines()
+    commands = {line.split()[0] for line in listed}
+    assert {"db", "demo", "dispatcher", "routes", "scheduler", "serve", "staff"} <= commands
+    assert {"telegram", "tenants"} <= commands
+    assert not {"run", "shell", "spec"} & commands
+    for flasks_own in ("--env-file", "--app", "--debug", "Flask"):
+        assert flasks_own not in result.output
+
+
+def test_version_is_doorsteps_own_from_its_package() -> None:
+    result = CliRunner().invoke(main, ["--version"])
+    assert (result.exit_code, result.output) == (0, f"doorstep {version('doorstep')}\n")
+
+
+def test_routes_still_lists_every_url(app: Flask) -> None:
+    code, output = run(app, "routes")
+    assert code == 0 and "/healthz" in output and "/webhooks/twilio/sms" in output
+
+
+def test_a_command_run_with_an_unknown_time_zone_stops_with_one_line_naming_the_setting(
+    tmp_path: Path,
+) -> None:
+    settings = {"TIMEZONE": "Mars/Olympus_Mons", "DOORSTEP_INSTANCE": str(tmp_path)}
+    result = CliRunner().invoke(main, ["staff", "list"], env=settings)
+    assert result.exit_code == 1
+    assert result.output == (
+        "Error: TIMEZONE must name a time zone of the tz database, such as Europe/Dublin, "
+        "not 'Mars/Olympus_Mons'\n"
+    )

@@ -1,13 +1,17 @@
-"""The sending window and inspection settings, read from the environment and refused by name."""
+"""The sending window, time zone and inspection settings, read from the environment and
+refused by name."""
 
 from __future__ import annotations
 
 from datetime import time
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from doorstep.config import Config, ConfigError
-from doorstep.wiring import build_channels, build_dispatcher, engine_settings
+from doorstep.wiring import build_channels, build_dispatcher, engine_settings, mystery_shop_plan
+
+LONDON, DUBLIN = ZoneInfo("Europe/London"), ZoneInfo("Europe/Dublin")
 
 
 def test_the_sending_window_and_inspection_days_come_from_the_settings() -> None:
@@ -22,7 +26,7 @@ def test_the_sending_window_and_inspection_days_come_from_the_settings() -> None
         }
     )
     window = config.sending_window
-    assert (window.opens, window.closes, window.zone) == (time(8, 30), time(19), "Europe/Dublin")
+    assert (window.opens, window.closes, window.zone) == (time(8, 30), time(19), DUBLIN)
     assert window.on_bank_holidays
     assert (config.inspection_notice_days, config.inspection_reminder_days) == (10, 2)
     assert engine_settings(config).sending_window == window
@@ -31,7 +35,7 @@ def test_the_sending_window_and_inspection_days_come_from_the_settings() -> None
 def test_the_defaults_are_nine_to_eight_in_london_and_not_on_bank_holidays() -> None:
     config = Config.from_env({})
     window = config.sending_window
-    assert (window.opens, window.closes, window.zone) == (time(9), time(20), "Europe/London")
+    assert (window.opens, window.closes, window.zone) == (time(9), time(20), LONDON)
     assert not window.on_bank_holidays
     assert (config.inspection_notice_days, config.inspection_reminder_days) == (7, 1)
 
@@ -47,6 +51,12 @@ def test_the_defaults_are_nine_to_eight_in_london_and_not_on_bank_holidays() -> 
         ({"INSPECTION_REMINDER_DAYS": "1.5"}, "INSPECTION_REMINDER_DAYS"),
         ({"SMS_SEGMENT_PRICE": "-0.04"}, "SMS_SEGMENT_PRICE"),
         ({"SMS_SEGMENT_PRICE": "4p"}, "SMS_SEGMENT_PRICE"),
+        ({"TIMEZONE": "Mars/Olympus_Mons"}, "TIMEZONE"),
+        ({"TIMEZONE": "europe/london"}, "TIMEZONE"),
+        ({"TIMEZONE": "Europe"}, "TIMEZONE"),
+        ({"TIMEZONE": "/etc/passwd"}, "TIMEZONE"),
+        ({"TIMEZONE": "../../etc/passwd"}, "TIMEZONE"),
+        ({"TIMEZONE": "Europe/London\x00"}, "TIMEZONE"),
     ],
 )
 def test_a_malformed_setting_is_refused_by_name(env: dict[str, str], named: str) -> None:
@@ -66,3 +76,12 @@ def test_calls_are_placed_one_a_second_unless_the_settings_say_otherwise() -> No
         config, session_factory=None, clock=None, channels=build_channels(config)
     )
     assert dispatcher.rates["voice"] == 3
+
+
+def test_the_time_zone_is_built_once_and_every_part_keeps_the_same_one() -> None:
+    config = Config.from_env({"TIMEZONE": " Europe/Dublin "})
+    assert config.timezone == DUBLIN
+    assert engine_settings(config).timezone is config.timezone
+    assert config.sending_window.zone is config.timezone
+    assert mystery_shop_plan(config).zone is config.timezone
+    assert Config.from_env({}).timezone == LONDON

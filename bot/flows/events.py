@@ -15,11 +15,11 @@ afresh, so nobody answers for a time that no longer holds.
 from __future__ import annotations
 
 from bot import catalogue
-from bot.event_notices import Cut, cut, fitting, tell_promoted
+from bot.event_notices import tell_promoted
 from bot.flow import Answer, Flow, Option, Question, Reply, Turn, registered
 from bot.matching import match_choice
 from bot.outbox import render_for_channel
-from bot.sms import fits
+from bot.sms import Cut, fitting
 from models.events import Answer as RsvpAnswer
 from models.events import Event, EventsError, answer_rsvp, rsvp_of, upcoming_for
 
@@ -63,9 +63,8 @@ def _when(turn: Turn, event: Event) -> str:
     return catalogue.spoken_time(turn.language, event.starts_at, turn.settings.timezone)
 
 
-def _line(turn: Turn, event: Event, longest: int) -> str:
-    said = _said(turn, event)
-    values = {"event": cut(event.title, longest), "when": _when(turn, event)}
+def _line(turn: Turn, title: str, when: str, said: str | None) -> str:
+    values = {"event": title, "when": when}
     if said is None:
         return turn.text("events.list_item", **values)
     return turn.text("events.list_item_answered", **values, said=said)
@@ -76,13 +75,18 @@ def event_choices(turn: Turn) -> list[Option]:
     events = _choices(turn)
     if not events:  # not listed yet
         return []
-    longest = max(len(event.title) for event in events)
-    while True:
-        lines = tuple(_line(turn, event, longest) for event in events)
-        listed = Reply(turn.text("events.which"), lines)
-        if longest <= SHORTEST_TITLE or fits(render_for_channel("sms", turn.language, listed)):
-            return [Option(str(n), text=line) for n, line in enumerate(lines)]
-        longest = max(SHORTEST_TITLE, longest * 4 // 5)
+
+    known = [(event.title, _when(turn, event), _said(turn, event)) for event in events]
+
+    def lines(shorten: Cut) -> tuple[str, ...]:
+        return tuple(_line(turn, shorten(title), when, said) for title, when, said in known)
+
+    def listed(shorten: Cut) -> str:
+        which = Reply(turn.text("events.which"), lines(shorten))
+        return render_for_channel("sms", turn.language, which)
+
+    shown = lines(fitting(listed, shortest=SHORTEST_TITLE))
+    return [Option(str(n), text=line) for n, line in enumerate(shown)]
 
 
 def take_which(turn: Turn, answer: Answer) -> str | None:

@@ -12,8 +12,6 @@ SKIP for "nothing to add".
 
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo
-
 from bot import catalogue
 from bot.flow import Answer, Flow, Option, Question, Turn
 from bot.matching import normalise
@@ -41,7 +39,7 @@ def is_mystery_shopper(tenant: Tenant) -> bool:
 
 def begin(turn: Turn) -> str | None:
     """This month's check-in: a fresh start, where an unfinished one stopped, or a thank-you."""
-    month = month_of(turn.now, ZoneInfo(turn.settings.timezone))
+    month = month_of(turn.now, turn.settings.timezone)
     check_in = find_check_in(turn.session, turn.tenant.id, month)
     if check_in is not None and check_in.finished:
         turn.say("mystery_shop.already_done")
@@ -72,7 +70,7 @@ def _check_in(turn: Turn) -> MysteryShopCheckIn:
     check_in = turn.session.get(MysteryShopCheckIn, turn.answers.get(CHECK_IN))
     if check_in is None:  # erased by staff mid-way: carry on into a fresh one
         check_in = check_in_for(
-            turn.session, turn.tenant.id, month_of(turn.now, ZoneInfo(turn.settings.timezone))
+            turn.session, turn.tenant.id, month_of(turn.now, turn.settings.timezone)
         )
         turn.answers[CHECK_IN] = check_in.id
     return check_in

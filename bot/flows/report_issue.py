@@ -18,7 +18,7 @@ from bot import catalogue
 from bot.flow import Answer, Flow, Option, Question, Reply, Turn, registered
 from bot.matching import normalise
 from bot.outbox import render_for_channel
-from bot.sms import fits
+from bot.sms import Cut, fitting
 from models.inspections import LONGEST_WORDS, Inspection, ReportCategory, file_report
 from models.tenants import Channel
 
@@ -28,7 +28,6 @@ CHANGING = "changing"  # the tenant is changing one answer: go back to the check
 PHOTO_CHANNELS = frozenset({Channel.TELEGRAM.value})
 MOST_PHOTOS = 10
 SHORTEST = 12  # the fewest characters of where/what the check shows
-ELLIPSIS = "..."  # GSM-7, unlike the single character
 
 
 def begin(_turn: Turn) -> str:
@@ -124,19 +123,15 @@ def confirm_values(turn: Turn) -> dict[str, str]:
     category = turn.text(f"report.category.{turn.answers[CATEGORY]}")
     where, what = turn.answers[WHERE], turn.answers[WHAT]
     labels = tuple(turn.text(option.label) for option in CONFIRM)
-    longest = max(len(where), len(what))
-    while True:
-        values = {"category": category, "where": _cut(where, longest), "what": _cut(what, longest)}
-        check = Reply(turn.text("report.confirm", **values), labels)
-        if longest <= SHORTEST or fits(render_for_channel("sms", turn.language, check)):
-            return values
-        longest = max(SHORTEST, min(longest - 1, longest * 4 // 5))
 
+    def values(shorten: Cut) -> dict[str, str]:
+        return {"category": category, "where": shorten(where), "what": shorten(what)}
 
-def _cut(words: str, longest: int) -> str:
-    if len(words) <= longest:
-        return words
-    return words[: longest - len(ELLIPSIS)].rstrip() + ELLIPSIS
+    def check(shorten: Cut) -> str:
+        asked = Reply(turn.text("report.confirm", **values(shorten)), labels)
+        return render_for_channel("sms", turn.language, asked)
+
+    return values(fitting(check, shortest=SHORTEST))
 
 
 def _send(turn: Turn) -> None:

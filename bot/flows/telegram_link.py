@@ -16,7 +16,6 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from bot import catalogue
 from bot.flow import Answer, Flow, Question, Turn
@@ -155,7 +154,7 @@ def _wait(turn: Turn) -> dict[str, object]:
     until = datetime.fromisoformat(turn.answers.get("wait_until") or turn.now.isoformat())
     if until.second or until.microsecond:
         until = until.replace(second=0, microsecond=0) + timedelta(minutes=1)
-    return {"time": f"{until.astimezone(ZoneInfo(turn.settings.timezone)):%H:%M}"}
+    return {"time": f"{until.astimezone(turn.settings.timezone):%H:%M}"}
 
 
 QUESTIONS = {

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_wtf import FlaskForm
 from sqlalchemy.exc import IntegrityError
@@ -18,7 +18,7 @@ from models.staff import StaffRole
 from models.tenants import Area
 from staff.auth import require_role
 from staff.context import sessions
-from staff.pages.common import LARGEST_ID, csv_download, tidy
+from staff.pages.common import csv_download, or_404, tidy
 
 blueprint = Blueprint("areas", __name__, url_prefix="/staff/areas")
 
@@ -102,9 +102,7 @@ def add() -> ResponseReturnValue:
 def edit(area_id: int) -> ResponseReturnValue:
     try:
         with sessions().begin() as db:
-            area = db.get(Area, area_id) if area_id <= LARGEST_ID else None
-            if area is None:
-                abort(404, f"There is no area number {area_id}.")
+            area = or_404(db, Area, area_id, "area")
             form = AreaForm(obj=area)
             if not form.validate_on_submit() or name_taken(db, form, other_than=area.id):
                 return render_template("pages/area_form.html", form=form, area=area), status(form)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from flask import (
     Blueprint,
@@ -48,7 +47,7 @@ from models.staff import StaffRole
 from models.tenants import Role
 from staff.audit_trail import note
 from staff.auth import require_role
-from staff.context import clock, sessions, settings
+from staff.context import clock, sessions, settings, zone
 from staff.pages.audiences import describe
 from staff.pages.broadcast_forms import (
     CHANNEL_LABELS,
@@ -60,7 +59,7 @@ from staff.pages.broadcast_forms import (
 from staff.pages.common import (
     PAGE_SIZE,
     last_page,
-    numbered_or_404,
+    or_404,
     page_number,
     use_time_filters,
 )
@@ -79,10 +78,6 @@ def segment_price() -> float:
     return float(current_app.config.get("SMS_SEGMENT_PRICE", 0.04))
 
 
-def zone() -> ZoneInfo:
-    return ZoneInfo(current_app.config["TIMEZONE"])
-
-
 @blueprint.get("/")
 @require_role(StaffRole.VIEWER)
 def index() -> str:
@@ -98,10 +93,6 @@ def index() -> str:
             page=page,
             pages=last_page(total),
         )
-
-
-def find_or_404(db: Session, broadcast_id: int) -> Broadcast:
-    return numbered_or_404(db, Broadcast, broadcast_id, "broadcast")
 
 
 @blueprint.route("/new", methods=["GET", "POST"])
@@ -190,7 +181,7 @@ def _audience(db: Session, form: BroadcastForm) -> tuple[Audience | None, list[s
 @require_role(StaffRole.VIEWER)
 def show(broadcast_id: int) -> str:
     with sessions().begin() as db:
-        broadcast = find_or_404(db, broadcast_id)
+        broadcast = or_404(db, Broadcast, broadcast_id, "broadcast")
         return _render_broadcast(db, broadcast)
 
 
@@ -251,7 +242,7 @@ def _queue(broadcast_id: int, step: QueueStep, done: str) -> ResponseReturnValue
     if not ConfirmForm().validate_on_submit():
         abort(400, "The form was out of date. Please try again.")
     with sessions().begin() as db:
-        broadcast = find_or_404(db, broadcast_id)
+        broadcast = or_404(db, Broadcast, broadcast_id, "broadcast")
         _may_send(broadcast)
         try:
             queued = step(db, broadcast, now=clock()(), settings=settings())
@@ -267,7 +258,7 @@ def _queue(broadcast_id: int, step: QueueStep, done: str) -> ResponseReturnValue
 def schedule(broadcast_id: int) -> ResponseReturnValue:
     form = ScheduleForm()
     with sessions().begin() as db:
-        broadcast = find_or_404(db, broadcast_id)
+        broadcast = or_404(db, Broadcast, broadcast_id, "broadcast")
         _may_send(broadcast)
         send_at = _send_at(form)
         if send_at is None:
@@ -303,4 +294,4 @@ def resend(broadcast_id: int) -> ResponseReturnValue:
 def report(broadcast_id: int) -> ResponseReturnValue:
     """The delivery report alone, for a page that refreshes it without reloading."""
     with sessions()() as db:
-        return delivery_report(db, find_or_404(db, broadcast_id).id)
+        return delivery_report(db, or_404(db, Broadcast, broadcast_id, "broadcast").id)

@@ -7,12 +7,13 @@ import io
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import TypeVar
-from zoneinfo import ZoneInfo
 
-from flask import Blueprint, Response, abort, current_app, request
+from flask import Blueprint, Response, abort, request
 from sqlalchemy.orm import Session
 from wtforms import SelectMultipleField
 from wtforms.widgets import CheckboxInput, ListWidget
+
+from staff.context import zone
 
 LARGEST_ID = 2**31 - 1  # no row has a larger id, and SQLite cannot even compare one
 PAGE_SIZE = 50
@@ -21,7 +22,7 @@ Row = TypeVar("Row")
 CSV_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def numbered_or_404(db: Session, model: type[Row], number: int, what: str) -> Row:
+def or_404(db: Session, model: type[Row], number: int, what: str) -> Row:
     """The row staff asked for by its number, or 404 saying there is no such one."""
     row = db.get(model, number) if 0 < number <= LARGEST_ID else None
     if row is None:
@@ -33,7 +34,7 @@ def local_time(moment: datetime | None) -> str:
     """A stored UTC time as staff read it: '3 Mar 2026, 10:00' in the landlord's time zone."""
     if moment is None:
         return ""
-    local = moment.astimezone(ZoneInfo(current_app.config["TIMEZONE"]))
+    local = moment.astimezone(zone())
     return f"{local.day} {local:%b %Y, %H:%M}"
 
 

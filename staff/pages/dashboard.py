@@ -4,9 +4,8 @@ coming up. Requests to become a mystery shopper count only for staff who may see
 from __future__ import annotations
 
 from datetime import datetime, time
-from zoneinfo import ZoneInfo
 
-from flask import Blueprint, current_app, render_template
+from flask import Blueprint, render_template
 
 from models.dashboard import day_numbers, upcoming_event_counts, upcoming_walks
 from models.involvement import new_request_count
@@ -14,7 +13,7 @@ from models.mystery_shopping import open_alert_count
 from models.repairs import ALERT_KIND as REPAIR_ALERT
 from models.staff import StaffRole
 from staff.auth import require_role
-from staff.context import clock, sessions
+from staff.context import clock, sessions, zone
 from staff.shoppers import hidden_roles, may_see_shoppers
 
 blueprint = Blueprint("dashboard", __name__, url_prefix="/staff")
@@ -23,9 +22,9 @@ UPCOMING_WALKS = UPCOMING_EVENTS = 5
 
 
 def start_of_today() -> datetime:
-    zone = ZoneInfo(current_app.config["TIMEZONE"])
-    today = clock()().astimezone(zone).date()
-    return datetime.combine(today, time.min, tzinfo=zone)
+    here = zone()
+    today = clock()().astimezone(here).date()
+    return datetime.combine(today, time.min, tzinfo=here)
 
 
 @blueprint.get("/")

@@ -8,13 +8,10 @@ Times are typed and shown in the landlord's time zone and stored in UTC.
 
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo
-
 from flask import (
     Blueprint,
     Response,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -41,13 +38,13 @@ from models.events import (
 )
 from models.staff import StaffRole
 from staff.auth import require_role
-from staff.context import clock, sessions, settings
+from staff.context import clock, sessions, settings, zone
 from staff.pages.audiences import describe
 from staff.pages.common import (
     csv_download,
     last_page,
     local_time,
-    numbered_or_404,
+    or_404,
     page_number,
     use_time_filters,
 )
@@ -78,10 +75,6 @@ def answer_label(answer: str) -> str:
     return ANSWER_LABELS.get(answer, answer)
 
 
-def zone() -> ZoneInfo:
-    return ZoneInfo(current_app.config["TIMEZONE"])
-
-
 @blueprint.get("/")
 @require_role(StaffRole.VIEWER)
 def index() -> str:
@@ -100,12 +93,8 @@ def index() -> str:
         )
 
 
-def find_or_404(db: Session, event_id: int) -> Event:
-    return numbered_or_404(db, Event, event_id, "event")
-
-
 def open_or_409(db: Session, event_id: int) -> Event:
-    event = find_or_404(db, event_id)
+    event = or_404(db, Event, event_id, "event")
     if not event.open:
         abort(409, "This event is cancelled and can no longer be changed.")
     return event
@@ -143,7 +132,7 @@ def add() -> ResponseReturnValue:
         if not checked(form, details) or details is None:
             return render_form(form, None)
         try:
-            occurrences = monthly_series(details, form.repeat_months.data or 1, zone().key)
+            occurrences = monthly_series(details, form.repeat_months.data or 1, zone())
         except EventsError as problem:
             form.repeat_months.errors = [*form.repeat_months.errors, f"{problem}."]
             return render_form(form, None)
@@ -198,7 +187,7 @@ def cancel(event_id: int) -> ResponseReturnValue:
 @require_role(StaffRole.VIEWER)
 def show(event_id: int) -> ResponseReturnValue:
     with sessions().begin() as db:
-        event = find_or_404(db, event_id)
+        event = or_404(db, Event, event_id, "event")
         rsvps = rsvps_for(db, event.id)
         form = AttendanceForm(formdata=None)
         form.came.choices = [(rsvp.tenant_id, rsvp.tenant.name or NO_NAME) for rsvp in rsvps]
@@ -222,7 +211,7 @@ def show(event_id: int) -> ResponseReturnValue:
 @require_role(StaffRole.OFFICER)
 def attendance(event_id: int) -> ResponseReturnValue:
     with sessions().begin() as db:
-        event = find_or_404(db, event_id)
+        event = or_404(db, Event, event_id, "event")
         if event.starts_at > clock()():
             abort(409, "The event has not started yet: mark who came once it has.")
         rsvps = rsvps_for(db, event.id)
@@ -256,7 +245,7 @@ def _sign_in_rows(db: Session, event: Event) -> list[tuple[str, str, int, str]]:
 @require_role(StaffRole.VIEWER)
 def sign_in_csv(event_id: int) -> Response:
     with sessions()() as db:
-        event = find_or_404(db, event_id)
+        event = or_404(db, Event, event_id, "event")
         rows = [(*row, "") for row in _sign_in_rows(db, event)]
         when = local_time(event.starts_at)
     return csv_download(
@@ -270,7 +259,7 @@ def sign_in_csv(event_id: int) -> Response:
 @require_role(StaffRole.VIEWER)
 def sign_in_sheet(event_id: int) -> str:
     with sessions()() as db:
-        event = find_or_404(db, event_id)
+        event = or_404(db, Event, event_id, "event")
         return render_template(
             "pages/event_sign_in.html", event=event, rows=_sign_in_rows(db, event)
         )

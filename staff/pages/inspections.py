@@ -10,12 +10,10 @@ landlord's time zone and stored in UTC.
 from __future__ import annotations
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from flask import (
     Blueprint,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -44,8 +42,8 @@ from models.inspections import (
 )
 from models.staff import StaffRole
 from staff.auth import require_role
-from staff.context import clock, inspection_days, sessions, settings
-from staff.pages.common import LARGEST_ID, last_page, numbered_or_404, page_number, use_time_filters
+from staff.context import clock, inspection_days, sessions, settings, zone
+from staff.pages.common import LARGEST_ID, last_page, or_404, page_number, use_time_filters
 from staff.pages.inspection_forms import ConfirmForm, FindingForm, InspectionForm, WalkSearch
 from staff.pages.inspection_lists import WalkFilter, attendance, walks
 
@@ -79,10 +77,6 @@ def category_label(category: str) -> str:
     return CATEGORY_LABELS.get(category, category.replace("_", " ").capitalize())
 
 
-def zone() -> ZoneInfo:
-    return ZoneInfo(current_app.config["TIMEZONE"])
-
-
 @blueprint.get("/")
 @require_role(StaffRole.VIEWER)
 def index() -> str:
@@ -112,12 +106,8 @@ def index() -> str:
         )
 
 
-def find_or_404(db: Session, inspection_id: int) -> Inspection:
-    return numbered_or_404(db, Inspection, inspection_id, "inspection")
-
-
 def open_or_409(db: Session, inspection_id: int) -> Inspection:
-    inspection = find_or_404(db, inspection_id)
+    inspection = or_404(db, Inspection, inspection_id, "inspection")
     if not inspection.open:
         abort(409, f"This inspection is {inspection.status} and can no longer be changed.")
     return inspection
@@ -169,7 +159,7 @@ def add() -> ResponseReturnValue:
             reminder_days=reminder_days,
             staff_id=current_user.id,
             now=now,
-            zone=settings().timezone,
+            zone=zone(),
         )
         inspection_id, area = inspection.id, inspection.area.name
     flash(
@@ -248,7 +238,7 @@ def render_inspection(
 @require_role(StaffRole.VIEWER)
 def show(inspection_id: int) -> ResponseReturnValue:
     with sessions()() as db:
-        inspection = find_or_404(db, inspection_id)
+        inspection = or_404(db, Inspection, inspection_id, "inspection")
         return render_inspection(db, inspection, FindingForm(formdata=None))
 
 
@@ -319,7 +309,7 @@ def close(inspection_id: int) -> ResponseReturnValue:
 @require_role(StaffRole.VIEWER)
 def walk_sheet(inspection_id: int) -> str:
     with sessions()() as db:
-        inspection = find_or_404(db, inspection_id)
+        inspection = or_404(db, Inspection, inspection_id, "inspection")
         return render_template(
             "pages/inspection_walk_sheet.html",
             inspection=inspection,

@@ -14,9 +14,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
-from flask import Blueprint, abort, current_app, render_template, request
+from flask import Blueprint, abort, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_wtf import FlaskForm
 
@@ -36,13 +35,13 @@ from models.mystery_shopping import (
 )
 from models.staff import StaffRole
 from staff.auth import require_role
-from staff.context import clock, sessions
+from staff.context import clock, sessions, zone
 from staff.pages.alerts import resolve_from_form
 from staff.pages.common import (
-    LARGEST_ID,
     PAGE_SIZE,
     csv_download,
     last_page,
+    or_404,
     page_number,
     use_time_filters,
 )
@@ -100,7 +99,7 @@ blueprint.add_app_template_filter(service_label, "service_label")
 
 
 def local_date(moment: datetime) -> date:
-    return moment.astimezone(ZoneInfo(current_app.config["TIMEZONE"])).date()
+    return moment.astimezone(zone()).date()
 
 
 @blueprint.app_template_filter("local_day")
@@ -173,7 +172,7 @@ def trends(results: list[ServiceResult], months: list[str]) -> Trends:
 
 
 def this_month() -> str:
-    return month_of(clock()(), ZoneInfo(current_app.config["TIMEZONE"]))
+    return month_of(clock()(), zone())
 
 
 def chosen_month() -> str:
@@ -211,9 +210,7 @@ def index() -> str:
 @require_role(StaffRole.VIEWER)
 def show(check_in_id: int) -> str:
     with sessions().begin() as db:
-        check_in = db.get(MysteryShopCheckIn, check_in_id) if check_in_id <= LARGEST_ID else None
-        if check_in is None:
-            abort(404, f"There is no mystery-shop response number {check_in_id}.")
+        check_in = or_404(db, MysteryShopCheckIn, check_in_id, "mystery-shop response")
         shopper: str | None = ANONYMOUS
         if may_see_shoppers(db) and check_in.tenant_id is not None:
             shopper = tenant_names(db, [check_in.tenant_id]).get(check_in.tenant_id)

@@ -8,9 +8,7 @@ in the same transaction as the change, exactly as when the API does it.
 
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo
-
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from sqlalchemy.orm import Session
@@ -31,13 +29,12 @@ from models.polls import (
 from models.staff import StaffRole
 from models.tenants import Area
 from staff.auth import require_role
-from staff.context import clock, sessions, settings
+from staff.context import clock, sessions, settings, zone
 from staff.pages.audiences import describe
 from staff.pages.common import (
-    LARGEST_ID,
     PAGE_SIZE,
     last_page,
-    numbered_or_404,
+    or_404,
     page_number,
     use_time_filters,
 )
@@ -57,10 +54,6 @@ blueprint = Blueprint("polls", __name__, url_prefix="/staff/polls")
 use_time_filters(blueprint)
 
 
-def zone() -> ZoneInfo:
-    return ZoneInfo(current_app.config["TIMEZONE"])
-
-
 @blueprint.get("/")
 @require_role(StaffRole.VIEWER)
 def index() -> str:
@@ -70,10 +63,6 @@ def index() -> str:
         return render_template(
             "pages/polls.html", polls=polls, page=page, pages=last_page(total), now=clock()()
         )
-
-
-def find_or_404(db: Session, poll_id: int) -> Poll:
-    return numbered_or_404(db, Poll, poll_id, "poll")
 
 
 def offer_choices(form: PollForm, db: Session) -> None:
@@ -160,14 +149,14 @@ def render_poll(
 @require_role(StaffRole.VIEWER)
 def show(poll_id: int) -> ResponseReturnValue:
     with sessions()() as db:
-        return render_poll(db, find_or_404(db, poll_id))
+        return render_poll(db, or_404(db, Poll, poll_id, "poll"))
 
 
 @blueprint.post("/<int:poll_id>/votes")
 @require_role(StaffRole.OFFICER)
 def paper_vote(poll_id: int) -> ResponseReturnValue:
     with sessions().begin() as db:
-        poll = find_or_404(db, poll_id)
+        poll = or_404(db, Poll, poll_id, "poll")
         form = PaperVoteForm()
         form.choice.choices = [SelectChoice(n, label) for n, label in enumerate(poll.options)]
         if not form.validate_on_submit():
@@ -199,10 +188,8 @@ def paper_vote(poll_id: int) -> ResponseReturnValue:
 def remind_area(poll_id: int, area_id: int) -> ResponseReturnValue:
     form = ConfirmForm()
     with sessions().begin() as db:
-        poll = find_or_404(db, poll_id)
-        area = db.get(Area, area_id) if area_id <= LARGEST_ID else None
-        if area is None:
-            abort(404, f"There is no area number {area_id}.")
+        poll = or_404(db, Poll, poll_id, "poll")
+        area = or_404(db, Area, area_id, "area")
         if not poll.open_at(clock()()):
             abort(409, "This poll has closed: there is nobody left to remind.")
         if not form.validate_on_submit():
@@ -222,7 +209,7 @@ def remind_area(poll_id: int, area_id: int) -> ResponseReturnValue:
 def close(poll_id: int) -> ResponseReturnValue:
     form = ConfirmForm()
     with sessions().begin() as db:
-        poll = find_or_404(db, poll_id)
+        poll = or_404(db, Poll, poll_id, "poll")
         if not poll.open_at(clock()()):
             abort(409, "This poll has closed already.")
         if not form.validate_on_submit():
@@ -238,7 +225,7 @@ def close(poll_id: int) -> ResponseReturnValue:
 @require_role(StaffRole.OFFICER)
 def publish_outcome(poll_id: int) -> ResponseReturnValue:
     with sessions().begin() as db:
-        poll = find_or_404(db, poll_id)
+        poll = or_404(db, Poll, poll_id, "poll")
         form = outcome_form_class()()
         if poll.outcome_published_at is not None:
             abort(409, "The outcome of this poll was published already.")

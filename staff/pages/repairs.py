@@ -9,9 +9,8 @@ API does, so the notices are queued in the same transaction).
 from __future__ import annotations
 
 from collections import defaultdict
-from zoneinfo import ZoneInfo
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 
 from bot import repair_steps
@@ -33,9 +32,9 @@ from models.staff import StaffRole
 from models.tenant_import import BadImportFile
 from staff.audit_trail import note
 from staff.auth import require_role
-from staff.context import clock, sessions, settings
+from staff.context import clock, sessions, settings, zone
 from staff.pages.alerts import resolve_from_form
-from staff.pages.common import LARGEST_ID, use_time_filters
+from staff.pages.common import or_404, use_time_filters
 from staff.pages.inspection_forms import ConfirmForm
 from staff.pages.repair_forms import OutcomeForm, RepairImportForm
 
@@ -45,7 +44,7 @@ MONTHS_SHOWN = 12
 
 
 def this_month() -> str:
-    return clock()().astimezone(ZoneInfo(current_app.config["TIMEZONE"])).strftime("%Y-%m")
+    return clock()().astimezone(zone()).strftime("%Y-%m")
 
 
 def month_back(month: str, count: int) -> str:
@@ -133,9 +132,7 @@ def publish(outcome_id: int) -> ResponseReturnValue:
     if not ConfirmForm().validate_on_submit():
         abort(400, "The form was incomplete; reload the page and try again.")
     with sessions().begin() as db:
-        outcome = db.get(RepairOutcome, outcome_id) if outcome_id <= LARGEST_ID else None
-        if outcome is None:
-            abort(404, f"There is no outcome number {outcome_id}.")
+        outcome = or_404(db, RepairOutcome, outcome_id, "outcome")
         if outcome.published_at is not None:
             abort(409, "This outcome was already published: tenants are told once.")
         told = repair_steps.publish(db, outcome, now=clock()(), settings=settings())
@@ -162,7 +159,7 @@ def import_file() -> ResponseReturnValue:
     data = form.file.data.read()
     try:
         with sessions().begin() as db:
-            report = import_repairs(db, data, now=clock()(), zone=settings().timezone)
+            report = import_repairs(db, data, now=clock()(), zone=zone())
             note(db, AuditAction.REPAIRS_IMPORTED, detail=report.summary)
     except BadImportFile as problem:
         form.file.errors = [f"This file cannot be imported: {problem}."]

@@ -17,10 +17,11 @@ from wtforms.validators import DataRequired, Length
 from models.audit import AuditAction
 from models.data_rights import UnknownTenant, erase_tenant, tenant_record
 from models.staff import StaffRole
+from models.tenants import Tenant
 from staff.audit_trail import note
 from staff.auth import require_role
 from staff.context import clock, sessions
-from staff.pages.tenants import find_tenant_or_404
+from staff.pages.common import or_404
 
 blueprint = Blueprint("tenant_data", __name__, url_prefix="/staff/tenants")
 
@@ -50,7 +51,7 @@ def record(tenant_id: int) -> ResponseReturnValue:
 def erase(tenant_id: int) -> ResponseReturnValue:
     form = EraseForm()
     with sessions().begin() as db:
-        tenant = find_tenant_or_404(db, tenant_id)
+        tenant = or_404(db, Tenant, tenant_id, "tenant")
         expected = tenant.name or str(tenant.id)
         if form.validate_on_submit():
             if " ".join((form.name.data or "").split()).casefold() == expected.casefold():

@@ -13,7 +13,6 @@ from typing import Any
 
 from flask import (
     Blueprint,
-    abort,
     current_app,
     flash,
     redirect,
@@ -25,7 +24,6 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from sqlalchemy.orm import Session
 from wtforms import BooleanField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
@@ -53,6 +51,7 @@ from staff.pages.common import (
     CheckboxList,
     csv_download,
     last_page,
+    or_404,
     page_number,
     tidy,
     use_time_filters,
@@ -286,20 +285,13 @@ def thread_entry(message: InboundMessage | OutboundMessage, staff: dict[int, str
     return Said("in", message.body, message.received_at, message.channel, note, recording)
 
 
-def find_tenant_or_404(db: Session, tenant_id: int) -> Tenant:
-    tenant = db.get(Tenant, tenant_id) if tenant_id <= LARGEST_ID else None
-    if tenant is None:
-        abort(404, f"There is no tenant number {tenant_id}. They may have been removed.")
-    return tenant
-
-
 @blueprint.get("/<int:tenant_id>")
 @require_role(StaffRole.VIEWER)
 def show(tenant_id: int) -> str:
     """Without leave to see shoppers, the messages that would say this tenant is one are not
     in the thread at all: a placeholder where they were would say it just the same."""
     with sessions().begin() as db:
-        tenant = find_tenant_or_404(db, tenant_id)
+        tenant = or_404(db, Tenant, tenant_id, "tenant")
         sees = may_see_shoppers(db)
         naming = messages_naming_a_shopper(db, tenant.id)
         withheld = None if sees else naming
@@ -324,7 +316,7 @@ def show(tenant_id: int) -> str:
 @require_role(StaffRole.OFFICER)
 def edit(tenant_id: int) -> ResponseReturnValue:
     with sessions().begin() as db:
-        tenant = find_tenant_or_404(db, tenant_id)
+        tenant = or_404(db, Tenant, tenant_id, "tenant")
         sees = may_see_shoppers(db)
         form = TenantForm(
             data={

@@ -14,7 +14,6 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
 from wtforms import EmailField, HiddenField, PasswordField, SelectChoice, SelectField
 from wtforms.validators import DataRequired, Length
 
@@ -33,7 +32,7 @@ from staff import accounts
 from staff.audit_trail import acting
 from staff.auth import require_role
 from staff.context import clock, sessions, settings
-from staff.pages.common import LARGEST_ID, use_time_filters
+from staff.pages.common import LARGEST_ID, or_404, use_time_filters
 
 blueprint = Blueprint("users", __name__, url_prefix="/staff/users")
 use_time_filters(blueprint)
@@ -113,18 +112,11 @@ def _show_on(form: NewStaffForm, refused: StaffAccountError) -> None:
     (form.password if isinstance(refused, PasswordRefused) else form.email).errors = [str(refused)]
 
 
-def staff_or_404(db: Session, staff_id: int) -> StaffUser:
-    user = db.get(StaffUser, staff_id) if staff_id <= LARGEST_ID else None
-    if user is None:
-        abort(404, f"There is no staff account number {staff_id}.")
-    return user
-
-
 @blueprint.get("/<int:staff_id>")
 @require_role(StaffRole.ADMIN)
 def show(staff_id: int) -> str:
     with sessions()() as db:
-        user = staff_or_404(db, staff_id)
+        user = or_404(db, StaffUser, staff_id, "staff account")
         return render_template(
             "pages/user.html",
             user=user,
@@ -145,7 +137,7 @@ def change_role(staff_id: int) -> ResponseReturnValue:
     if not form.validate_on_submit():
         abort(400, "Choose one of the roles offered.")
     with sessions().begin() as db:
-        user = staff_or_404(db, staff_id)
+        user = or_404(db, StaffUser, staff_id, "staff account")
         if user.id == current_user.id:
             flash("You cannot change your own role. Ask another admin.", "error")
         else:
@@ -162,7 +154,7 @@ def shopper_names(staff_id: int) -> ResponseReturnValue:
     if not form.validate_on_submit() or form.allow.data not in ("yes", "no"):
         abort(400, "The form was incomplete; reload the page and try again.")
     with sessions().begin() as db:
-        user = staff_or_404(db, staff_id)
+        user = or_404(db, StaffUser, staff_id, "staff account")
         accounts.let_see_shoppers(db, acting(), user, form.allow.data == "yes")
         said = "can now see" if user.may_see_shoppers else "can no longer see"
         flash(f"{user.email} {said} mystery shoppers' names.", "info")
@@ -183,7 +175,7 @@ def reactivate(staff_id: int) -> ResponseReturnValue:
 
 def set_active(staff_id: int, active: bool) -> ResponseReturnValue:
     with sessions().begin() as db:
-        user = staff_or_404(db, staff_id)
+        user = or_404(db, StaffUser, staff_id, "staff account")
         if user.id == current_user.id and not active:
             flash("You cannot deactivate your own account. Ask another admin.", "error")
         else:
@@ -198,7 +190,7 @@ def set_active(staff_id: int, active: bool) -> ResponseReturnValue:
 def unlock(staff_id: int) -> ResponseReturnValue:
     """Lift a lock before its fifteen minutes are up (they phoned, and it is them)."""
     with sessions().begin() as db:
-        user = staff_or_404(db, staff_id)
+        user = or_404(db, StaffUser, staff_id, "staff account")
         accounts.unlock_account(db, acting(), user)
         flash(f"{user.email} can sign in again now.", "info")
     return redirect(url_for("users.show", staff_id=staff_id))
@@ -209,7 +201,7 @@ def unlock(staff_id: int) -> ResponseReturnValue:
 def reset_password(staff_id: int) -> ResponseReturnValue:
     """A new password, shown on this response only: a redirect would have to keep it."""
     with sessions().begin() as db:
-        user = staff_or_404(db, staff_id)
+        user = or_404(db, StaffUser, staff_id, "staff account")
         if user.id == current_user.id:
             flash("Change your own password on Your account.", "error")
             return redirect(url_for("users.show", staff_id=staff_id))
@@ -223,7 +215,7 @@ def reset_password(staff_id: int) -> ResponseReturnValue:
 @require_role(StaffRole.ADMIN)
 def reset_two_factor(staff_id: int) -> ResponseReturnValue:
     with sessions().begin() as db:
-        user = staff_or_404(db, staff_id)
+        user = or_404(db, StaffUser, staff_id, "staff account")
         if user.id == current_user.id:
             flash("Another admin can reset your own two-factor sign-in.", "error")
         else:
@@ -237,7 +229,7 @@ def reset_two_factor(staff_id: int) -> ResponseReturnValue:
 def new_token(staff_id: int) -> ResponseReturnValue:
     """Shown on this response and never again: a redirect would have to keep it somewhere."""
     with sessions().begin() as db:
-        user = staff_or_404(db, staff_id)
+        user = or_404(db, StaffUser, staff_id, "staff account")
         if not user.active:
             flash("Reactivate this account before giving it an API token.", "error")
             return redirect(url_for("users.show", staff_id=staff_id))
@@ -251,7 +243,7 @@ def new_token(staff_id: int) -> ResponseReturnValue:
 @require_role(StaffRole.ADMIN)
 def revoke_token(staff_id: int, token_id: int) -> ResponseReturnValue:
     with sessions().begin() as db:
-        user = staff_or_404(db, staff_id)
+        user = or_404(db, StaffUser, staff_id, "staff account")
         token = db.get(ApiToken, token_id) if token_id <= LARGEST_ID else None
         if token is None or token.staff_id != user.id:
             abort(404, f"{user.email} has no API token number {token_id}.")

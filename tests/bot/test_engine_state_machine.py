@@ -37,10 +37,10 @@ from bot.sms import MAX_SEGMENTS, count_segments, plain_letters
 from models.all import metadata
 from models.consent import opted_out
 from models.conversations import Conversation
-from models.inspections import close_inspection, record_finding, schedule_inspection
+from models.inspections import close_inspection, record_finding
 from models.messages import InboundMessage
 from models.tenants import Area, Identity, Tenant
-from tests.factories import create_area, create_tenant
+from tests.factories import create_area, create_inspection, create_tenant
 from tests.helpers import Clock, Phone, new_sid, twiml_messages
 
 KEYWORDS = (
@@ -94,12 +94,12 @@ def seed_area(session: Session, *, now: datetime) -> int:
     """Methil, with a walk booked and one closed walk with findings: every flow has a target."""
     area = create_area(session, name="Methil")
     area.postcode_prefixes = "KY8 2,KY8 3"
-    schedule_inspection(
-        session, area_id=area.id, starts_at=NEXT_WALK_AT, meeting_point="Community flat", now=now
+    create_inspection(
+        session, area=area, starts_at=NEXT_WALK_AT, meeting_point="Community flat", now=now
     )
-    last = schedule_inspection(
+    last = create_inspection(
         session,
-        area_id=area.id,
+        area=area,
         starts_at=LAST_WALK_AT,
         meeting_point="Car park entrance",
         now=LAST_WALK_BOOKED,

@@ -28,11 +28,10 @@ from models.inspections import (
     file_report,
     mark_action_done,
     record_finding,
-    schedule_inspection,
 )
 from models.messages import OutboundMessage
 from models.tenants import Area, Tenant
-from tests.factories import create_area, create_tenant
+from tests.factories import create_area, create_inspection, create_tenant
 
 SETTINGS = Settings(landlord="Fife Housing Group")
 WALK = datetime(2026, 12, 8, 10, 30, tzinfo=UTC)  # Tuesday 8 December
@@ -130,9 +129,7 @@ def arrange(
     """An area with one tenant, and its walk booked."""
     area = create_area(session, name=area_name)
     tenant = create_tenant(session, area=area, language=language)
-    walk = schedule_inspection(
-        session, area_id=area.id, starts_at=WALK, meeting_point=place, now=BOOKED
-    )
+    walk = create_inspection(session, area=area, starts_at=WALK, meeting_point=place, now=BOOKED)
     return walk, tenant
 
 

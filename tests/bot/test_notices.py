@@ -17,11 +17,10 @@ from models.inspections import (
     audience,
     audience_in_chunks,
     mark_all_told,
-    schedule_inspection,
 )
 from models.messages import OutboundMessage
 from models.tenants import CHUNK, Identity, Recipient, Tenant, reach, recipients
-from tests.factories import create_area, create_tenant
+from tests.factories import create_area, create_inspection, create_tenant
 
 SETTINGS = Settings(landlord="Fife Housing Group")
 EVENING = datetime(2026, 11, 24, 21, 30, tzinfo=UTC)  # Tuesday, after the window closes
@@ -286,8 +285,8 @@ def test_recipients_pages_keep_id_order_without_gaps(sessions: sessionmaker[Sess
 def test_marking_a_page_told_skips_those_already_told(sessions: sessionmaker[Session]) -> None:
     with sessions.begin() as session:
         area = create_area(session)
-        walk = schedule_inspection(
-            session, area_id=area.id, starts_at=NEXT_MORNING, meeting_point="hall", now=EVENING
+        walk = create_inspection(
+            session, area=area, starts_at=NEXT_MORNING, meeting_point="hall", now=EVENING
         )
         first, second = create_tenant(session, area=area), create_tenant(session, area=area)
         mark_all_told(session, walk.id, [first.id], now=EVENING)

@@ -7,16 +7,16 @@ from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import select
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from bot import catalogue
 from bot.sms import count_segments
 from models.consent import opted_out
 from models.conversations import Conversation
-from models.inspections import IssueReport, schedule_inspection
+from models.inspections import IssueReport
 from models.messages import OutboundMessage, find_inbound
 from models.tenants import Area, Identity, Tenant
-from tests.factories import create_tenant
+from tests.factories import create_inspection, create_tenant
 from tests.fakes import telegram_updates as updates
 from tests.helpers import Clock, Phone, TelegramChat
 
@@ -174,16 +174,12 @@ def test_a_report_changed_from_the_check_keeps_the_other_answers(
 
 
 def test_a_report_with_a_walk_booked_is_attached_and_the_thanks_names_its_time(
-    phone: Phone, db: Session, sessions: sessionmaker[Session], clock: Clock, tenant: Tenant
+    phone: Phone, db: Session, clock: Clock, methil: Area, tenant: Tenant
 ) -> None:
-    with sessions.begin() as session:
-        walk_id = schedule_inspection(
-            session,
-            area_id=tenant.area_id or 0,
-            starts_at=WALK_AT,
-            meeting_point="Community flat",
-            now=clock(),
-        ).id
+    walk_id = create_inspection(
+        db, area=methil, starts_at=WALK_AT, meeting_point="Community flat", now=clock()
+    ).id
+    db.commit()
     (thanks,) = texts(phone, "REPORT", "1", "Play park", "Broken glass by the swings", "1")
     report = only_report(db)
     assert thanks == (
@@ -194,21 +190,17 @@ def test_a_report_with_a_walk_booked_is_attached_and_the_thanks_names_its_time(
 
 
 def test_a_report_with_no_walk_booked_is_kept_and_joins_the_next_walk_staff_book(
-    phone: Phone, db: Session, sessions: sessionmaker[Session], clock: Clock, tenant: Tenant
+    phone: Phone, db: Session, clock: Clock, methil: Area, tenant: Tenant
 ) -> None:
     (thanks,) = texts(phone, "REPORT", "6", "Car park", "Abandoned van", "1")
     assert NO_WALK_YET in thanks
     assert only_report(db).inspection_id is None
 
     clock.advance(days=2)
-    with sessions.begin() as session:
-        walk_id = schedule_inspection(
-            session,
-            area_id=tenant.area_id or 0,
-            starts_at=WALK_AT,
-            meeting_point="Car park entrance",
-            now=clock(),
-        ).id
+    walk_id = create_inspection(
+        db, area=methil, starts_at=WALK_AT, meeting_point="Car park entrance", now=clock()
+    ).id
+    db.commit()
     assert only_report(db).inspection_id == walk_id
 
 

@@ -1,8 +1,10 @@
-"""Segment counting and GSM-7 repair, checked against the GSM 03.38 tables and carrier rules."""
+"""Segment counting and GSM-7 repair, checked against the GSM 03.38 tables and carrier rules,
+and typed words cut to fit 2 SMS."""
 
 from __future__ import annotations
 
 import string
+from collections.abc import Callable
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -14,6 +16,8 @@ from bot.sms import (
     MAX_SEGMENTS,
     SegmentCount,
     count_segments,
+    cut,
+    fit,
     fit_for_sms,
     fits,
     is_gsm7,
@@ -316,3 +320,39 @@ def test_the_segments_shown_put_the_whole_text_back_together(text: str) -> None:
     parts = split_segments(text)
     assert "".join(parts) == text
     assert len(parts) == count_segments(text).segments
+
+
+typed = st.text(
+    alphabet=st.one_of(gsm7_chars, st.sampled_from([CYRILLIC, EMOJI, " "])), max_size=400
+)
+
+
+@given(typed, st.integers(3, 400))
+def test_a_cut_keeps_words_that_fit_and_marks_a_cut_with_a_gsm7_ellipsis(
+    words: str, longest: int
+) -> None:
+    shortened = cut(words, longest)
+    if len(words) <= longest:
+        assert shortened == words
+    else:
+        assert len(shortened) <= longest and shortened.endswith("...")
+        assert words.startswith(shortened.removesuffix("..."))
+
+
+def test_a_cut_ends_at_a_word_when_one_is_near() -> None:
+    question = "Should the Methil office open on Saturdays?"
+    assert cut(question, 40) == "Should the Methil office open on..."
+    assert cut("Methil-Community-Hall-and-garden", 12) == "Methil-Co..."  # no word near
+
+
+@given(typed, typed)
+def test_fit_cuts_typed_words_only_when_the_whole_would_not_fit_two_sms(
+    title: str, venue: str
+) -> None:
+    def invitation(shorten: Callable[[str], str]) -> str:
+        return f"Fife Housing Group: {shorten(title)} at {shorten(venue)}. Reply EVENTS."
+
+    whole = invitation(lambda words: words)
+    sent = fit(invitation)
+    assert fits(fit_for_sms(sent))
+    assert sent == whole or not fits(fit_for_sms(whole))

@@ -23,7 +23,7 @@ from bot import catalogue, wording
 from doorstep.demo import load_demo
 from models.broadcasts import Broadcast
 from models.events import Event
-from models.inspections import file_report, schedule_inspection
+from models.inspections import file_report
 from models.messages import InboundMessage, OutboundMessage
 from models.mystery_shopping import MysteryShopCheckIn
 from models.polls import Poll
@@ -31,6 +31,7 @@ from models.staff import StaffUser
 from models.tenants import Area, Tenant
 from tests.browser.conftest import ARTEFACTS
 from tests.conftest import PUBLIC_URL, STAFF_PASSWORD, TWILIO_TOKEN, make_staff
+from tests.factories import create_inspection
 from tests.helpers import Clock, Phone, StaffBrowser, authenticator_code
 
 ADMIN = "admin@fhg.example"
@@ -95,9 +96,9 @@ def _seed(app: Flask, db: Session, clock: Clock) -> dict[str, int | str]:
     shopper = db.scalars(select(Tenant).order_by(Tenant.id)).first()
     assert shopper is not None
     shopper.set_roles({"mystery_shopper"})
-    walk = schedule_inspection(
+    walk = create_inspection(
         db,
-        area_id=methil.id,
+        area=methil,
         starts_at=clock() - timedelta(hours=2),
         meeting_point="Outside the Co-op, Wellesley Road",
         officer="Jean Brown",

@@ -16,15 +16,14 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot import event_steps
 from bot.flow import Settings
-from models.audiences import Audience
-from models.events import Event, EventDetails, answer_rsvp, details_of, reminder_key
+from models.events import Event, answer_rsvp, details_of, reminder_key
 from models.messages import OutboundMessage
 from models.schedule import ScheduledTask
 from models.tenants import Area
 from scheduler.dispatcher import Dispatcher
 from scheduler.tasks import run_due_tasks
 from tests.conftest import PUBLIC_URL, TWILIO_TOKEN
-from tests.factories import create_area, create_tenant
+from tests.factories import create_area, create_event, create_tenant
 from tests.fakes.twilio_api import FakeTwilio
 from tests.helpers import Clock, Phone
 
@@ -39,22 +38,6 @@ def tenants_of(db: Session, client: FlaskClient, area: Area, *numbers: str) -> l
         create_tenant(db, phone=number, area=area)
     db.commit()
     return [Phone(client, n, auth_token=TWILIO_TOKEN, public_url=PUBLIC_URL) for n in numbers]
-
-
-def book(sessions: sessionmaker[Session], clock: Clock, area: Area, starts_at: datetime) -> int:
-    details = EventDetails(
-        title="Summer fun day",
-        kind="community",
-        audience=Audience(area_ids=frozenset({area.id})),
-        starts_at=starts_at,
-        ends_at=starts_at + timedelta(hours=3),
-        venue="Methil Community Hall",
-    )
-    with sessions.begin() as session:
-        (event,) = event_steps.create(
-            session, [details], staff_id=None, now=clock(), settings=SETTINGS
-        )
-        return event.id
 
 
 def run_and_deliver(
@@ -82,7 +65,8 @@ def test_reminders_go_the_day_before_and_the_morning_of_to_those_coming_only(
         db, client, methil, "+447700900131", "+447700900132", "+447700900133"
     )
     clock.now = datetime(2026, 6, 25, 10, 0, tzinfo=UTC)
-    book(sessions, clock, methil, FUN_DAY_AT)
+    create_event(db, now=clock(), area=methil, starts_at=FUN_DAY_AT)
+    db.commit()
     for phone, answer in ((coming, "yes"), (maybe, "maybe")):
         phone.text("EVENTS")
         phone.text(answer)
@@ -117,7 +101,8 @@ def test_a_moved_event_drops_the_old_reminder_and_its_new_one_fires_at_the_new_t
     methil = create_area(db, name="Methil")
     (coming,) = tenants_of(db, client, methil, "+447700900131")
     clock.now = datetime(2026, 6, 25, 10, 0, tzinfo=UTC)
-    event_id = book(sessions, clock, methil, FUN_DAY_AT)
+    event_id = create_event(db, now=clock(), area=methil, starts_at=FUN_DAY_AT).id
+    db.commit()
     coming.text("EVENTS")
     coming.text("yes")
     dispatcher.run_once()
@@ -157,7 +142,8 @@ def test_a_reminder_booked_for_the_old_time_does_nothing_if_it_runs(
     tenant = create_tenant(db, area=methil)
     db.commit()
     clock.now = datetime(2026, 6, 25, 10, 0, tzinfo=UTC)
-    event_id = book(sessions, clock, methil, FUN_DAY_AT)
+    event_id = create_event(db, now=clock(), area=methil, starts_at=FUN_DAY_AT).id
+    db.commit()
     with sessions.begin() as session:
         event = session.get_one(Event, event_id)
         answer_rsvp(session, event, tenant.id, answer="yes", party=1, channel="sms", now=clock())
@@ -184,7 +170,8 @@ def test_a_cancelled_event_tells_those_coming_maybe_and_waiting_and_sends_no_rem
         db, client, methil, "+447700900131", "+447700900132", "+447700900133"
     )
     clock.now = datetime(2026, 6, 25, 10, 0, tzinfo=UTC)
-    event_id = book(sessions, clock, methil, FUN_DAY_AT)
+    event_id = create_event(db, now=clock(), area=methil, starts_at=FUN_DAY_AT).id
+    db.commit()
     for phone, answer in ((coming, "yes"), (maybe, "maybe"), (no, "no")):
         phone.text("EVENTS")
         phone.text(answer)

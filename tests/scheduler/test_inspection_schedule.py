@@ -16,12 +16,12 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot import inspection_steps
 from bot.flow import Settings
 from models.consent import Topic, record_consent
-from models.inspections import Inspection, schedule_inspection
+from models.inspections import Inspection
 from models.messages import OutboundMessage
-from models.tenants import Tenant
+from models.tenants import Area, Tenant
 from scheduler.dispatcher import Dispatcher
 from scheduler.tasks import run_due_tasks
-from tests.factories import create_area, create_tenant
+from tests.factories import create_area, create_inspection, create_tenant
 from tests.fakes.twilio_api import FakeTwilio
 from tests.helpers import Clock, Phone
 
@@ -59,13 +59,12 @@ def neighbours(sessions: sessionmaker[Session], *phones: str) -> list[Tenant]:
 
 
 def book(sessions: sessionmaker[Session], clock: Clock, starts_at: datetime) -> int:
+    """A walk in the neighbours' area, booked now."""
     with sessions.begin() as session:
-        area_id = session.scalars(select(Tenant.area_id)).first()
-        assert area_id is not None
-        walk = schedule_inspection(
-            session, area_id=area_id, starts_at=starts_at, meeting_point=PLACE, now=clock()
-        )
-        return walk.id
+        area = session.scalars(select(Area).where(Area.name == AREA)).one()
+        return create_inspection(
+            session, area=area, starts_at=starts_at, meeting_point=PLACE, now=clock()
+        ).id
 
 
 def run_at(sessions: sessionmaker[Session], clock: Clock, moment: datetime) -> int:

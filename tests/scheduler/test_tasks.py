@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.flow import Settings
+from bot.sending_window import UK_TIME
 from models.messages import InboundMessage
 from models.schedule import ScheduledTask, TaskStatus, schedule
 from scheduler.dispatcher import Dispatcher
@@ -26,7 +27,7 @@ def test_the_nightly_purge_is_booked_for_three_in_the_morning_london_time_across
     db: Session,
 ) -> None:
     before_the_clocks_change = datetime(2026, 3, 28, 12, 0, tzinfo=UTC)
-    book_purge(db, now=before_the_clocks_change, zone="Europe/London", retention_days=365)
+    book_purge(db, now=before_the_clocks_change, zone=UK_TIME, retention_days=365)
     db.commit()
     (task,) = tasks(db)
     assert task.due_at == datetime(2026, 3, 29, 2, 0, tzinfo=UTC)  # 03:00 BST
@@ -36,7 +37,7 @@ def test_a_task_due_while_the_scheduler_was_down_runs_once_when_it_comes_back(
     phone: Phone, db: Session, sessions: sessionmaker[Session], clock: Clock
 ) -> None:
     phone.text("My stair light is broken")
-    book_purge(db, now=clock(), zone="Europe/London", retention_days=30)
+    book_purge(db, now=clock(), zone=UK_TIME, retention_days=30)
     db.commit()
     clock.advance(days=40)  # the scheduler was down for the whole time
     assert run_due_tasks(sessions, clock()) == 1

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from models.events import Event, EventRsvp, answer_rsvp
 from models.messages import OutboundMessage
 from models.tenants import Area
-from tests.factories import create_tenant
+from tests.factories import create_event, create_tenant
 from tests.helpers import Clock, StaffBrowser
 
 Staff = Callable[[str], StaffBrowser]
@@ -50,22 +50,6 @@ def html_of(browser: StaffBrowser, path: str) -> str:
     response = browser.client.get(path)
     assert response.status_code == 200, path
     return response.get_data(as_text=True)
-
-
-def book(db: Session, area: Area, starts_at: datetime, **changes: Any) -> Event:
-    """An event straight in the database, as booked earlier."""
-    event = Event(
-        title="Summer fun day",
-        kind="community",
-        audience_json={"area_ids": [area.id]},
-        starts_at=starts_at,
-        ends_at=starts_at + timedelta(hours=4),
-        venue="Methil Community Hall",
-        **changes,
-    )
-    db.add(event)
-    db.commit()
-    return event
 
 
 def test_an_officer_books_an_event_in_london_time_and_the_area_is_invited(
@@ -139,7 +123,14 @@ def test_bad_booking_answers_get_the_form_back_with_an_error(
 def test_the_event_page_counts_the_answers_and_the_list_shows_them(
     staff_as: Staff, db: Session, clock: Clock, methil: Area
 ) -> None:
-    event = book(db, methil, clock() + timedelta(days=10), capacity=3, most_per_party=2)
+    event = create_event(
+        db,
+        now=clock(),
+        area=methil,
+        starts_at=clock() + timedelta(days=10),
+        capacity=3,
+        most_per_party=2,
+    )
     people = [
         create_tenant(db, area=methil, name=name) for name in ("Ann", "Brian", "Chloe", "Dan")
     ]
@@ -168,7 +159,7 @@ def test_the_event_page_counts_the_answers_and_the_list_shows_them(
 def test_cancelling_asks_first_then_calls_it_off_and_tells_those_coming(
     staff_as: Staff, db: Session, clock: Clock, methil: Area
 ) -> None:
-    event = book(db, methil, clock() + timedelta(days=10))
+    event = create_event(db, now=clock(), area=methil, starts_at=clock() + timedelta(days=10))
     coming, not_coming = create_tenant(db, area=methil), create_tenant(db, area=methil)
     db.commit()
     answer_rsvp(db, event, coming.id, answer="yes", party=1, channel="sms", now=clock())
@@ -193,7 +184,9 @@ def test_cancelling_asks_first_then_calls_it_off_and_tells_those_coming(
 def test_the_sign_in_sheet_comes_as_csv_and_as_a_page_to_print(
     staff_as: Staff, db: Session, clock: Clock, methil: Area
 ) -> None:
-    event = book(db, methil, clock() + timedelta(days=10), most_per_party=3)
+    event = create_event(
+        db, now=clock(), area=methil, starts_at=clock() + timedelta(days=10), most_per_party=3
+    )
     ann = create_tenant(db, area=methil, name="Ann Smith", phone="+447700900101")
     brian = create_tenant(db, area=methil, name="=Brian", phone="+447700900102")
     db.commit()
@@ -214,7 +207,7 @@ def test_the_sign_in_sheet_comes_as_csv_and_as_a_page_to_print(
 def test_after_the_event_an_officer_marks_who_came(
     staff_as: Staff, db: Session, clock: Clock, methil: Area
 ) -> None:
-    event = book(db, methil, clock() + timedelta(days=1))
+    event = create_event(db, now=clock(), area=methil, starts_at=clock() + timedelta(days=1))
     ann, brian = (
         create_tenant(db, area=methil, name="Ann"),
         create_tenant(db, area=methil, name="Bo"),
@@ -242,7 +235,9 @@ def test_after_the_event_an_officer_marks_who_came(
 def test_an_officer_moves_an_event_and_those_coming_hear_of_it(
     staff_as: Staff, db: Session, clock: Clock, methil: Area
 ) -> None:
-    event = book(db, methil, datetime(2026, 7, 4, 11, 0, tzinfo=UTC))
+    event = create_event(
+        db, now=clock(), area=methil, starts_at=datetime(2026, 7, 4, 11, 0, tzinfo=UTC)
+    )
     coming = create_tenant(db, area=methil)
     db.commit()
     answer_rsvp(db, event, coming.id, answer="yes", party=1, channel="sms", now=clock())

@@ -25,11 +25,10 @@ from models.inspections import (
     mark_action_done,
     mark_all_told,
     record_finding,
-    schedule_inspection,
 )
 from models.messages import OutboundMessage
 from models.tenants import Area, Tenant
-from tests.factories import create_area, create_tenant
+from tests.factories import create_area, create_inspection, create_tenant
 from tests.fakes.telegram_api import FakeBotApi
 from tests.helpers import Clock, StaffBrowser
 
@@ -65,13 +64,14 @@ def booking(place: Area, **changes: str) -> dict[str, str]:
 
 
 def book(db: Session, area: Area, now: datetime, starts_at: datetime = WALK_TIME) -> Inspection:
-    inspection = schedule_inspection(
+    """A walk booked earlier, where and with whom this module's pages expect it."""
+    inspection = create_inspection(
         db,
-        area_id=area.id,
+        area=area,
+        now=now,
         starts_at=starts_at,
         meeting_point="Outside the Co-op",
         officer="Jean Brown",
-        now=now,
     )
     db.commit()
     return inspection

@@ -12,10 +12,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from models.messages import OutboundMessage
-from models.repairs import Repair, record_survey, register_repair
+from models.repairs import Repair, record_survey
 from models.schedule import ScheduledTask
 from models.tenants import Tenant
-from tests.factories import create_tenant
+from tests.factories import create_repair, create_tenant
 from tests.helpers import Clock, StaffBrowser
 
 Staff = Callable[[str], StaffBrowser]
@@ -94,14 +94,8 @@ def test_a_viewer_sees_the_results_but_cannot_import(staff_as: Staff) -> None:
 def surveyed(sessions: sessionmaker[Session], tenant_id: int, reference: str, score: int) -> None:
     moment = datetime(2026, 5, 10, 12, 0, tzinfo=UTC)
     with sessions.begin() as session:
-        repair, _ = register_repair(
-            session,
-            tenant=session.get_one(Tenant, tenant_id),
-            job_reference=reference,
-            job_type="plumbing",
-            completed_at=moment,
-            now=moment,
-            zone="Europe/London",
+        repair = create_repair(
+            session, tenant=session.get_one(Tenant, tenant_id), job_reference=reference, now=moment
         )
         repair.survey_sent_at = moment
         record_survey(

@@ -7,19 +7,15 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
-from bot import event_steps
-from bot.flow import Settings
-from models.audiences import Audience
-from models.events import EventDetails, EventRsvp
+from models.events import EventRsvp
 from models.tenants import Identity
 from scheduler.dispatcher import Dispatcher
-from tests.factories import create_area, create_tenant
+from tests.factories import create_area, create_event, create_tenant
 from tests.fakes.telegram_api import FakeBotApi
 from tests.helpers import Clock, TelegramChat
 
-SETTINGS = Settings(landlord="Fife Housing Group")
 FUN_DAY_AT = datetime(2026, 3, 14, 12, 0, tzinfo=UTC)  # Sat 14 Mar, 12:00 in London
 
 
@@ -27,20 +23,6 @@ def sent_texts(dispatcher: Dispatcher, bot_api: FakeBotApi, chat: TelegramChat) 
     before = len(bot_api.sent_messages(chat.chat_id))
     dispatcher.run_once()
     return bot_api.sent_messages(chat.chat_id)[before:]
-
-
-def book(sessions: sessionmaker[Session], clock: Clock, title: str, starts_at: datetime) -> None:
-    details = EventDetails(
-        title=title,
-        kind="community",
-        audience=Audience(everyone=True),
-        starts_at=starts_at,
-        ends_at=starts_at + timedelta(hours=3),
-        venue="Methil Community Hall",
-        capacity=30,
-    )
-    with sessions.begin() as session:
-        event_steps.create(session, [details], staff_id=None, now=clock(), settings=SETTINGS)
 
 
 def telegram_tenant(db: Session, chat: TelegramChat) -> int:
@@ -53,13 +35,13 @@ def telegram_tenant(db: Session, chat: TelegramChat) -> int:
 def test_a_telegram_tenant_is_invited_answers_by_button_and_can_change_to_maybe(
     chat: TelegramChat,
     db: Session,
-    sessions: sessionmaker[Session],
     clock: Clock,
     dispatcher: Dispatcher,
     bot_api: FakeBotApi,
 ) -> None:
     tenant_id = telegram_tenant(db, chat)
-    book(sessions, clock, "Summer fun day", FUN_DAY_AT)
+    create_event(db, now=clock(), starts_at=FUN_DAY_AT, capacity=30)
+    db.commit()
 
     [invitation] = sent_texts(dispatcher, bot_api, chat)
     assert invitation["text"] == (
@@ -88,14 +70,15 @@ def test_a_telegram_tenant_is_invited_answers_by_button_and_can_change_to_maybe(
 def test_with_two_events_the_list_comes_as_buttons_that_choose_the_event(
     chat: TelegramChat,
     db: Session,
-    sessions: sessionmaker[Session],
     clock: Clock,
     dispatcher: Dispatcher,
     bot_api: FakeBotApi,
 ) -> None:
     telegram_tenant(db, chat)
-    book(sessions, clock, "Summer fun day", FUN_DAY_AT)
-    book(sessions, clock, "Monthly drop-in", FUN_DAY_AT + timedelta(days=3))
+    create_event(db, now=clock(), starts_at=FUN_DAY_AT, capacity=30)
+    days_later = FUN_DAY_AT + timedelta(days=3)
+    create_event(db, now=clock(), title="Monthly drop-in", starts_at=days_later, capacity=30)
+    db.commit()
     sent_texts(dispatcher, bot_api, chat)  # the two invitations
 
     chat.say("EVENTS")

@@ -11,23 +11,19 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import select
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
-from bot import event_steps
-from bot.flow import Settings
-from models.audiences import Audience
 from models.consent import Topic, record_consent
 from models.conversations import Conversation
-from models.events import Event, EventDetails, EventRsvp
+from models.events import Event, EventRsvp
 from models.messages import OutboundMessage
 from models.tenants import Area, Tenant
 from scheduler.dispatcher import Dispatcher
 from tests.conftest import PUBLIC_URL, TWILIO_TOKEN
-from tests.factories import create_area, create_tenant
+from tests.factories import create_area, create_event, create_tenant
 from tests.fakes.twilio_api import FakeTwilio
 from tests.helpers import Clock, Phone
 
-SETTINGS = Settings(landlord="Fife Housing Group", contact="0300 123 4567")
 FUN_DAY_AT = datetime(2026, 3, 14, 12, 0, tzinfo=UTC)  # Sat 14 Mar, 12:00 in London (GMT)
 HALL = "Methil Community Hall"
 ARE_YOU_COMING = (
@@ -52,35 +48,6 @@ def neighbour(db: Session, client: FlaskClient, area: Area, number: str) -> tupl
     return tenant, Phone(client, number, auth_token=TWILIO_TOKEN, public_url=PUBLIC_URL)
 
 
-def book(
-    sessions: sessionmaker[Session],
-    clock: Clock,
-    area: Area,
-    *,
-    title: str = "Summer fun day",
-    starts_at: datetime = FUN_DAY_AT,
-    capacity: int | None = None,
-    most_per_party: int = 1,
-    rsvp_by: datetime | None = None,
-) -> int:
-    details = EventDetails(
-        title=title,
-        kind="community",
-        audience=Audience(area_ids=frozenset({area.id})),
-        starts_at=starts_at,
-        ends_at=starts_at + timedelta(hours=3),
-        venue=HALL,
-        capacity=capacity,
-        rsvp_by=rsvp_by,
-        most_per_party=most_per_party,
-    )
-    with sessions.begin() as session:
-        (event,) = event_steps.create(
-            session, [details], staff_id=None, now=clock(), settings=SETTINGS
-        )
-        return event.id
-
-
 def answers(db: Session) -> dict[int, tuple[str, int]]:
     db.expire_all()
     return {r.tenant_id: (r.answer, r.party) for r in db.scalars(select(EventRsvp))}
@@ -93,12 +60,12 @@ def received(fake_twilio: FakeTwilio, number: str) -> list[str]:
 def test_one_event_is_asked_about_straight_away_and_yes_is_kept(
     phone: Phone,
     db: Session,
-    sessions: sessionmaker[Session],
     clock: Clock,
     methil: Area,
     tenant: Tenant,
 ) -> None:
-    book(sessions, clock, methil)
+    create_event(db, now=clock(), area=methil, starts_at=FUN_DAY_AT)
+    db.commit()
     assert phone.text("EVENTS") == [ARE_YOU_COMING]
     assert phone.text("yes") == [SEE_YOU]
     assert answers(db) == {tenant.id: ("yes", 1)}
@@ -109,12 +76,12 @@ def test_one_event_is_asked_about_straight_away_and_yes_is_kept(
 def test_saying_events_again_shows_the_answer_and_lets_the_tenant_change_it(
     phone: Phone,
     db: Session,
-    sessions: sessionmaker[Session],
     clock: Clock,
     methil: Area,
     tenant: Tenant,
 ) -> None:
-    book(sessions, clock, methil)
+    create_event(db, now=clock(), area=methil, starts_at=FUN_DAY_AT)
+    db.commit()
     phone.text("EVENTS")
     phone.text("1")
     clock.advance(days=1)
@@ -130,15 +97,20 @@ def test_saying_events_again_shows_the_answer_and_lets_the_tenant_change_it(
 def test_with_several_events_the_list_shows_each_with_the_tenants_own_answer(
     phone: Phone,
     db: Session,
-    sessions: sessionmaker[Session],
     clock: Clock,
     methil: Area,
     tenant: Tenant,
 ) -> None:
-    book(sessions, clock, methil)
-    drop_in = book(
-        sessions, clock, methil, title="Monthly drop-in", starts_at=FUN_DAY_AT + timedelta(days=3)
-    )
+    create_event(db, now=clock(), area=methil, starts_at=FUN_DAY_AT)
+    db.commit()
+    drop_in = create_event(
+        db,
+        now=clock(),
+        area=methil,
+        title="Monthly drop-in",
+        starts_at=FUN_DAY_AT + timedelta(days=3),
+    ).id
+    db.commit()
     (listed,) = phone.text("EVENTS")
     assert listed == (
         "Events coming up. Which one do you want to answer?\n"
@@ -157,11 +129,12 @@ def test_with_several_events_the_list_shows_each_with_the_tenants_own_answer(
 
 
 def test_events_elsewhere_are_not_listed_and_no_events_gets_a_clear_answer(
-    phone: Phone, db: Session, sessions: sessionmaker[Session], clock: Clock, tenant: Tenant
+    phone: Phone, db: Session, clock: Clock, tenant: Tenant
 ) -> None:
     elsewhere = create_area(db, name="Buckhaven")
     db.commit()
-    book(sessions, clock, elsewhere)
+    create_event(db, now=clock(), area=elsewhere, starts_at=FUN_DAY_AT)
+    db.commit()
     assert phone.text("EVENTS") == [
         "There are no events for you to answer just now. We will text you when there is one."
     ]
@@ -171,12 +144,12 @@ def test_when_full_a_yes_goes_on_the_waiting_list_and_hears_its_place(
     phone: Phone,
     client: FlaskClient,
     db: Session,
-    sessions: sessionmaker[Session],
     clock: Clock,
     methil: Area,
     tenant: Tenant,
 ) -> None:
-    book(sessions, clock, methil, capacity=1)
+    create_event(db, now=clock(), area=methil, starts_at=FUN_DAY_AT, capacity=1)
+    db.commit()
     second, second_phone = neighbour(db, client, methil, "+447700900124")
     phone.text("EVENTS")
     assert phone.text("1") == [SEE_YOU]
@@ -192,7 +165,6 @@ def test_a_drop_out_promotes_the_first_on_the_waiting_list_whose_party_fits_and_
     phone: Phone,
     client: FlaskClient,
     db: Session,
-    sessions: sessionmaker[Session],
     clock: Clock,
     methil: Area,
     tenant: Tenant,
@@ -201,7 +173,15 @@ def test_a_drop_out_promotes_the_first_on_the_waiting_list_whose_party_fits_and_
 ) -> None:
     big, big_phone = neighbour(db, client, methil, "+447700900124")
     small, small_phone = neighbour(db, client, methil, "+447700900125")
-    book(sessions, clock, methil, capacity=2, most_per_party=4)
+    create_event(
+        db,
+        now=clock(),
+        area=methil,
+        starts_at=FUN_DAY_AT,
+        capacity=2,
+        most_per_party=4,
+    )
+    db.commit()
     for sender, party in ((phone, "2"), (big_phone, "3"), (small_phone, "1")):
         sender.text("EVENTS")
         assert sender.text("yes") == ["How many of you, including you? Reply 1 to 4."]
@@ -224,12 +204,18 @@ def test_a_drop_out_promotes_the_first_on_the_waiting_list_whose_party_fits_and_
 def test_after_the_rsvp_deadline_an_answer_gets_a_polite_refusal_with_a_contact(
     phone: Phone,
     db: Session,
-    sessions: sessionmaker[Session],
     clock: Clock,
     methil: Area,
     tenant: Tenant,
 ) -> None:
-    book(sessions, clock, methil, rsvp_by=clock() + timedelta(hours=1))
+    create_event(
+        db,
+        now=clock(),
+        area=methil,
+        starts_at=FUN_DAY_AT,
+        rsvp_by=clock() + timedelta(hours=1),
+    )
+    db.commit()
     phone.text("EVENTS")
     clock.advance(hours=2)  # the question is still open, but answers have closed
     assert phone.text("yes") == [
@@ -245,14 +231,21 @@ def test_bad_input_at_every_question_gets_a_reprompt_and_the_question_stays_open
     body: str,
     phone: Phone,
     db: Session,
-    sessions: sessionmaker[Session],
     clock: Clock,
     methil: Area,
     tenant: Tenant,
 ) -> None:
     """Words that are no choice get a re-prompt; empty ones at a number, the engine's."""
-    book(sessions, clock, methil, most_per_party=3)
-    book(sessions, clock, methil, title="Monthly drop-in", starts_at=FUN_DAY_AT + timedelta(days=3))
+    create_event(db, now=clock(), area=methil, starts_at=FUN_DAY_AT, most_per_party=3)
+    db.commit()
+    create_event(
+        db,
+        now=clock(),
+        area=methil,
+        title="Monthly drop-in",
+        starts_at=FUN_DAY_AT + timedelta(days=3),
+    )
+    db.commit()
     empty = "Sorry, that was empty. Please reply with a few words. Text HELP for help."
     phone.text("EVENTS")
     assert phone.text(body) == [
@@ -271,7 +264,7 @@ def test_bad_input_at_every_question_gets_a_reprompt_and_the_question_stays_open
 
 
 def test_a_tenant_opted_out_of_events_gets_no_invitation(
-    db: Session, sessions: sessionmaker[Session], clock: Clock, methil: Area, tenant: Tenant
+    db: Session, clock: Clock, methil: Area, tenant: Tenant
 ) -> None:
     keen = create_tenant(db, area=methil)
     record_consent(
@@ -285,7 +278,8 @@ def test_a_tenant_opted_out_of_events_gets_no_invitation(
         now=clock(),
     )
     db.commit()
-    event_id = book(sessions, clock, methil)
+    event_id = create_event(db, now=clock(), area=methil, starts_at=FUN_DAY_AT).id
+    db.commit()
     db.expire_all()
     invited = set(
         db.scalars(select(OutboundMessage.tenant_id).where(OutboundMessage.topic == "events"))

@@ -19,11 +19,10 @@ from models.inspections import (
     file_report,
     record_finding,
     reference_of,
-    schedule_inspection,
 )
 from models.tenants import Tenant
 from scheduler.dispatcher import Dispatcher
-from tests.factories import create_area, create_tenant
+from tests.factories import create_area, create_inspection, create_tenant
 from tests.fakes.twilio_api import FakeTwilio
 from tests.helpers import Clock, Phone
 
@@ -46,8 +45,8 @@ class Walk:
             self.reporter = create_tenant(session, area=area, phone=phone.number)
             self.other_reporter = create_tenant(session, area=area)
             self.neighbour = create_tenant(session, area=area)
-            walk = schedule_inspection(
-                session, area_id=area.id, starts_at=WALK, meeting_point="the flat", now=clock()
+            walk = create_inspection(
+                session, area=area, starts_at=WALK, meeting_point="the flat", now=clock()
             )
             fly_tipping, graffiti = (
                 file_report(

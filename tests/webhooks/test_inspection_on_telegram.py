@@ -11,11 +11,11 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot import inspection_steps
 from bot.flow import Settings
-from models.inspections import Inspection, InspectionRsvp, record_finding, schedule_inspection
+from models.inspections import Inspection, InspectionRsvp, record_finding
 from models.tenants import Identity
 from scheduler.dispatcher import Dispatcher
 from scheduler.tasks import run_due_tasks
-from tests.factories import create_area, create_tenant
+from tests.factories import create_area, create_inspection, create_tenant
 from tests.fakes.telegram_api import FakeBotApi
 from tests.helpers import Clock, TelegramChat
 
@@ -42,13 +42,7 @@ def test_a_telegram_tenant_gets_the_notice_says_yes_by_button_and_reads_the_find
     tenant.identities.append(Identity(channel="telegram", address=str(chat.chat_id)))
     db.commit()
     with sessions.begin() as session:
-        walk_id = schedule_inspection(
-            session,
-            area_id=methil.id,
-            starts_at=WALK_AT,
-            meeting_point="the community flat",
-            now=clock(),
-        ).id
+        walk_id = create_inspection(session, area=methil, starts_at=WALK_AT, now=clock()).id
 
     clock.now = WALK_AT - timedelta(days=7)
     run_due_tasks(sessions, clock(), settings=SETTINGS)

@@ -14,10 +14,9 @@ from models.inspections import (
     InspectionRsvp,
     cancel_inspection,
     close_inspection,
-    schedule_inspection,
 )
 from models.tenants import Area, Tenant
-from tests.factories import create_area
+from tests.factories import create_area, create_inspection
 from tests.helpers import Clock, Phone
 
 # 10:30 in London, on the first Tuesday of British Summer Time's April
@@ -40,17 +39,6 @@ NOTHING_MORE = (
 )
 
 
-def book_walk(sessions: sessionmaker[Session], clock: Clock, area: Area) -> int:
-    with sessions.begin() as session:
-        return schedule_inspection(
-            session,
-            area_id=area.id,
-            starts_at=WALK_AT,
-            meeting_point="the community flat",
-            now=clock(),
-        ).id
-
-
 def rsvps(db: Session) -> list[tuple[int, int, bool, str, datetime]]:
     db.expire_all()
     rows = db.scalars(select(InspectionRsvp).order_by(InspectionRsvp.inspection_id))
@@ -65,12 +53,12 @@ def in_conversation(db: Session, tenant: Tenant) -> bool:
 def test_coming_yes_then_coming_again_no_changes_the_answer(
     phone: Phone,
     db: Session,
-    sessions: sessionmaker[Session],
     clock: Clock,
     methil: Area,
     tenant: Tenant,
 ) -> None:
-    walk_id = book_walk(sessions, clock, methil)
+    walk_id = create_inspection(db, area=methil, now=clock(), starts_at=WALK_AT).id
+    db.commit()
     assert phone.text("COMING") == [WILL_YOU_COME]
     assert phone.text("yes") == [SEE_YOU]
     assert rsvps(db) == [(walk_id, tenant.id, True, "sms", clock())]
@@ -98,7 +86,8 @@ def test_coming_about_a_walk_called_off_meanwhile_answers_for_no_walk(
     methil: Area,
     tenant: Tenant,
 ) -> None:
-    walk_id = book_walk(sessions, clock, methil)
+    walk_id = create_inspection(db, area=methil, now=clock(), starts_at=WALK_AT).id
+    db.commit()
     phone.text("COMING")
     with sessions.begin() as session:
         cancel_inspection(session, session.get_one(Inspection, walk_id), now=clock())
@@ -110,12 +99,12 @@ def test_coming_about_a_walk_called_off_meanwhile_answers_for_no_walk(
 def test_the_menu_offers_the_walk_to_tenants_with_an_area_only(
     phone: Phone,
     db: Session,
-    sessions: sessionmaker[Session],
     clock: Clock,
     methil: Area,
     tenant: Tenant,
 ) -> None:
-    book_walk(sessions, clock, methil)
+    create_inspection(db, area=methil, now=clock(), starts_at=WALK_AT)
+    db.commit()
     (menu,) = phone.text("MENU")
     assert "4 Say if you're coming to the estate walk" in menu
     assert phone.text("4") == [WILL_YOU_COME]
@@ -131,12 +120,12 @@ def test_odd_input_at_will_you_come_gets_a_reprompt(
     body: str,
     phone: Phone,
     db: Session,
-    sessions: sessionmaker[Session],
     clock: Clock,
     methil: Area,
     tenant: Tenant,
 ) -> None:
-    book_walk(sessions, clock, methil)
+    create_inspection(db, area=methil, now=clock(), starts_at=WALK_AT)
+    db.commit()
     phone.text("COMING")
     assert phone.text(body) == [
         "Sorry, I did not understand. Please reply 1 or 2. Text HELP for help."
@@ -147,12 +136,12 @@ def test_odd_input_at_will_you_come_gets_a_reprompt(
 def test_more_with_no_walk_closed_says_there_is_no_summary_yet(
     phone: Phone,
     db: Session,
-    sessions: sessionmaker[Session],
     clock: Clock,
     methil: Area,
     tenant: Tenant,
 ) -> None:
-    book_walk(sessions, clock, methil)  # booked, not yet walked
+    create_inspection(db, area=methil, now=clock(), starts_at=WALK_AT)  # booked, not yet walked
+    db.commit()
     assert phone.text("MORE") == [NOTHING_MORE]
     assert not in_conversation(db, tenant)
 
@@ -166,9 +155,9 @@ def test_more_from_another_area_does_not_see_this_areas_closed_walk(
 ) -> None:
     elsewhere = create_area(db, name="Buckhaven")
     db.commit()
-    walk_id = book_walk(sessions, clock, elsewhere)
     with sessions.begin() as session:
-        close_inspection(session, session.get_one(Inspection, walk_id), now=WALK_AT)
+        walk = create_inspection(session, area=elsewhere, now=clock(), starts_at=WALK_AT)
+        close_inspection(session, walk, now=WALK_AT)
     assert phone.text("MORE") == [NOTHING_MORE]
 
 
@@ -179,8 +168,8 @@ def test_more_after_a_walk_that_found_nothing_says_so(
     methil: Area,
     tenant: Tenant,
 ) -> None:
-    walk_id = book_walk(sessions, clock, methil)
     with sessions.begin() as session:
-        close_inspection(session, session.get_one(Inspection, walk_id), now=WALK_AT)
+        walk = create_inspection(session, area=methil, now=clock(), starts_at=WALK_AT)
+        close_inspection(session, walk, now=WALK_AT)
     [reply] = phone.text("MORE")
     assert "estate walk in Methil" in reply and "found nothing that needs fixing" in reply

@@ -12,12 +12,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from models.broadcasts import BroadcastInterest
-from models.inspections import InspectionRsvp, schedule_inspection
+from models.inspections import InspectionRsvp
 from models.messages import InboundMessage
 from models.tenants import Identity, Role, Tenant
 from scheduler.dispatcher import Dispatcher
 from tests.broadcast_helpers import create, deliver_all, send
-from tests.factories import create_area, create_tenant
+from tests.factories import create_area, create_inspection, create_tenant
 from tests.fakes.telegram_api import FakeBotApi
 from tests.fakes.twilio_api import FakeTwilio
 from tests.helpers import Clock, Phone, StaffBrowser, TelegramChat
@@ -144,12 +144,8 @@ def test_yes_answering_another_question_is_that_questions_answer_not_an_offer(
     methil = create_area(db, name="Methil")
     member = volunteer(db, phone=phone.number, area=methil)
     with sessions.begin() as session:
-        schedule_inspection(
-            session,
-            area_id=methil.id,
-            starts_at=datetime(2026, 3, 20, 10, 0, tzinfo=UTC),
-            meeting_point="the community flat",
-            now=clock(),
+        create_inspection(
+            session, area=methil, starts_at=datetime(2026, 3, 20, 10, 0, tzinfo=UTC), now=clock()
         )
     offer(client, api_token("officer"), dispatcher)
     assert "Can you come?" in phone.text("COMING")[0]

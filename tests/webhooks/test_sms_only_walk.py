@@ -24,24 +24,29 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot import catalogue, event_steps
-from bot.flow import Flow, Settings
+from bot import catalogue
+from bot.flow import Flow
 from bot.flows import FLOWS
 from models.audiences import Audience
 from models.broadcasts import BroadcastKind, create_broadcast
 from models.consent import Topic
 from models.conversations import Conversation
-from models.events import Answer, EventDetails, answer_rsvp
-from models.inspections import close_inspection, record_finding, schedule_inspection
+from models.events import Answer, answer_rsvp
+from models.inspections import close_inspection, record_finding
 from models.messages import InboundMessage, OutboundMessage, OutboxStatus
-from models.polls import create_poll
-from models.repairs import register_repair
 from models.tenants import Area, Role, find_identity
 from tests.conftest import PUBLIC_URL, TWILIO_TOKEN
-from tests.factories import create_area, create_outbound, create_tenant
+from tests.factories import (
+    create_area,
+    create_event,
+    create_inspection,
+    create_outbound,
+    create_poll,
+    create_repair,
+    create_tenant,
+)
 from tests.helpers import Clock, Phone
 
-SETTINGS = Settings(landlord="Fife Housing Group")
 FIRST_NUMBER, LAST_NUMBER = 900001, 900199  # +44 7700 900000 is the landlord's own number
 WORDS = "The light by the Methil shops is out"  # plain words that also name the estate
 DIGIT = "2"  # a number typed as the answer to a free-text question (a party size, say)
@@ -77,14 +82,13 @@ class World:
         area = db.get_one(Area, self.area_id)
         tenant = create_tenant(db, name=f"Tenant {number[-3:]}", phone=number, area=area)
         tenant.set_roles({Role.MYSTERY_SHOPPER.value})
-        repair, _ = register_repair(
+        repair = create_repair(
             db,
             tenant=tenant,
             job_reference=f"JOB-{number[-3:]}",
             job_type="Plumbing",
             completed_at=now - timedelta(days=1),
             now=now,
-            zone=SETTINGS.timezone,
         )
         repair.survey_sent_at = now
         offer = create_outbound(db, tenant=tenant, status=OutboxStatus.SENT)
@@ -99,9 +103,10 @@ def world(db: Session, sessions: sessionmaker[Session], clock: Clock) -> World:
     area = create_area(db, name="Methil")
     db.commit()
     with sessions.begin() as session:
-        plan_walks(session, area.id, clock())
-        book_events(session, db, area, clock())
-        open_polls(session, area.id, clock())
+        methil = session.get_one(Area, area.id)
+        plan_walks(session, methil, clock())
+        book_events(session, methil, clock())
+        open_polls(session, methil, clock())
         opportunity = create_broadcast(
             session,
             kind=BroadcastKind.OPPORTUNITY,
@@ -115,14 +120,10 @@ def world(db: Session, sessions: sessionmaker[Session], clock: Clock) -> World:
         return World(area_id=area.id, opportunity_id=opportunity.id)
 
 
-def plan_walks(session: Session, area_id: int, now: datetime) -> None:
+def plan_walks(session: Session, area: Area, now: datetime) -> None:
     """A walk that found something (for MORE) and one to come (for COMING)."""
-    done = schedule_inspection(
-        session,
-        area_id=area_id,
-        starts_at=now - timedelta(days=14),
-        meeting_point="the community flat",
-        now=now - timedelta(days=30),
+    done = create_inspection(
+        session, area=area, starts_at=now - timedelta(days=14), now=now - timedelta(days=30)
     )
     close_inspection(session, done, now=now - timedelta(days=13))
     record_finding(
@@ -134,49 +135,42 @@ def plan_walks(session: Session, area_id: int, now: datetime) -> None:
         due_on=None,
         now=now - timedelta(days=13),
     )
-    schedule_inspection(
+    create_inspection(session, area=area, starts_at=now + timedelta(days=7), now=now)
+
+
+def book_events(session: Session, area: Area, now: datetime) -> None:
+    """A coffee morning with guests allowed, and a gala whose one place is taken."""
+    create_event(
         session,
-        area_id=area_id,
+        area=area,
+        title="Coffee morning",
         starts_at=now + timedelta(days=7),
-        meeting_point="the community flat",
+        hours=2,
+        most_per_party=3,
         now=now,
     )
-
-
-def book_events(session: Session, db: Session, area: Area, now: datetime) -> None:
-    """A coffee morning with guests allowed, and a gala whose one place is taken."""
-    audience = Audience(area_ids=frozenset({area.id}))
-    booked = []
-    for title, days, capacity, party in (("Coffee morning", 7, None, 3), ("Gala", 14, 1, 1)):
-        details = EventDetails(
-            title=title,
-            kind="community",
-            audience=audience,
-            starts_at=now + timedelta(days=days),
-            ends_at=now + timedelta(days=days, hours=2),
-            venue="Methil Community Hall",
-            capacity=capacity,
-            most_per_party=party,
-        )
-        booked += event_steps.create(session, [details], staff_id=None, now=now, settings=SETTINGS)
-    neighbour = create_tenant(session, name="A neighbour", area=session.get_one(Area, area.id))
-    answer_rsvp(
-        session, booked[-1], neighbour.id, answer=Answer.YES, party=1, channel="sms", now=now
+    gala = create_event(
+        session,
+        area=area,
+        title="Gala",
+        starts_at=now + timedelta(days=14),
+        hours=2,
+        capacity=1,
+        now=now,
     )
+    neighbour = create_tenant(session, name="A neighbour", area=area)
+    answer_rsvp(session, gala, neighbour.id, answer=Answer.YES, party=1, channel="sms", now=now)
 
 
-def open_polls(session: Session, area_id: int, now: datetime) -> None:
+def open_polls(session: Session, area: Area, now: datetime) -> None:
     """Two polls, so VOTE first asks which."""
     for days, question in ((7, "Rents for 2027: which do you prefer?"), (10, "New bins?")):
         create_poll(
             session,
             question=question,
             options=["The first choice", "The second choice"],
-            audience=Audience(area_ids=frozenset({area_id})),
+            audience=Audience(area_ids=frozenset({area.id})),
             closes_at=now + timedelta(days=days),
-            per_household=False,
-            reminder_days=0,
-            staff_id=None,
             now=now,
         )
 

@@ -6,7 +6,6 @@ reminders and outcome are delivered by the scheduler's due tasks and the dispatc
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
 from flask.testing import FlaskClient
@@ -22,7 +21,7 @@ from models.tenants import Area, Identity, Tenant
 from scheduler.dispatcher import Dispatcher
 from scheduler.tasks import run_due_tasks
 from tests.conftest import PUBLIC_URL, TWILIO_TOKEN
-from tests.factories import create_area, create_tenant
+from tests.factories import create_area, create_poll, create_tenant
 from tests.fakes.telegram_api import FakeBotApi
 from tests.fakes.twilio_api import FakeTwilio
 from tests.helpers import Clock, Phone, TelegramChat
@@ -35,31 +34,6 @@ ASK = (
     "Which rent rise do you prefer for 2027? Vote by Tue 10 Mar, 17:00.\n"
     "1 3% rise\n2 4% with new kitchens\nReply 1 or 2"
 )
-
-
-def publish(
-    sessions: sessionmaker[Session],
-    clock: Clock,
-    *,
-    question: str = QUESTION,
-    options: Sequence[str] = OPTIONS,
-    audience: Audience | None = None,
-    per_household: bool = False,
-    reminder_days: int = 0,
-) -> int:
-    with sessions.begin() as session:
-        return poll_steps.publish(
-            session,
-            question=question,
-            options=options,
-            audience=audience or Audience(everyone=True),
-            closes_at=CLOSES_AT,
-            per_household=per_household,
-            reminder_days=reminder_days,
-            staff_id=None,
-            now=clock(),
-            settings=SETTINGS,
-        ).id
 
 
 def votes(db: Session) -> list[tuple[int | None, int, str]]:
@@ -75,9 +49,10 @@ def received(fake_twilio: FakeTwilio, tenant: Tenant) -> list[str]:
 
 
 def test_vote_asks_the_one_open_poll_and_an_answer_by_number_is_counted(
-    phone: Phone, tenant: Tenant, sessions: sessionmaker[Session], clock: Clock, db: Session
+    phone: Phone, tenant: Tenant, clock: Clock, db: Session
 ) -> None:
-    publish(sessions, clock)
+    create_poll(db, now=clock(), closes_at=CLOSES_AT)
+    db.commit()
     assert phone.text("VOTE") == [ASK]
     assert phone.text("2") == [
         "Thank you. You voted 4% with new kitchens. Reply VOTE to change it before "
@@ -87,9 +62,10 @@ def test_vote_asks_the_one_open_poll_and_an_answer_by_number_is_counted(
 
 
 def test_a_vote_by_the_option_word_counts_and_voting_again_changes_it(
-    phone: Phone, tenant: Tenant, sessions: sessionmaker[Session], clock: Clock, db: Session
+    phone: Phone, tenant: Tenant, clock: Clock, db: Session
 ) -> None:
-    publish(sessions, clock)
+    create_poll(db, now=clock(), closes_at=CLOSES_AT)
+    db.commit()
     phone.text("vote")
     phone.text("3% rise")
     clock.advance(days=1)
@@ -102,9 +78,10 @@ def test_a_vote_by_the_option_word_counts_and_voting_again_changes_it(
 
 
 def test_bad_input_at_the_vote_gets_a_short_reprompt_and_the_question_stays_open(
-    phone: Phone, tenant: Tenant, sessions: sessionmaker[Session], clock: Clock, db: Session
+    phone: Phone, tenant: Tenant, clock: Clock, db: Session
 ) -> None:
-    publish(sessions, clock)
+    create_poll(db, now=clock(), closes_at=CLOSES_AT)
+    db.commit()
     phone.text("VOTE")
     for nonsense in ("7", "maybe", "x" * 2000, "1 or 2", "🙂", "\x00\x07"):
         assert phone.text(nonsense) == [
@@ -115,18 +92,20 @@ def test_bad_input_at_the_vote_gets_a_short_reprompt_and_the_question_stays_open
 
 
 def test_with_two_open_polls_vote_lists_them_and_bad_input_there_is_reprompted(
-    phone: Phone, tenant: Tenant, sessions: sessionmaker[Session], clock: Clock, db: Session
+    phone: Phone, tenant: Tenant, clock: Clock, db: Session
 ) -> None:
-    publish(sessions, clock)
-    publish(
-        sessions,
-        clock,
+    create_poll(db, now=clock(), closes_at=CLOSES_AT)
+    create_poll(
+        db,
+        now=clock(),
+        closes_at=CLOSES_AT,
         question="Should the Methil office open on Saturdays?",
         options=("Yes", "No"),
     )
+    db.commit()
     [listing] = phone.text("VOTE")
     assert listing.startswith("Which poll do you want to answer?\n1 Which rent rise")
-    assert "\n2 Should the Methil office open on Satu..." in listing
+    assert "\n2 Should the Methil office open on..." in listing
     assert phone.text("3") == [
         "Sorry, I did not understand. Please reply 1 or 2. Text HELP for help."
     ]
@@ -140,7 +119,8 @@ def test_with_two_open_polls_vote_lists_them_and_bad_input_there_is_reprompted(
 def test_a_vote_after_the_close_is_refused_with_a_clear_answer(
     phone: Phone, tenant: Tenant, sessions: sessionmaker[Session], clock: Clock, db: Session
 ) -> None:
-    publish(sessions, clock)
+    create_poll(db, now=clock(), closes_at=CLOSES_AT)
+    db.commit()
     clock.now = CLOSES_AT - timedelta(hours=1)
     phone.text("VOTE")
     clock.now = CLOSES_AT + timedelta(minutes=1)
@@ -165,7 +145,6 @@ def test_a_vote_on_sms_can_be_changed_on_telegram_and_only_the_latest_counts(
     chat: TelegramChat,
     tenant: Tenant,
     db: Session,
-    sessions: sessionmaker[Session],
     clock: Clock,
     dispatcher: Dispatcher,
     bot_api: FakeBotApi,
@@ -173,7 +152,8 @@ def test_a_vote_on_sms_can_be_changed_on_telegram_and_only_the_latest_counts(
     tenant.identities.append(Identity(channel="telegram", address=str(chat.chat_id)))
     db.merge(tenant)
     db.commit()
-    publish(sessions, clock)
+    create_poll(db, now=clock(), closes_at=CLOSES_AT)
+    db.commit()
     phone.text("VOTE")
     phone.text("1")
     assert chat.say("VOTE").status_code == 200
@@ -194,13 +174,14 @@ def test_a_vote_on_sms_can_be_changed_on_telegram_and_only_the_latest_counts(
 
 
 def test_in_a_household_poll_the_second_members_vote_replaces_the_first_and_says_so(
-    db: Session, sessions: sessionmaker[Session], clock: Clock, client: FlaskClient, methil: Area
+    db: Session, clock: Clock, client: FlaskClient, methil: Area
 ) -> None:
     first = create_tenant(db, name="Ann Smith", area=methil)
     second = create_tenant(db, name="Bob Smith", area=methil)
     first.tenancy = second.tenancy = "T-0042"
     db.commit()
-    publish(sessions, clock, per_household=True)
+    create_poll(db, now=clock(), closes_at=CLOSES_AT, per_household=True)
+    db.commit()
     ann, bob = (
         Phone(client, t.phone or "", auth_token=TWILIO_TOKEN, public_url=PUBLIC_URL)
         for t in (first, second)
@@ -218,7 +199,8 @@ def test_in_a_household_poll_the_second_members_vote_replaces_the_first_and_says
 def test_a_paper_vote_entered_by_staff_counts_and_the_tenants_own_later_vote_replaces_it(
     phone: Phone, tenant: Tenant, db: Session, sessions: sessionmaker[Session], clock: Clock
 ) -> None:
-    poll_id = publish(sessions, clock)
+    poll_id = create_poll(db, now=clock(), closes_at=CLOSES_AT).id
+    db.commit()
     with sessions.begin() as session:
         poll_steps.vote_for_tenant(
             session,
@@ -247,7 +229,8 @@ def test_the_reminder_reaches_only_those_who_have_not_voted(
 ) -> None:
     neighbour = create_tenant(db, name="Cat Brown", area=methil)
     db.commit()
-    publish(sessions, clock, reminder_days=2)
+    create_poll(db, now=clock(), closes_at=CLOSES_AT, reminder_days=2)
+    db.commit()
     dispatcher.run_once()
     assert received(fake_twilio, neighbour)[0].startswith(
         "Fife Housing Group wants your view: Which rent rise do you prefer for 2027? "
@@ -269,7 +252,8 @@ def test_the_reminder_reaches_only_those_who_have_not_voted(
 def test_the_closing_task_closes_the_poll_at_its_time_and_no_vote_counts_after(
     phone: Phone, tenant: Tenant, db: Session, sessions: sessionmaker[Session], clock: Clock
 ) -> None:
-    publish(sessions, clock)
+    create_poll(db, now=clock(), closes_at=CLOSES_AT)
+    db.commit()
     clock.now = CLOSES_AT - timedelta(minutes=1)
     run_due_tasks(sessions, clock(), settings=SETTINGS)
     assert db.scalars(select(Poll.status)).one() == PollStatus.OPEN
@@ -293,7 +277,8 @@ def test_the_outcome_reaches_everyone_who_took_part_and_nobody_else(
 ) -> None:
     bystander = create_tenant(db, name="Dan Gray", area=methil)
     db.commit()
-    poll_id = publish(sessions, clock)
+    poll_id = create_poll(db, now=clock(), closes_at=CLOSES_AT).id
+    db.commit()
     phone.text("VOTE")
     phone.text("1")
     dispatcher.run_once()
@@ -338,7 +323,8 @@ def test_a_tenant_opted_out_of_surveys_gets_no_invitation_while_a_neighbour_does
         now=clock(),
     )
     db.commit()
-    publish(sessions, clock, reminder_days=1)
+    create_poll(db, now=clock(), closes_at=CLOSES_AT, reminder_days=1)
+    db.commit()
     dispatcher.run_once()
     clock.now = CLOSES_AT - timedelta(days=1)
     run_due_tasks(sessions, clock(), settings=SETTINGS)
@@ -348,10 +334,13 @@ def test_a_tenant_opted_out_of_surveys_gets_no_invitation_while_a_neighbour_does
 
 
 def test_an_area_poll_is_not_offered_to_a_tenant_of_another_area(
-    phone: Phone, tenant: Tenant, db: Session, sessions: sessionmaker[Session], clock: Clock
+    phone: Phone, tenant: Tenant, db: Session, clock: Clock
 ) -> None:
     elsewhere = create_area(db, name="Leven")
     db.commit()
-    publish(sessions, clock, audience=Audience(area_ids=frozenset({elsewhere.id})))
+    create_poll(
+        db, now=clock(), closes_at=CLOSES_AT, audience=Audience(area_ids=frozenset({elsewhere.id}))
+    )
+    db.commit()
     assert phone.text("VOTE") != [ASK]
     assert votes(db) == []
