@@ -9,20 +9,16 @@ goes through bot.broadcasts, exactly as the console's do.
 
 from __future__ import annotations
 
-import unicodedata
-from datetime import datetime
 from typing import Any
 
-from flask import Blueprint, abort, current_app, g, request, url_for
+from flask import abort, current_app, g, url_for
 from flask.typing import ResponseReturnValue
 from sqlalchemy.orm import Session
 
 from bot import broadcasts as steps
-from bot import catalogue
 from models.audiences import Audience
 from models.audit import AuditAction
 from models.broadcasts import (
-    LONGEST_TEXT,
     Broadcast,
     BroadcastKind,
     BroadcastStatus,
@@ -32,125 +28,125 @@ from models.broadcasts import (
 )
 from models.staff import StaffRole, role_allows
 from models.tenants import Role
-from staff.api.audience_field import PARTS, audience_field, audience_json
-from staff.api.common import (
-    LARGEST_ID,
-    api_role,
-    flag_field,
-    json_object,
-    moment_field,
-    paged,
-    reachable_page,
-)
+from staff.api import broadcast_schemas
+from staff.api.audience_field import as_seen, chosen_audience
+from staff.api.common import Created, Page, Resource, api_role, paged, path_id, refusals, utc_or_422
 from staff.audit_trail import note
 from staff.context import clock, sessions, settings
 from staff.shoppers import audience_shoppers_shown
 
-blueprint = Blueprint("broadcasts", __name__)
+blueprint = Resource("broadcasts", __name__, url_prefix="/broadcasts")
 
-BROADCAST_ID = f"<int(max={LARGEST_ID}):broadcast_id>"
-NEW_FIELDS = frozenset({"kind", "texts", "audience", "topic", "urgent", "call_landlines"})
+BROADCAST_ID = path_id("broadcast_id")
 OPPORTUNITY_ROLES = (Role.VOLUNTEER_BANK.value,)  # an opportunity is for the volunteer bank
-SEND_FIELDS = frozenset({"send_at"})
-KINDS = tuple(kind.value for kind in BroadcastKind)
-TOPICS = tuple(str(topic) for topic in steps.TOPICS)
 
 
-@blueprint.get("/broadcasts", endpoint="list")
+@blueprint.get("", endpoint="list")
+@blueprint.doc(operation_id="listBroadcasts", responses=refusals(400))
 @api_role("viewer")
-def list_broadcasts() -> ResponseReturnValue:
-    limit, offset = reachable_page()
+@blueprint.input(Page, location="query")
+@blueprint.output(broadcast_schemas.BroadcastPage, description="a page of broadcasts")
+def list_broadcasts(query_data: dict[str, int]) -> ResponseReturnValue:
+    """Broadcasts, newest first, each with its delivery report; paged"""
+    limit, offset = query_data["limit"], query_data["offset"]
     with sessions()() as session:
         found, total = broadcasts_page(session, limit=limit, offset=offset)
-        items = [broadcast_json(session, broadcast) for broadcast in found]
+        items = [_shown(session, broadcast) for broadcast in found]
     return paged(items, total=total, limit=limit, offset=offset)
 
 
-@blueprint.post("/broadcasts", endpoint="create")
+@blueprint.post("", endpoint="create")
+@blueprint.doc(operation_id="createBroadcast", responses=refusals(400, 403, 413, 422))
 @api_role("officer")
-def create_broadcast() -> ResponseReturnValue:
-    body = json_object(allowed=NEW_FIELDS)
-    for field in ("texts", "audience"):
-        if field not in body:
-            abort(400, f"{field}: required")
-    kind = _choice(body, "kind", KINDS, default=BroadcastKind.NOTICE.value)
-    topic = _choice(body, "topic", TOPICS, default="news")
-    urgent = body.get("urgent", False)
-    if not isinstance(urgent, bool):
-        abort(400, "urgent: must be true or false")
-    if urgent and not role_allows(g.api_staff_role, StaffRole.ADMIN):
+@blueprint.input(broadcast_schemas.NewBroadcast)
+@blueprint.output(
+    broadcast_schemas.Broadcast, status_code=201, description="saved", headers=Created
+)
+def create_broadcast(json_data: dict[str, Any]) -> ResponseReturnValue:
+    """Save a notice or an opportunity as a draft (officer; urgent: admin)
+
+    Nothing is sent yet. Pasted curly quotes, dashes and odd spaces are replaced by
+    their GSM-7 twins. A tenant gets the text in their language if written, else
+    English. An opportunity with no audience chosen goes to the volunteer bank, and
+    ends 'Reply YES if you can help.'. 403 for an urgent notice from anyone but an
+    admin; 422 for an empty audience or no English text.
+    """
+    kind = json_data["kind"]
+    if json_data["urgent"] and not role_allows(g.api_staff_role, StaffRole.ADMIN):
         abort(403, "only an admin may send an urgent notice")
-    call_landlines = flag_field(body, "call_landlines") if "call_landlines" in body else False
-    texts = _texts(body["texts"])
     with sessions().begin() as session:
-        audience = audience_field(
+        audience = chosen_audience(
             session,
-            body["audience"],
-            parts=PARTS,
+            json_data["audience"],
             default_roles=OPPORTUNITY_ROLES if kind == BroadcastKind.OPPORTUNITY else (),
         )
         try:
             broadcast = steps.draft(
                 session,
                 kind=kind,
-                texts=texts,
+                texts=json_data["texts"],
                 audience=audience,
-                topic=topic,
-                urgent=urgent,
-                call_landlines=call_landlines,
+                topic=json_data["topic"],
+                urgent=json_data["urgent"],
+                call_landlines=json_data["call_landlines"],
                 staff_id=g.api_staff_id,
                 now=clock()(),
             )
         except steps.CannotBroadcast as problem:
             abort(422, str(problem))
-        created = broadcast_json(session, broadcast)
-    return created, 201, {"Location": url_for("api.broadcasts.one", broadcast_id=created["id"])}
+        created = _shown(session, broadcast)
+        where = url_for("api.broadcasts.one", broadcast_id=broadcast.id)
+    return created, 201, {"Location": where}
 
 
-@blueprint.get(f"/broadcasts/{BROADCAST_ID}", endpoint="one")
+@blueprint.get(f"/{BROADCAST_ID}", endpoint="one")
+@blueprint.doc(operation_id="getBroadcast", responses=refusals(404))
 @api_role("viewer")
+@blueprint.output(broadcast_schemas.Broadcast, description="the broadcast")
 def one_broadcast(broadcast_id: int) -> ResponseReturnValue:
-    with sessions().begin() as session:
-        return broadcast_json(session, _broadcast_or_404(session, broadcast_id), volunteers=True)
+    """One broadcast with its report and, for an opportunity, who said YES"""
+    with sessions().begin() as session:  # showing who said YES may leave an audit line
+        broadcast = _broadcast_or_404(session, broadcast_id)
+        offered = interested(session, broadcast.id)
+        audience = Audience.from_json(broadcast.audience)
+        audience_shoppers_shown(session, audience, (v.tenant_id for v in offered))
+        return {**_shown(session, broadcast), "volunteers": offered}
 
 
-@blueprint.get(f"/broadcasts/{BROADCAST_ID}/preview", endpoint="preview")
+@blueprint.get(f"/{BROADCAST_ID}/preview", endpoint="preview")
+@blueprint.doc(operation_id="previewBroadcast", responses=refusals(404))
 @api_role("viewer")
+@blueprint.output(broadcast_schemas.BroadcastPreview, description="the preview")
 def preview_broadcast(broadcast_id: int) -> ResponseReturnValue:
+    """Recipients by channel, segments per language, estimated cost
+
+    Each language as a basic phone gets it, split where the segments break, with the
+    characters that still force UCS-2. 'problems' says why it cannot be sent as it is
+    (more than 2 segments).
+    """
     price = float(current_app.config.get("SMS_SEGMENT_PRICE", 0.04))
     with sessions()() as session:
         broadcast = _broadcast_or_404(session, broadcast_id)
         preview = steps.preview(session, broadcast, settings(), price)
-    return {
-        "recipients": preview.recipients,
-        "by_channel": preview.by_channel,
-        "sms_segments": preview.sms_segments,
-        "cost": preview.cost,
-        "currency": "GBP",
-        "price_per_segment": price,
-        "languages": [
-            {
-                "language": cost.language,
-                "body": cost.body,
-                "encoding": cost.encoding,
-                "characters": cost.characters,
-                "segments": cost.segments,
-                "forcing_ucs2": list(cost.forcing_ucs2),
-                "parts": list(cost.parts),
-                "in_english": cost.in_english,
-            }
-            for cost in preview.languages
-        ],
-        "problems": list(preview.problems),
-    }
+    return {"preview": preview, "price_per_segment": price}
 
 
-@blueprint.post(f"/broadcasts/{BROADCAST_ID}/send", endpoint="send")
+@blueprint.post(f"/{BROADCAST_ID}/send", endpoint="send")
+@blueprint.doc(operation_id="sendBroadcast", responses=refusals(400, 403, 404, 409, 413, 422))
 @api_role("officer")
-def send_broadcast(broadcast_id: int) -> ResponseReturnValue:
-    """Now, or at ``send_at`` when given."""
-    body = json_object(allowed=SEND_FIELDS) if request.get_data() else {}
-    send_at = moment_field(body["send_at"], "send_at") if body.get("send_at") is not None else None
+@blueprint.input(broadcast_schemas.SendBroadcast, optional=True)
+@blueprint.output(broadcast_schemas.Broadcast, description="queued or scheduled")
+def send_broadcast(broadcast_id: int, json_data: dict[str, Any]) -> ResponseReturnValue:
+    """Send now, or at send_at (officer; an urgent one: admin)
+
+    Queued notices wait for the sending window (09:00-20:00 UK time, not on Scottish
+    bank holidays) unless urgent; opt-outs are checked as each goes. No body, or no
+    send_at, sends now. 409 if sent already; 422 for a text over 2 segments or a time
+    without a zone or in the past.
+    """
+    send_at = json_data.get("send_at")
+    if send_at is not None:
+        send_at = utc_or_422(send_at, "send_at")
     now = clock()()
     with sessions().begin() as session:
         broadcast = _sendable_or_refuse(session, broadcast_id)
@@ -166,19 +162,25 @@ def send_broadcast(broadcast_id: int) -> ResponseReturnValue:
         except steps.CannotBroadcast as problem:
             abort(422, str(problem))
         note(session, AuditAction.BROADCAST_SENT, detail=sent)
-        return broadcast_json(session, broadcast)
+        return _shown(session, broadcast)
 
 
-@blueprint.get(f"/broadcasts/{BROADCAST_ID}/report", endpoint="report")
+@blueprint.get(f"/{BROADCAST_ID}/report", endpoint="report")
+@blueprint.doc(operation_id="getBroadcastReport", responses=refusals(404))
 @api_role("viewer")
+@blueprint.output(broadcast_schemas.DeliveryReport, description="the counts")
 def broadcast_report(broadcast_id: int) -> ResponseReturnValue:
+    """The live delivery report"""
     with sessions()() as session:
         return delivery_report(session, _broadcast_or_404(session, broadcast_id).id)
 
 
-@blueprint.post(f"/broadcasts/{BROADCAST_ID}/resend-failed", endpoint="resend_failed")
+@blueprint.post(f"/{BROADCAST_ID}/resend-failed", endpoint="resend_failed")
+@blueprint.doc(operation_id="resendFailedBroadcast", responses=refusals(403, 404, 409))
 @api_role("officer")
+@blueprint.output(broadcast_schemas.Resent, description="queued again")
 def resend_failed(broadcast_id: int) -> ResponseReturnValue:
+    """Queue again only the messages that failed (officer)"""
     with sessions().begin() as session:
         broadcast = _broadcast_or_404(session, broadcast_id)
         _may_send(broadcast)
@@ -190,34 +192,6 @@ def resend_failed(broadcast_id: int) -> ResponseReturnValue:
             session, AuditAction.BROADCAST_SENT, detail=f"broadcast {broadcast_id}: {queued} queued"
         )
         return {"queued": queued, "report": delivery_report(session, broadcast.id)}
-
-
-# --- reading input -------------------------------------------------------------------------
-
-
-def _choice(body: dict[str, Any], field: str, allowed: tuple[str, ...], *, default: str) -> str:
-    value = body.get(field, default)
-    if value not in allowed:
-        abort(400, f"{field}: must be one of {', '.join(allowed)}")
-    return str(value)
-
-
-def _texts(value: object) -> dict[str, str]:
-    if not isinstance(value, dict):
-        abort(400, 'texts: must be an object of language code to text, such as {"en": "..."}')
-    known = catalogue.languages()
-    texts: dict[str, str] = {}
-    for language, text in value.items():
-        if language not in known:
-            abort(
-                400, f"texts: {str(language)[:8]!r} is not a language we have ({', '.join(known)})"
-            )
-        if not isinstance(text, str) or len(text) > LONGEST_TEXT:
-            abort(400, f"texts.{language}: must be text of at most {LONGEST_TEXT} characters")
-        if any(unicodedata.category(ch) in ("Cc", "Cs") and ch not in "\n\r\t" for ch in text):
-            abort(400, f"texts.{language}: must not contain control characters")
-        texts[language] = text
-    return texts
 
 
 # --- finding and showing them --------------------------------------------------------------
@@ -243,40 +217,11 @@ def _sendable_or_refuse(session: Session, broadcast_id: int) -> Broadcast:
     return broadcast
 
 
-def _time(moment: datetime | None) -> str | None:
-    return None if moment is None else moment.isoformat()
-
-
-def broadcast_json(
-    session: Session, broadcast: Broadcast, *, volunteers: bool = False
-) -> dict[str, Any]:
-    audience = Audience.from_json(broadcast.audience)
-    shown: dict[str, Any] = {
-        "id": broadcast.id,
-        "kind": broadcast.kind,
-        "status": broadcast.status,
-        "texts": dict(broadcast.texts),
-        "audience": audience_json(session, audience, PARTS),
-        "unmatched": list(broadcast.unmatched),
-        "topic": broadcast.topic,
-        "urgent": broadcast.urgent,
-        "call_landlines": broadcast.call_landlines,
-        "send_at": _time(broadcast.send_at),
-        "sent_at": _time(broadcast.sent_at),
-        "queued": broadcast.queued,
-        "created_at": _time(broadcast.created_at),
+def _shown(session: Session, broadcast: Broadcast) -> dict[str, Any]:
+    """The broadcast with what its schema cannot read from the row: its audience as the
+    token's owner may see it, and how its messages stand now."""
+    return {
+        "broadcast": broadcast,
+        "audience": as_seen(session, Audience.from_json(broadcast.audience)),
         "report": delivery_report(session, broadcast.id),
     }
-    if volunteers:
-        offered = interested(session, broadcast.id)
-        audience_shoppers_shown(session, audience, (v.tenant_id for v in offered))
-        shown["volunteers"] = [
-            {
-                "tenant_id": v.tenant_id,
-                "name": v.name,
-                "channel": v.channel,
-                "said_at": _time(v.said_at),
-            }
-            for v in offered
-        ]
-    return shown

@@ -18,12 +18,15 @@ from typing import Any, TypeVar, cast
 
 from apiflask import APIBlueprint, Schema
 from apiflask.types import DecoratedType
+from apispec import APISpec, BasePlugin
+from apispec.ext.marshmallow import MarshmallowPlugin
 from flask import abort, g, request
 from marshmallow import EXCLUDE, RAISE, fields, validate
 from marshmallow.fields import Field
 from sqlalchemy.exc import IntegrityError
 
 from models.staff import role_allows
+from staff.context import zone
 
 F = TypeVar("F", bound=Callable[..., Any])
 DEFAULT_PAGE, LARGEST_PAGE = 50, 200
@@ -57,27 +60,36 @@ class Resource(APIBlueprint):
     A JSON body must be one JSON object before its schema reads it: webargs reads
     a body that is not JSON (or is empty) as ``{}``, which a PATCH would accept as
     "change nothing", and lets JSON nested deeper than Python's parser goes
-    escape as a 500. So a body is never optional, and the document says so; the
-    one operation whose body may be left out (sending a broadcast) will need a
-    way to say otherwise here when it migrates.
+    escape as a 500. So a body is never optional, and the document says so,
+    unless the operation says ``optional=True`` (sending a broadcast: no body
+    means "now"): then a request with no body at all reads as ``{}``, one with a
+    body must still be one JSON object, and the document says it may be left out.
     """
 
     def __init__(self, name: str, import_name: str, *, url_prefix: str) -> None:
         super().__init__(name, import_name, tag=name.replace("_", " "), url_prefix=url_prefix)
 
     def input(
-        self, schema: Any, location: str = "json", *args: Any, **kwargs: Any
+        self,
+        schema: Any,
+        location: str = "json",
+        *args: Any,
+        optional: bool = False,
+        **kwargs: Any,
     ) -> Callable[[DecoratedType], DecoratedType]:
         parse = super().input(schema, location, *args, **kwargs)
         if location != "json":
             return parse
+        if optional:
+            BODIES_LEFT_OUT.add(getattr(schema, "__name__", type(schema).__name__))
 
         def decorate(view: DecoratedType) -> DecoratedType:
             parsed = parse(view)
 
             @wraps(parsed)
             def one_object_first(*args: Any, **kwargs: Any) -> Any:
-                _json_object_or_400()
+                if not optional or request.get_data():
+                    _json_object_or_400()
                 return parsed(*args, **kwargs)
 
             return cast(DecoratedType, one_object_first)
@@ -203,8 +215,9 @@ class Page(Query):
     )
 
 
-def page_of(item: type[Schema]) -> type[Schema]:
-    """The answer to a paged list: ``{items, total, limit, offset}``, named ``<Item>Page``."""
+def page_of(item: type[Schema], *, name: str = "") -> type[Schema]:
+    """The answer to a paged list: ``{items, total, limit, offset}``, named ``<Item>Page``
+    unless the document has long called it otherwise (``InboxPage``)."""
     page = Representation.from_dict(
         {
             "items": fields.List(fields.Nested(item)),
@@ -212,7 +225,7 @@ def page_of(item: type[Schema]) -> type[Schema]:
             "limit": fields.Integer(),
             "offset": fields.Integer(),
         },
-        name=f"{item.__name__}Page",
+        name=name or f"{item.__name__}Page",
     )
     return cast(type[Schema], page)
 
@@ -232,93 +245,9 @@ def api_role(role: str) -> Callable[[F], F]:
     return decorate
 
 
-def page() -> tuple[int, int]:
-    """``limit`` and ``offset`` from the query string, within bounds, or a 400 saying why."""
-    try:
-        limit = int(request.args.get("limit", DEFAULT_PAGE))
-        offset = int(request.args.get("offset", 0))
-    except ValueError:
-        abort(400, "limit and offset must be whole numbers")
-    if not 1 <= limit <= LARGEST_PAGE or offset < 0:
-        abort(400, f"limit must be 1 to {LARGEST_PAGE} and offset 0 or more")
-    return limit, offset
-
-
 def paged(items: list[Any], *, total: int, limit: int, offset: int) -> dict[str, Any]:
     """A page of a list: what ``page_of`` describes (items as the item schema reads them)."""
     return {"items": items, "total": total, "limit": limit, "offset": offset}
-
-
-def json_body() -> dict[str, Any]:
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        abort(400, "send a JSON object")
-    return body
-
-
-def json_object(*, allowed: frozenset[str]) -> dict[str, Any]:
-    """The request's JSON object, refusing fields we do not know (a typo should not pass)."""
-    try:
-        body = json_body()
-    except RecursionError:  # nested deeper than the JSON parser will go
-        abort(400, "send a JSON object")
-    unknown = sorted(set(body) - allowed)
-    if unknown:
-        abort(400, f"{unknown[0][:40]}: unknown field; send only {', '.join(sorted(allowed))}")
-    return body
-
-
-def text_field(body: dict[str, Any], field: str, *, longest: int, lines: bool = False) -> str:
-    """Text without control characters (newlines only where ``lines``), trimmed."""
-    value = body[field]
-    if not isinstance(value, str):
-        abort(400, f"{field}: must be text")
-    value = value.strip()
-    if len(value) > longest:
-        abort(400, f"{field}: must be at most {longest} characters")
-    if not _storable(value, lines=lines):
-        abort(400, f"{field}: must not contain control characters")
-    return value
-
-
-def flag_field(body: dict[str, Any], field: str) -> bool:
-    value = body[field]
-    if not isinstance(value, bool):
-        abort(400, f"{field}: must be true or false")
-    return value
-
-
-def query_text(name: str, *, longest: int) -> str:
-    raw = request.args.get(name, "")
-    if len(raw) > longest:
-        abort(400, f"{name}: must be at most {longest} characters")
-    return "".join(ch for ch in raw if ch.isprintable())
-
-
-def query_id(name: str) -> int | None:
-    """An id given as a query filter (``area_id=3``), or None when not given."""
-    raw = request.args.get(name)
-    if raw is None:
-        return None
-    if not raw.isascii() or not raw.isdigit() or not 1 <= int(raw) <= LARGEST_ID:
-        abort(400, f"{name}: must be an id")
-    return int(raw)
-
-
-def query_flag(name: str) -> bool:
-    """A true/false query filter (``waiting=true``); false when not given."""
-    raw = request.args.get(name, "false").lower()
-    if raw not in ("true", "false", "1", "0"):
-        abort(400, f"{name}: must be true or false")
-    return raw in ("true", "1")
-
-
-def reachable_page() -> tuple[int, int]:
-    """``page()``, with an offset the database can count to."""
-    limit, offset = page()
-    if offset > LARGEST_ID:
-        abort(400, f"offset must be at most {LARGEST_ID}")
-    return limit, offset
 
 
 @contextmanager
@@ -335,17 +264,145 @@ def _storable(text: str, *, lines: bool) -> bool:
     return all(unicodedata.category(ch) not in ("Cc", "Cs") or ch in allowed for ch in text)
 
 
-def moment_field(value: object, field: str) -> datetime:
-    """An ISO 8601 date and time with its offset, as UTC; a time without a zone is refused."""
-    if not isinstance(value, str) or len(value) > LONGEST_TIME:
-        abort(400, f"{field}: must be an ISO 8601 date and time, {TIME_EXAMPLE}")
-    try:
-        moment = datetime.fromisoformat(value.strip())
-    except ValueError:
-        abort(400, f"{field}: {value[:LONGEST_TIME]!r} is not a date and time, {TIME_EXAMPLE}")
+class AreaRef(Representation):
+    """An area named inside another representation (a tenant's, a walk's)."""
+
+    id = fields.Integer()
+    name = fields.String()
+
+
+class TenantRef(Representation):
+    """A tenant named inside another representation; ``name`` is null until they give one."""
+
+    id = fields.Integer()
+    name = fields.String(allow_none=True)
+
+
+class TrueOrFalse(fields.Boolean):
+    """A JSON true or false in a body, nothing else: ``"yes"`` or ``1`` is a mistake, not a yes."""
+
+    default_error_messages = {"invalid": "must be true or false", "null": "must be true or false"}
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> bool:
+        if not isinstance(value, bool):
+            raise self.make_error("invalid")
+        return value
+
+
+class QueryFlag(fields.Boolean):
+    """A true/false query filter (``unverified=true``): true, false, 1 or 0, in any case."""
+
+    default_error_messages = {"invalid": "must be true or false"}
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> bool:
+        given = value.lower() if isinstance(value, str) else value
+        if given not in ("true", "false", "1", "0"):
+            raise self.make_error("invalid")
+        return given in ("true", "1")
+
+
+class QueryId(fields.Integer):
+    """A record's id given as a query filter (``area_id=3``): 1 to ``LARGEST_ID``."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        refusal = f"must be a whole number from 1 to {LARGEST_ID}"
+        super().__init__(
+            validate=validate.Range(1, LARGEST_ID, error=refusal),
+            error_messages={"invalid": refusal},
+            **kwargs,
+        )
+
+
+class Moment(fields.DateTime):
+    """An ISO 8601 date and time, read as UTC when it carries its offset (or Z).
+
+    One without a zone is read as it is, for the view to refuse with 422
+    (``utc_or_422``): well formed, but a bare "10:30" is a different moment in
+    summer and in winter, so it is refused, not guessed.
+    """
+
+    default_error_messages = {
+        "invalid": f"must be an ISO 8601 date and time, {TIME_EXAMPLE}",
+        "null": f"must be an ISO 8601 date and time, {TIME_EXAMPLE}",
+        "unreadable": "{input!r} is not a date and time, " + TIME_EXAMPLE,
+        "range": "that time is out of range",
+    }
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> datetime:
+        if not isinstance(value, str) or len(value) > LONGEST_TIME:
+            raise self.make_error("invalid")
+        try:
+            moment = datetime.fromisoformat(value.strip())
+        except ValueError:
+            raise self.make_error("unreadable", input=value) from None
+        if moment.tzinfo is None:
+            return moment
+        try:
+            return moment.astimezone(UTC)
+        except OverflowError:
+            raise self.make_error("range") from None
+
+
+def utc_or_422(moment: datetime, field: str) -> datetime:
+    """A ``Moment`` given without its zone: well formed, not acceptable."""
     if moment.tzinfo is None:
         abort(422, f"{field}: say which time zone, with Z or an offset, {TIME_EXAMPLE}")
-    try:
-        return moment.astimezone(UTC)
-    except OverflowError:
-        abort(400, f"{field}: that time is out of range")
+    return moment
+
+
+class LocalTime(fields.DateTime):
+    """A moment on the landlord's clock, beside its UTC twin, for people to read.
+
+    Only ever sent (``dump_only``), so it may read the same attribute as its twin.
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(dump_only=True, **kwargs)
+
+    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> Any:
+        local = None if value is None else value.astimezone(zone())
+        return super()._serialize(local, attr, obj, **kwargs)
+
+
+BODIES_LEFT_OUT: set[str] = set()
+"""The body schemas (by their names in the document) that an operation reads as ``{}``
+when no body comes at all: ``Resource.input(..., optional=True)``."""
+
+
+class Ids(fields.List[int]):
+    """Records' ids (each 1 to ``LARGEST_ID``), at most ``most``; one given twice counts once."""
+
+    def __init__(self, *, most: int, **kwargs: Any) -> None:
+        refusal = f"must be a list of at most {most} ids"
+        each = fields.Integer(
+            strict=True,
+            validate=validate.Range(1, LARGEST_ID, error="must be an id"),
+            error_messages={"invalid": "must be an id", "null": "must be an id"},
+        )
+        super().__init__(
+            each,
+            validate=validate.Length(max=most, error=refusal),
+            error_messages={"invalid": refusal, "null": refusal},
+            **kwargs,
+        )
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> list[Any]:
+        return list(dict.fromkeys(super()._deserialize(value, attr, data, **kwargs)))
+
+
+class DictKeysDocumented(BasePlugin):
+    """apispec says what a ``fields.Dict`` holds but not what its keys may be; where the key
+    field names them (``keys=fields.String(metadata={"enum": [...]})``) the document says
+    so as JSON Schema's ``propertyNames``. Added to the app's ``spec_plugins``."""
+
+    def init_spec(self, spec: APISpec) -> None:
+        for plugin in spec.plugins:
+            if isinstance(plugin, MarshmallowPlugin) and plugin.converter is not None:
+                plugin.converter.add_attribute_function(_property_names)  # type: ignore[no-untyped-call]
+
+
+def _property_names(converter: Any, field: Field[Any], **kwargs: Any) -> dict[str, Any]:
+    keys = field.key_field if isinstance(field, fields.Dict) else None
+    if keys is None or "enum" not in keys.metadata:
+        return {}
+    return {"propertyNames": {"enum": list(keys.metadata["enum"])}}

@@ -10,28 +10,20 @@ cancelled; anything else is a 409.
 
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import replace
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from flask import Blueprint, abort, g, request, url_for
+from flask import abort, g, url_for
 from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot import event_steps
 from models.events import (
-    LONGEST_NOTES,
-    LONGEST_TITLE,
-    LONGEST_VENUE,
-    MOST_MONTHS,
-    MOST_PARTY,
+    Counts,
     Event,
     EventDetails,
-    EventKind,
-    EventRsvp,
     EventsError,
-    EventStatus,
     counts_for,
     details_of,
     events_page,
@@ -40,149 +32,147 @@ from models.events import (
     record_attendance,
     rsvps_for,
 )
-from staff.api.audience_field import (
-    AREAS,
-    EVERYONE,
-    ROLES,
-    TENANTS,
-    audience_field,
-    audience_json,
-)
-from staff.api.common import (
-    LARGEST_ID,
-    api_role,
-    flag_field,
-    json_object,
-    moment_field,
-    paged,
-    reachable_page,
-    text_field,
-)
-from staff.context import clock, sessions, settings
+from staff.api import event_schemas
+from staff.api.audience_field import as_seen, chosen_audience
+from staff.api.common import Created, Page, Resource, api_role, paged, path_id, refusals, utc_or_422
+from staff.context import clock, sessions, settings, zone
 
-blueprint = Blueprint("events", __name__)
+blueprint = Resource("events", __name__, url_prefix="/events")
 
-EVENT_ID = f"<int(max={LARGEST_ID}):event_id>"
-KINDS = tuple(kind.value for kind in EventKind)
-STATUSES = tuple(status.value for status in EventStatus)
-LARGEST_CAPACITY = 100_000
-MOST_IDS = 10_000
-EVENT_FIELDS = frozenset(
-    {
-        "title",
-        "kind",
-        "audience",
-        "starts_at",
-        "ends_at",
-        "venue",
-        "capacity",
-        "rsvp_by",
-        "most_per_party",
-        "notes",
-        "call_landlines",
-    }
-)
-NEW_EVENT_FIELDS = EVENT_FIELDS | {"repeat_months"}
-REQUIRED = ("title", "kind", "audience", "starts_at", "ends_at", "venue")
-AUDIENCE_PARTS = (EVERYONE, AREAS, ROLES, TENANTS)
-ATTENDANCE_FIELDS = frozenset({"tenant_ids", "attended"})
+EVENT_ID = path_id("event_id")
+TIMES = ("starts_at", "ends_at", "rsvp_by")
 
 
-@blueprint.get("/events", endpoint="list")
+@blueprint.get("", endpoint="list")
+@blueprint.doc(operation_id="listEvents", responses=refusals(400))
 @api_role("viewer")
-def list_events() -> ResponseReturnValue:
-    limit, offset = reachable_page()
-    status = request.args.get("status")
-    if status is not None and status not in STATUSES:
-        abort(400, f"status: must be one of {', '.join(STATUSES)}")
+@blueprint.input(event_schemas.EventFilter, location="query")
+@blueprint.output(event_schemas.EventPage, description="a page of events")
+def list_events(query_data: dict[str, Any]) -> ResponseReturnValue:
+    """Events, latest first, with their answers counted; paged"""
+    limit, offset = query_data["limit"], query_data["offset"]
     with sessions()() as session:
         found, total = events_page(
-            session, upcoming=None, now=clock()(), status=status, limit=limit, offset=offset
+            session,
+            upcoming=None,
+            now=clock()(),
+            status=query_data.get("status"),
+            limit=limit,
+            offset=offset,
         )
         counts = counts_for(session, [event.id for event in found])
-        items = [event_json(session, event, counts[event.id]) for event in found]
+        items = [_shown(session, event, counts[event.id]) for event in found]
     return paged(items, total=total, limit=limit, offset=offset)
 
 
-@blueprint.post("/events", endpoint="create")
+@blueprint.post("", endpoint="create")
+@blueprint.doc(operation_id="createEvent", responses=refusals(400, 403, 413, 422))
 @api_role("officer")
-def create_event() -> ResponseReturnValue:
-    body = json_object(allowed=NEW_EVENT_FIELDS)
-    for field in REQUIRED:
-        if field not in body:
-            abort(400, f"{field}: required")
-    months = _whole(body, "repeat_months", 1, MOST_MONTHS) if "repeat_months" in body else 1
+@blueprint.input(event_schemas.NewEvent)
+@blueprint.output(
+    event_schemas.EventDetails, status_code=201, description="booked", headers=Created
+)
+def create_event(json_data: dict[str, Any]) -> ResponseReturnValue:
+    """Book an event, or a monthly series (officer); the audience is invited
+
+    The invitation goes to the audience at once, in the sending hours (a later event of
+    a series two weeks before it). Reminders go to those coming the day before and on
+    the morning. `repeat_months` repeats it on the same weekday of the month, each a
+    separate event sharing a series id. 422 for a time without a zone or in the past,
+    an end before the start, a deadline after it, or an area that does not exist.
+    """
     now = clock()()
     with sessions().begin() as session:
-        details = _details(session, body, None)
+        details = _details(session, json_data, None)
         if details.starts_at <= now:
             abort(422, "starts_at: must be in the future, so tenants can be invited")
         try:
-            occurrences = monthly_series(_checked(details), months or 1, settings().timezone)
+            occurrences = monthly_series(
+                _checked(details), json_data.get("repeat_months", 1), zone()
+            )
         except EventsError as problem:
             abort(422, f"starts_at: {problem}")
         events = event_steps.create(
             session, occurrences, staff_id=g.api_staff_id, now=now, settings=settings()
         )
         session.flush()
-        created = event_details(session, events[0])
-        created["series"] = [event.id for event in events]
-    location = url_for("api.events.one", event_id=created["id"])
-    return created, 201, {"Location": location}
+        booked = {**_details_shown(session, events[0]), "series": [e.id for e in events]}
+        where = url_for("api.events.one", event_id=events[0].id)
+    return booked, 201, {"Location": where}
 
 
-@blueprint.get(f"/events/{EVENT_ID}", endpoint="one")
+@blueprint.get(f"/{EVENT_ID}", endpoint="one")
+@blueprint.doc(operation_id="getEvent", responses=refusals(404))
 @api_role("viewer")
+@blueprint.output(event_schemas.EventDetails, description="the event")
 def one_event(event_id: int) -> ResponseReturnValue:
+    """One event with its answers counted"""
     with sessions()() as session:
-        return event_details(session, _event_or_404(session, event_id))
+        return _details_shown(session, _event_or_404(session, event_id))
 
 
-@blueprint.patch(f"/events/{EVENT_ID}", endpoint="change")
+@blueprint.patch(f"/{EVENT_ID}", endpoint="change")
+@blueprint.doc(operation_id="changeEvent", responses=refusals(400, 403, 404, 409, 413, 422))
 @api_role("officer")
-def change_event(event_id: int) -> ResponseReturnValue:
-    body = json_object(allowed=EVENT_FIELDS)
+@blueprint.input(event_schemas.EventChanges)
+@blueprint.output(event_schemas.EventDetails, description="the event as now")
+def change_event(event_id: int, json_data: dict[str, Any]) -> ResponseReturnValue:
+    """Change the fields given of a scheduled event (officer)
+
+    A new time replaces the reminders; those who said yes or maybe, and the waiting
+    list, hear of a new time or venue. More places promote the waiting list. 409 unless
+    the event is scheduled.
+    """
     now = clock()()
     with sessions().begin() as session:
         event = _scheduled_or_409(session, event_id, "changed")
-        details = _checked(_details(session, body, event))
+        details = _checked(_details(session, json_data, event))
         if details.starts_at != event.starts_at and details.starts_at <= now:
             abort(422, "starts_at: must be in the future")
         event_steps.change(session, event, details, now=now, settings=settings())
         session.flush()
-        return event_details(session, event)
+        return _details_shown(session, event)
 
 
-@blueprint.post(f"/events/{EVENT_ID}/cancel", endpoint="cancel")
+@blueprint.post(f"/{EVENT_ID}/cancel", endpoint="cancel")
+@blueprint.doc(operation_id="cancelEvent", responses=refusals(403, 404, 409))
 @api_role("officer")
+@blueprint.output(event_schemas.EventDetails, description="the cancelled event")
 def cancel_event(event_id: int) -> ResponseReturnValue:
+    """Call a scheduled event off (officer); those who answered hear so"""
     with sessions().begin() as session:
         event = _scheduled_or_409(session, event_id, "cancelled")
         event_steps.cancel(session, event, now=clock()(), settings=settings())
         session.flush()
-        return event_details(session, event)
+        return _details_shown(session, event)
 
 
-@blueprint.get(f"/events/{EVENT_ID}/rsvps", endpoint="rsvps")
+@blueprint.get(f"/{EVENT_ID}/rsvps", endpoint="rsvps")
+@blueprint.doc(operation_id="listEventRsvps", responses=refusals(400, 404))
 @api_role("viewer")
-def list_rsvps(event_id: int) -> ResponseReturnValue:
-    limit, offset = reachable_page()
+@blueprint.input(Page, location="query")
+@blueprint.output(event_schemas.EventRsvpPage, description="a page of answers")
+def list_rsvps(event_id: int, query_data: dict[str, int]) -> ResponseReturnValue:
+    """The answers: coming, then the waiting list in order, maybe, no"""
+    limit, offset = query_data["limit"], query_data["offset"]
     with sessions()() as session:
-        event = _event_or_404(session, event_id)
-        every = rsvps_for(session, event.id)
-        items = [rsvp_json(rsvp) for rsvp in every[offset : offset + limit]]
-    return paged(items, total=len(every), limit=limit, offset=offset)
+        every = rsvps_for(session, _event_or_404(session, event_id).id)
+    return paged(every[offset : offset + limit], total=len(every), limit=limit, offset=offset)
 
 
-@blueprint.post(f"/events/{EVENT_ID}/attendance", endpoint="attendance")
+@blueprint.post(f"/{EVENT_ID}/attendance", endpoint="attendance")
+@blueprint.doc(
+    operation_id="recordEventAttendance", responses=refusals(400, 403, 404, 409, 413, 422)
+)
 @api_role("officer")
-def attendance(event_id: int) -> ResponseReturnValue:
-    """Who came, once the event has started: among the tenants who answered."""
-    body = json_object(allowed=ATTENDANCE_FIELDS)
-    if "tenant_ids" not in body:
-        abort(400, "tenant_ids: required")
-    tenant_ids = _ids(body["tenant_ids"], "tenant_ids")
-    attended = flag_field(body, "attended") if "attended" in body else True
+@blueprint.input(event_schemas.EventAttendance)
+@blueprint.output(event_schemas.EventAttendanceResult, description="how many were marked")
+def attendance(event_id: int, json_data: dict[str, Any]) -> ResponseReturnValue:
+    """Record who came (officer), among those who answered
+
+    409 before the event starts; 422 for a tenant who did not answer.
+    """
+    tenant_ids = json_data["tenant_ids"]
     with sessions().begin() as session:
         event = _event_or_404(session, event_id)
         if event.starts_at > clock()():
@@ -191,67 +181,23 @@ def attendance(event_id: int) -> ResponseReturnValue:
         strangers = sorted(set(tenant_ids) - answered)
         if strangers:
             abort(422, f"tenant_ids: {strangers[0]} did not answer event {event_id}")
-        marked = record_attendance(session, event, tenant_ids, attended=attended)
+        marked = record_attendance(session, event, tenant_ids, attended=json_data["attended"])
         counts = counts_for(session, [event.id])[event.id]
     return {"marked": marked, "attended": counts.attended}
 
 
-# --- what goes out -------------------------------------------------------------------------
+# --- what the schemas read -----------------------------------------------------------------
 
 
-def event_json(session: Session, event: Event, counts: Any = None) -> dict[str, Any]:
-    counts = counts or counts_for(session, [event.id])[event.id]
-    zone = ZoneInfo(settings().timezone)
-    return {
-        "id": event.id,
-        "title": event.title,
-        "kind": event.kind,
-        "audience": audience_json(session, event.audience, AUDIENCE_PARTS),
-        "status": event.status,
-        "starts_at": event.starts_at.isoformat(),
-        "local_starts_at": event.starts_at.astimezone(zone).isoformat(),
-        "ends_at": event.ends_at.isoformat(),
-        "venue": event.venue,
-        "capacity": event.capacity,
-        "rsvp_by": _time(event.rsvp_by),
-        "most_per_party": event.most_per_party,
-        "notes": event.notes,
-        "call_landlines": event.call_landlines,
-        "series_id": event.series_id,
-        "invited_at": _time(event.invited_at),
-        "cancelled_at": _time(event.cancelled_at),
-        "created_at": event.created_at.isoformat(),
-        "updated_at": event.updated_at.isoformat(),
-        "counts": {
-            "yes": counts.yes,
-            "no": counts.no,
-            "maybe": counts.maybe,
-            "waiting": counts.waiting,
-            "people": counts.people,
-            "waiting_people": counts.waiting_people,
-            "attended": counts.attended,
-        },
-    }
+def _shown(session: Session, event: Event, counts: Counts) -> dict[str, Any]:
+    """The event with what its schema cannot read from the row: its audience as the token's
+    owner may see it, and its answers counted."""
+    return {"event": event, "audience": as_seen(session, event.audience), "counts": counts}
 
 
-def event_details(session: Session, event: Event) -> dict[str, Any]:
-    return {**event_json(session, event), "invited": invited_count(session, event.id)}
-
-
-def rsvp_json(rsvp: EventRsvp) -> dict[str, Any]:
-    return {
-        "tenant": {"id": rsvp.tenant.id, "name": rsvp.tenant.name},
-        "answer": rsvp.answer,
-        "party": rsvp.party,
-        "channel": rsvp.channel,
-        "answered_at": rsvp.answered_at.isoformat(),
-        "waiting_since": _time(rsvp.waiting_since),
-        "attended": rsvp.attended,
-    }
-
-
-def _time(moment: datetime | None) -> str | None:
-    return None if moment is None else moment.isoformat()
+def _details_shown(session: Session, event: Event) -> dict[str, Any]:
+    counts = counts_for(session, [event.id])[event.id]
+    return {**_shown(session, event, counts), "invited": invited_count(session, event.id)}
 
 
 # --- finding them --------------------------------------------------------------------------
@@ -274,64 +220,24 @@ def _scheduled_or_409(session: Session, event_id: int, done: str) -> Event:
     return event
 
 
-# --- reading input -------------------------------------------------------------------------
+# --- what the schemas cannot judge alone ---------------------------------------------------
 
 
-def _details(session: Session, body: dict[str, Any], event: Event | None) -> EventDetails:
-    """The event's fields as given, the event's own where not given (when changing one)."""
+def _details(session: Session, given: dict[str, Any], event: Event | None) -> EventDetails:
+    """The event's fields as given, the event's own where not given (when changing one):
+    the audience judged against what is stored, and every time with its zone."""
     was = details_of(event) if event is not None else None
-
-    def given(field: str, read: Any, default: Any) -> Any:
-        return read() if field in body else default
-
-    return EventDetails(
-        title=given("title", lambda: _words(body, "title", LONGEST_TITLE), was and was.title),
-        kind=given("kind", lambda: _kind(body["kind"]), was and was.kind),
-        audience=given(
-            "audience",
-            lambda: audience_field(
-                session,
-                body["audience"],
-                parts=AUDIENCE_PARTS,
-                was=was.audience if was else None,
-            ),
-            was and was.audience,
-        ),
-        starts_at=given(
-            "starts_at", lambda: moment_field(body["starts_at"], "starts_at"), was and was.starts_at
-        ),
-        ends_at=given(
-            "ends_at", lambda: moment_field(body["ends_at"], "ends_at"), was and was.ends_at
-        ),
-        venue=given("venue", lambda: _words(body, "venue", LONGEST_VENUE), was and was.venue),
-        capacity=given(
-            "capacity", lambda: _whole(body, "capacity", 1, LARGEST_CAPACITY), was and was.capacity
-        ),
-        rsvp_by=given(
-            "rsvp_by",
-            lambda: None if body["rsvp_by"] is None else moment_field(body["rsvp_by"], "rsvp_by"),
-            was and was.rsvp_by,
-        ),
-        most_per_party=given(
-            "most_per_party",
-            lambda: _whole(body, "most_per_party", 1, MOST_PARTY) or 1,
-            was.most_per_party if was else 1,
-        ),
-        notes=given(
-            "notes",
-            lambda: (
-                ""
-                if body["notes"] is None
-                else text_field(body, "notes", longest=LONGEST_NOTES, lines=True)
-            ),
-            was.notes if was else "",
-        ),
-        call_landlines=given(
-            "call_landlines",
-            lambda: flag_field(body, "call_landlines"),
-            was.call_landlines if was else False,
-        ),
-    )
+    changes = {field: value for field, value in given.items() if field != "repeat_months"}
+    if "audience" in changes:
+        changes["audience"] = chosen_audience(
+            session, changes["audience"], was=was.audience if was else None
+        )
+    for field in TIMES:
+        if changes.get(field) is not None:
+            changes[field] = utc_or_422(changes[field], field)
+    if "notes" in changes:
+        changes["notes"] = changes["notes"] or ""
+    return replace(was, **changes) if was is not None else EventDetails(**changes)
 
 
 def _checked(details: EventDetails) -> EventDetails:
@@ -339,37 +245,3 @@ def _checked(details: EventDetails) -> EventDetails:
         return details.checked()
     except EventsError as problem:
         abort(422, str(problem))
-
-
-def _kind(value: object) -> str:
-    if not isinstance(value, str) or value not in KINDS:
-        abort(400, f"kind: must be one of {', '.join(KINDS)}")
-    return value
-
-
-def _ids(value: object, field: str) -> list[int]:
-    if (
-        not isinstance(value, list)
-        or len(value) > MOST_IDS
-        or not all(
-            isinstance(i, int) and not isinstance(i, bool) and 1 <= i <= LARGEST_ID for i in value
-        )
-    ):
-        abort(400, f"{field}: must be a list of at most {MOST_IDS} ids")
-    return list(dict.fromkeys(value))
-
-
-def _whole(body: dict[str, Any], field: str, least: int, most: int) -> int | None:
-    value = body[field]
-    if value is None and field == "capacity":
-        return None
-    if isinstance(value, bool) or not isinstance(value, int) or not least <= value <= most:
-        abort(400, f"{field}: must be a whole number from {least} to {most}")
-    return value
-
-
-def _words(body: dict[str, Any], field: str, longest: int) -> str:
-    value = text_field(body, field, longest=longest)
-    if not any(ch.isprintable() and not ch.isspace() for ch in value):
-        abort(400, f"{field}: must not be empty")
-    return value

@@ -1,4 +1,6 @@
-"""API resource: estate inspections, the issue reports tenants make for them, a year's figures.
+"""API resource: estate inspections, their findings and a year's figures.
+
+The reports tenants make for a walk are their own resource (staff.api.issue_reports).
 
 Times go out in UTC, and again as ``local_starts_at`` in the landlord's zone for
 people to read. A time coming in must carry its offset (or Z): a bare "10:30"
@@ -11,21 +13,17 @@ be changed, cancelled, closed or given findings; anything else is a 409.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from flask import Blueprint, abort, g, request, url_for
+from flask import abort, g, url_for
 from flask.typing import ResponseReturnValue
 from sqlalchemy import ColumnElement, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from bot import inspection_steps
 from models.inspection_reports import figures_by_area, figures_by_inspection
 from models.inspections import (
-    LONGEST_PLACE,
-    LONGEST_WORDS,
     Inspection,
     InspectionFinding,
     InspectionStatus,
@@ -37,93 +35,104 @@ from models.inspections import (
     waiting_reports_count,
 )
 from models.tenants import Area
+from staff.api import inspection_schemas as schemas
 from staff.api.common import (
     LARGEST_ID,
+    Created,
+    Resource,
     api_role,
-    json_object,
-    moment_field,
     paged,
-    query_flag,
-    query_id,
-    reachable_page,
-    text_field,
+    path_id,
+    refusals,
+    utc_or_422,
 )
-from staff.context import clock, inspection_days, sessions, settings
+from staff.context import clock, inspection_days, sessions, settings, zone
 
-blueprint = Blueprint("inspections", __name__)
+blueprint = Resource("inspections", __name__, url_prefix="/inspections")
 
-INSPECTION_ID = f"<int(max={LARGEST_ID}):inspection_id>"
-FINDING_ID = f"<int(max={LARGEST_ID}):finding_id>"
-REPORT_ID = f"<int(max={LARGEST_ID}):report_id>"
-LONGEST_OFFICER = LONGEST_RESPONSIBLE = 120
-LONGEST_NOTES = LONGEST_WORDS * 4
-MOST_REPORTS = 200  # reports one finding answers
-FIRST_YEAR, LAST_YEAR = 2000, 2100
-STATUSES = tuple(status.value for status in InspectionStatus)
-NEW_INSPECTION_FIELDS = frozenset({"area_id", "starts_at", "meeting_point", "officer", "notes"})
-INSPECTION_CHANGE_FIELDS = NEW_INSPECTION_FIELDS - {"area_id"}
-FINDING_FIELDS = frozenset({"found", "action", "responsible", "due_on", "report_ids"})
+INSPECTION_ID = path_id("inspection_id")
+FINDING_ID = path_id("finding_id")
 
 
 # --- inspections ---------------------------------------------------------------------------
 
 
-@blueprint.get("/inspections", endpoint="list")
+@blueprint.get("", endpoint="list")
+@blueprint.doc(operation_id="listInspections", responses=refusals(400))
 @api_role("viewer")
-def list_inspections() -> ResponseReturnValue:
-    limit, offset = reachable_page()
-    status = request.args.get("status")
-    if status is not None and status not in STATUSES:
-        abort(400, f"status: must be one of {', '.join(STATUSES)}")
-    area_id = query_id("area_id")
+@blueprint.input(schemas.InspectionFilters, location="query")
+@blueprint.output(schemas.InspectionPage, description="a page of inspections")
+def list_inspections(query_data: dict[str, Any]) -> ResponseReturnValue:
+    """Inspections, latest walk first; filtered and paged"""
+    limit, offset = query_data["limit"], query_data["offset"]
     with sessions()() as session:
         found, total = _inspections_page(
-            session, status=status, area_id=area_id, limit=limit, offset=offset
+            session,
+            status=query_data.get("status"),
+            area_id=query_data.get("area_id"),
+            limit=limit,
+            offset=offset,
         )
-        items = [inspection_json(session, inspection) for inspection in found]
+        items = [_listed(session, inspection) for inspection in found]
     return paged(items, total=total, limit=limit, offset=offset)
 
 
-@blueprint.get(f"/inspections/{INSPECTION_ID}", endpoint="one")
+@blueprint.get(f"/{INSPECTION_ID}", endpoint="one")
+@blueprint.doc(operation_id="getInspection", responses=refusals(404))
 @api_role("viewer")
+@blueprint.output(schemas.InspectionDetails, description="the inspection")
 def one_inspection(inspection_id: int) -> ResponseReturnValue:
+    """One walk with its RSVPs, the reports it was given and its findings"""
     with sessions()() as session:
-        return inspection_details(session, _inspection_or_404(session, inspection_id))
+        return _details(session, _inspection_or_404(session, inspection_id))
 
 
-@blueprint.post("/inspections", endpoint="create")
+@blueprint.post("", endpoint="create")
+@blueprint.doc(operation_id="createInspection", responses=refusals(400, 403, 413, 422))
 @api_role("officer")
-def create_inspection() -> ResponseReturnValue:
-    body = json_object(allowed=NEW_INSPECTION_FIELDS)
-    for field in ("area_id", "starts_at", "meeting_point"):
-        if field not in body:
-            abort(400, f"{field}: required")
-    fields = _inspection_fields(body)
+@blueprint.input(schemas.NewInspection)
+@blueprint.output(schemas.InspectionDetails, status_code=201, description="booked", headers=Created)
+def create_inspection(json_data: dict[str, Any]) -> ResponseReturnValue:
+    """Book a walk (officer); its notice and reminder are scheduled
+
+    The area's tenants get a notice and a reminder the configured days before.
+    Reports already waiting in the area are attached to the walk if it is the
+    area's next. 422 for a time without a zone or in the past, or an area that
+    does not exist.
+    """
+    walk = {**json_data, "starts_at": utc_or_422(json_data["starts_at"], "starts_at")}
     now = clock()()
-    _future(fields["starts_at"], now)
+    _future(walk["starts_at"], now)
     notice_days, reminder_days = inspection_days()
     with sessions().begin() as session:
-        area = _area(session, body["area_id"])
+        walk["area_id"] = _area_or_422(session, walk["area_id"]).id
         inspection = schedule_inspection(
             session,
-            area_id=area.id,
-            **fields,
+            **walk,
             notice_days=notice_days,
             reminder_days=reminder_days,
             staff_id=g.api_staff_id,
             now=now,
-            zone=settings().timezone,
+            zone=zone(),
         )
-        created = inspection_details(session, inspection)
-    location = url_for("api.inspections.one", inspection_id=created["id"])
-    return created, 201, {"Location": location}
+        booked = _details(session, inspection)
+    return booked, 201, {"Location": url_for("api.inspections.one", inspection_id=inspection.id)}
 
 
-@blueprint.patch(f"/inspections/{INSPECTION_ID}", endpoint="change")
+@blueprint.patch(f"/{INSPECTION_ID}", endpoint="change")
+@blueprint.doc(operation_id="changeInspection", responses=refusals(400, 403, 404, 409, 413, 422))
 @api_role("officer")
-def change_inspection(inspection_id: int) -> ResponseReturnValue:
-    body = json_object(allowed=INSPECTION_CHANGE_FIELDS)
-    changes = _inspection_fields(body)
+@blueprint.input(schemas.InspectionChanges)
+@blueprint.output(schemas.InspectionDetails, description="the inspection as now")
+def change_inspection(inspection_id: int, json_data: dict[str, Any]) -> ResponseReturnValue:
+    """Change the time, place, officer or notes of a scheduled walk (officer)
+
+    A new time replaces the notice and reminder. Tenants already told hear of
+    a new time or place. 409 unless the walk is scheduled.
+    """
+    changes = dict(json_data)
+    if "starts_at" in changes:
+        changes["starts_at"] = utc_or_422(changes["starts_at"], "starts_at")
     now = clock()()
     with sessions().begin() as session:
         inspection = _scheduled_or_409(session, inspection_id, "changed")
@@ -138,22 +147,35 @@ def change_inspection(inspection_id: int) -> ResponseReturnValue:
             _future(wanted["starts_at"], now)
         inspection_steps.change(session, inspection, **wanted, now=now, settings=settings())
         session.flush()
-        return inspection_details(session, inspection)
+        return _details(session, inspection)
 
 
-@blueprint.post(f"/inspections/{INSPECTION_ID}/cancel", endpoint="cancel")
+@blueprint.post(f"/{INSPECTION_ID}/cancel", endpoint="cancel")
+@blueprint.doc(operation_id="cancelInspection", responses=refusals(403, 404, 409))
 @api_role("officer")
+@blueprint.output(schemas.InspectionDetails, description="the cancelled inspection")
 def cancel_inspection(inspection_id: int) -> ResponseReturnValue:
+    """Call a scheduled walk off (officer); tenants already told hear so
+
+    Its reports move on to the area's next walk.
+    """
     with sessions().begin() as session:
         inspection = _scheduled_or_409(session, inspection_id, "cancelled")
         inspection_steps.cancel(session, inspection, now=clock()(), settings=settings())
         session.flush()
-        return inspection_details(session, inspection)
+        return _details(session, inspection)
 
 
-@blueprint.post(f"/inspections/{INSPECTION_ID}/close", endpoint="close")
+@blueprint.post(f"/{INSPECTION_ID}/close", endpoint="close")
+@blueprint.doc(operation_id="closeInspection", responses=refusals(403, 404, 409))
 @api_role("officer")
+@blueprint.output(schemas.InspectionDetails, description="the closed inspection")
 def close_inspection(inspection_id: int) -> ResponseReturnValue:
+    """Close a walk that has happened, its findings recorded (officer)
+
+    The area's tenants get a short summary and each reporter hears the outcome
+    of their report. 409 unless it is scheduled and its time has come.
+    """
     now = clock()()
     with sessions().begin() as session:
         inspection = _scheduled_or_409(session, inspection_id, "closed")
@@ -161,47 +183,45 @@ def close_inspection(inspection_id: int) -> ResponseReturnValue:
             abort(409, f"inspection {inspection_id} has not happened yet; close it after the walk")
         inspection_steps.close(session, inspection, now=now, settings=settings())
         session.flush()
-        return inspection_details(session, inspection)
+        return _details(session, inspection)
 
 
 # --- findings ------------------------------------------------------------------------------
 
 
-@blueprint.post(f"/inspections/{INSPECTION_ID}/findings", endpoint="add_finding")
+@blueprint.post(f"/{INSPECTION_ID}/findings", endpoint="add_finding")
+@blueprint.doc(
+    operation_id="addInspectionFinding", responses=refusals(400, 403, 404, 409, 413, 422)
+)
 @api_role("officer")
-def add_finding(inspection_id: int) -> ResponseReturnValue:
-    body = json_object(allowed=FINDING_FIELDS)
-    if "found" not in body:
-        abort(400, "found: required")
-    found = _words(body, "found", longest=LONGEST_WORDS)
-    action = _optional_text(body, "action", longest=LONGEST_WORDS)
-    responsible = _optional_text(body, "responsible", longest=LONGEST_RESPONSIBLE)
-    due_on = _date(body.get("due_on"))
-    report_ids = _report_ids(body.get("report_ids", []))
+@blueprint.input(schemas.NewFinding)
+@blueprint.output(schemas.Finding, status_code=201, description="recorded", headers=Created)
+def add_finding(
+    inspection_id: int, json_data: dict[str, Any]
+) -> tuple[InspectionFinding, int, dict[str, str]]:
+    """Record what a scheduled walk found and the action agreed (officer)
+
+    422 when a report named is not one of this walk's or is answered.
+    """
     with sessions().begin() as session:
         inspection = _scheduled_or_409(session, inspection_id, "given findings")
-        _answerable(session, inspection, report_ids)
-        finding = record_finding(
-            session,
-            inspection,
-            found=found,
-            action=action,
-            responsible=responsible,
-            due_on=due_on,
-            report_ids=report_ids,
-            now=clock()(),
-        )
+        _answerable(session, inspection, json_data["report_ids"])
+        finding = record_finding(session, inspection, **_finding_fields(json_data), now=clock()())
         session.flush()
         session.refresh(finding, ["reports"])
-        made = finding_json(finding)
-    location = url_for("api.inspections.one", inspection_id=inspection_id)
-    return made, 201, {"Location": location}
+    return finding, 201, {"Location": url_for("api.inspections.one", inspection_id=inspection_id)}
 
 
-@blueprint.post(f"/inspections/{INSPECTION_ID}/findings/{FINDING_ID}/done", endpoint="finding_done")
+@blueprint.post(f"/{INSPECTION_ID}/findings/{FINDING_ID}/done", endpoint="finding_done")
+@blueprint.doc(operation_id="markFindingDone", responses=refusals(403, 404, 409))
 @api_role("officer")
-def finding_done(inspection_id: int, finding_id: int) -> ResponseReturnValue:
-    """Once the walk is closed, so a reporter hears the outcome before hearing it is done."""
+@blueprint.output(schemas.Finding, description="the finding")
+def finding_done(inspection_id: int, finding_id: int) -> InspectionFinding:
+    """The finding's action is done (officer); its reporters hear so, once
+
+    409 unless the walk is closed, so a reporter hears the outcome before
+    hearing it is done; marking it twice changes nothing.
+    """
     with sessions().begin() as session:
         inspection = _inspection_or_404(session, inspection_id, lock=True)
         finding = session.get(InspectionFinding, finding_id)
@@ -215,167 +235,61 @@ def finding_done(inspection_id: int, finding_id: int) -> ResponseReturnValue:
             )
         inspection_steps.action_done(session, finding, now=clock()(), settings=settings())
         session.flush()
-        return finding_json(finding)
-
-
-# --- issue reports -------------------------------------------------------------------------
-
-
-@blueprint.get("/issue-reports", endpoint="reports")
-@api_role("viewer")
-def list_issue_reports() -> ResponseReturnValue:
-    limit, offset = reachable_page()
-    area_id, inspection_id = query_id("area_id"), query_id("inspection_id")
-    waiting = query_flag("waiting")
-    with sessions()() as session:
-        found, total = _issue_reports_page(
-            session,
-            area_id=area_id,
-            inspection_id=inspection_id,
-            waiting=waiting,
-            limit=limit,
-            offset=offset,
-        )
-        items = [issue_report_json(report) for report in found]
-    return paged(items, total=total, limit=limit, offset=offset)
-
-
-@blueprint.get(f"/issue-reports/{REPORT_ID}", endpoint="report_one")
-@api_role("viewer")
-def one_issue_report(report_id: int) -> ResponseReturnValue:
-    with sessions()() as session:
-        report = session.get(IssueReport, report_id)
-        if report is None:
-            abort(404, f"there is no issue report {report_id}")
-        return issue_report_json(report)
+        session.refresh(finding, ["reports"])
+        return finding
 
 
 # --- the year's figures --------------------------------------------------------------------
 
 
-@blueprint.get("/inspections/report", endpoint="figures")
+@blueprint.get("/report", endpoint="figures")
+@blueprint.doc(operation_id="getInspectionFigures", responses=refusals(400))
 @api_role("viewer")
-def figures() -> ResponseReturnValue:
-    zone = _zone()
-    raw = request.args.get("year")
-    if raw is None:
-        year = clock()().astimezone(zone).year
-    elif not (raw.isascii() and raw.isdigit() and FIRST_YEAR <= int(raw) <= LAST_YEAR):
-        abort(400, f"year: must be a year from {FIRST_YEAR} to {LAST_YEAR}")
-    else:
-        year = int(raw)
+@blueprint.input(schemas.FiguresYear, location="query")
+@blueprint.output(schemas.InspectionFigures, description="the year's figures")
+def figures(query_data: dict[str, Any]) -> ResponseReturnValue:
+    """A year's walks held, reports received and actions done on time
+
+    Per walk closed in the year (local time), and summed per area.
+    """
+    here = zone()
+    year = query_data.get("year", clock()().astimezone(here).year)
     with sessions()() as session:
-        areas = figures_by_area(session, year=year, zone=zone)
-        walks = figures_by_inspection(session, year=year, zone=zone)
-    return {
-        "year": year,
-        "areas": [
-            {
-                "area": {"id": a.area_id, "name": a.area},
-                "held": a.held,
-                "reports": a.reports,
-                "actions": a.actions,
-                "done": a.done,
-                "done_on_time": a.done_on_time,
-                "on_time_rate": a.on_time_rate,
-            }
-            for a in areas
-        ],
-        "inspections": [
-            {
-                "inspection_id": w.inspection_id,
-                "area": {"id": w.area_id, "name": w.area},
-                "starts_at": w.starts_at.isoformat(),
-                "local_starts_at": w.starts_at.astimezone(zone).isoformat(),
-                "reports": w.reports,
-                "actions": w.actions,
-                "done": w.done,
-                "done_on_time": w.done_on_time,
-            }
-            for w in walks
-        ],
-    }
+        return {
+            "year": year,
+            "areas": figures_by_area(session, year=year, zone=here),
+            "inspections": figures_by_inspection(session, year=year, zone=here),
+        }
 
 
-# --- what goes out -------------------------------------------------------------------------
+# --- what the representations read ---------------------------------------------------------
 
 
-def inspection_json(session: Session, inspection: Inspection) -> dict[str, Any]:
-    """The walk as listed: when and where, its state, and how many replied and reported."""
+def _listed(session: Session, inspection: Inspection) -> dict[str, Any]:
+    """What ``Inspection`` reads: the walk, and how many replied and reported."""
     rsvps = rsvps_for(session, inspection.id)
     coming = sum(1 for rsvp in rsvps if rsvp.coming)
     return {
-        "id": inspection.id,
-        "area": {"id": inspection.area.id, "name": inspection.area.name},
-        "status": inspection.status,
-        "starts_at": inspection.starts_at.isoformat(),
-        "local_starts_at": inspection.starts_at.astimezone(_zone()).isoformat(),
-        "meeting_point": inspection.meeting_point,
-        "officer": inspection.officer,
-        "notes": inspection.notes,
-        "notice_days": inspection.notice_days,
-        "reminder_days": inspection.reminder_days,
-        "notice_sent_at": _time(inspection.notice_sent_at),
-        "reminder_sent_at": _time(inspection.reminder_sent_at),
-        "cancelled_at": _time(inspection.cancelled_at),
-        "closed_at": _time(inspection.closed_at),
-        "created_at": inspection.created_at.isoformat(),
-        "updated_at": inspection.updated_at.isoformat(),
+        "inspection": inspection,
+        "area": inspection.area,
         "rsvps": {"coming": coming, "not_coming": len(rsvps) - coming},
         "report_count": waiting_reports_count(session, inspection.id),
     }
 
 
-def inspection_details(session: Session, inspection: Inspection) -> dict[str, Any]:
-    """The walk with the reports it was given and what it found."""
+def _details(session: Session, inspection: Inspection) -> dict[str, Any]:
+    """What ``InspectionDetails`` reads, loaded while the session is open to load it."""
+    findings = session.scalars(
+        select(InspectionFinding)
+        .where(InspectionFinding.inspection_id == inspection.id)
+        .order_by(InspectionFinding.id)
+        .options(selectinload(InspectionFinding.reports))
+    )
     return {
-        **inspection_json(session, inspection),
-        "reports": [issue_report_json(r) for r in reports_for(session, inspection.id)],
-        "findings": [finding_json(f) for f in inspection.findings],
+        **_listed(session, inspection),
+        "reports": reports_for(session, inspection.id),
+        "findings": list(findings),
     }
-
-
-def finding_json(finding: InspectionFinding) -> dict[str, Any]:
-    return {
-        "id": finding.id,
-        "inspection_id": finding.inspection_id,
-        "found": finding.found,
-        "action": finding.action,
-        "responsible": finding.responsible,
-        "due_on": None if finding.due_on is None else finding.due_on.isoformat(),
-        "done_at": _time(finding.done_at),
-        "reports": [{"id": r.id, "reference": r.reference} for r in finding.reports],
-        "created_at": finding.created_at.isoformat(),
-    }
-
-
-def issue_report_json(report: IssueReport) -> dict[str, Any]:
-    """A tenant's report; photos as Telegram file ids (the console shows the images)."""
-    tenant = report.tenant
-    return {
-        "id": report.id,
-        "reference": report.reference,
-        "tenant": None if tenant is None else {"id": tenant.id, "name": tenant.name},
-        "area_id": report.area_id,
-        "inspection_id": report.inspection_id,
-        "finding_id": report.finding_id,
-        "category": report.category,
-        "location": report.location,
-        "description": report.description,
-        "photo_ids": list(report.photo_ids),
-        "channel": report.channel,
-        "created_at": report.created_at.isoformat(),
-        "outcome_told_at": _time(report.outcome_told_at),
-        "done_told_at": _time(report.done_told_at),
-    }
-
-
-def _time(moment: datetime | None) -> str | None:
-    return None if moment is None else moment.isoformat()
-
-
-def _zone() -> ZoneInfo:
-    return ZoneInfo(settings().timezone)
 
 
 # --- finding them --------------------------------------------------------------------------
@@ -401,34 +315,6 @@ def _inspections_page(
     return list(found), total
 
 
-def _issue_reports_page(
-    session: Session,
-    *,
-    area_id: int | None,
-    inspection_id: int | None,
-    waiting: bool,
-    limit: int,
-    offset: int,
-) -> tuple[list[IssueReport], int]:
-    """Newest first; ``waiting`` keeps those no walk has taken yet."""
-    where: list[ColumnElement[bool]] = []
-    if area_id is not None:
-        where.append(IssueReport.area_id == area_id)
-    if inspection_id is not None:
-        where.append(IssueReport.inspection_id == inspection_id)
-    if waiting:
-        where.append(IssueReport.inspection_id.is_(None))
-    total = session.scalar(select(func.count(IssueReport.id)).where(*where)) or 0
-    found = session.scalars(
-        select(IssueReport)
-        .where(*where)
-        .order_by(IssueReport.created_at.desc(), IssueReport.id.desc())
-        .limit(limit)
-        .offset(offset)
-    )
-    return list(found), total
-
-
 def _inspection_or_404(session: Session, inspection_id: int, *, lock: bool = False) -> Inspection:
     """The walk; ``lock`` holds it, so two staff closing it at once do not both succeed."""
     query = select(Inspection).where(Inspection.id == inspection_id)
@@ -447,6 +333,14 @@ def _scheduled_or_409(session: Session, inspection_id: int, done: str) -> Inspec
     return inspection
 
 
+def _area_or_422(session: Session, area_id: int) -> Area:
+    """Any whole number is an area's id in form; one no area has is not acceptable."""
+    area = session.get(Area, area_id) if 1 <= area_id <= LARGEST_ID else None
+    if area is None:
+        abort(422, f"area_id: there is no area {area_id}")
+    return area
+
+
 def _answerable(session: Session, inspection: Inspection, report_ids: list[int]) -> None:
     """A finding answers reports made for its own walk and not answered already."""
     for report_id in report_ids:
@@ -461,67 +355,18 @@ def _answerable(session: Session, inspection: Inspection, report_ids: list[int])
             )
 
 
-# --- reading input -------------------------------------------------------------------------
-
-
-def _inspection_fields(body: dict[str, Any]) -> dict[str, Any]:
-    """The walk's fields that were given, each checked; those not given are left out."""
-    readers: dict[str, Callable[[], object]] = {
-        "starts_at": lambda: moment_field(body["starts_at"], "starts_at"),
-        "meeting_point": lambda: _words(body, "meeting_point", longest=LONGEST_PLACE),
-        "officer": lambda: _optional_text(body, "officer", longest=LONGEST_OFFICER),
-        "notes": lambda: _optional_text(body, "notes", longest=LONGEST_NOTES, lines=True),
+def _finding_fields(given: dict[str, Any]) -> dict[str, Any]:
+    """A finding's fields, those left out empty, as ``record_finding`` takes them."""
+    return {
+        "found": given["found"],
+        "action": given.get("action", ""),
+        "responsible": given.get("responsible", ""),
+        "due_on": given.get("due_on"),
+        "report_ids": given["report_ids"],
     }
-    return {field: read() for field, read in readers.items() if field in body}
 
 
-def _future(moment: datetime, now: datetime) -> datetime:
+def _future(moment: datetime, now: datetime) -> None:
+    """A walk in the past could not be announced to anyone."""
     if moment <= now:
         abort(422, "starts_at: must be in the future, so the area's tenants can be told")
-    return moment
-
-
-def _date(value: object) -> date | None:
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        abort(400, "due_on: must be a date such as 2026-04-30, or null")
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        abort(400, f"due_on: {value[:20]!r} is not a date such as 2026-04-30")
-
-
-def _words(body: dict[str, Any], field: str, *, longest: int) -> str:
-    """Text that must say something: not empty, and not only invisible characters."""
-    value = text_field(body, field, longest=longest)
-    if not any(ch.isprintable() and not ch.isspace() for ch in value):
-        abort(400, f"{field}: must not be empty")
-    return value
-
-
-def _optional_text(body: dict[str, Any], field: str, *, longest: int, lines: bool = False) -> str:
-    if body.get(field) is None:
-        return ""
-    return text_field(body, field, longest=longest, lines=lines)
-
-
-def _report_ids(value: object) -> list[int]:
-    if (
-        not isinstance(value, list)
-        or len(value) > MOST_REPORTS
-        or not all(
-            isinstance(i, int) and not isinstance(i, bool) and 1 <= i <= LARGEST_ID for i in value
-        )
-    ):
-        abort(400, f"report_ids: must be a list of at most {MOST_REPORTS} report ids")
-    return list(dict.fromkeys(value))
-
-
-def _area(session: Session, value: object) -> Area:
-    if isinstance(value, bool) or not isinstance(value, int):
-        abort(400, "area_id: must be an area's id")
-    area = session.get(Area, value) if 1 <= value <= LARGEST_ID else None
-    if area is None:
-        abort(422, f"area_id: there is no area {value}")
-    return area

@@ -8,25 +8,32 @@ a token whose owner may not see shoppers, and from the total too.
 
 from __future__ import annotations
 
-from typing import Any
-
-from flask import Blueprint
 from flask.typing import ResponseReturnValue
 
-from models.messages import InboundMessage, OutboundMessage, tenant_messages
+from models.messages import tenant_messages
 from models.mystery_shopping import messages_naming_a_shopper
-from staff.api.common import api_role, paged, reachable_page
+from staff.api import message_schemas
+from staff.api.common import Page, Resource, api_role, paged, refusals
 from staff.api.tenants import TENANT_ID, tenant_or_404
 from staff.context import sessions
 from staff.shoppers import may_see_shoppers, shoppers_shown
 
-blueprint = Blueprint("messages", __name__)
+blueprint = Resource("messages", __name__, url_prefix="/tenants")
 
 
-@blueprint.get(f"/tenants/{TENANT_ID}/messages", endpoint="list")
+@blueprint.get(f"/{TENANT_ID}/messages", endpoint="list")
+@blueprint.doc(operation_id="listTenantMessages", responses=refusals(400, 404))
 @api_role("viewer")
-def list_messages(tenant_id: int) -> ResponseReturnValue:
-    limit, offset = reachable_page()
+@blueprint.input(Page, location="query")
+@blueprint.output(message_schemas.MessagePage, description="a page of messages")
+def list_messages(tenant_id: int, query_data: dict[str, int]) -> ResponseReturnValue:
+    """The tenant's messages both ways on every channel, oldest first
+
+    Unless an admin let the token's owner see mystery shoppers, the messages that would
+    say the tenant is one (the check-in, its invitations, MENU and JOIN) are left out,
+    and not counted.
+    """
+    limit, offset = query_data["limit"], query_data["offset"]
     with sessions().begin() as session:
         tenant_or_404(session, tenant_id)
         sees = may_see_shoppers(session)
@@ -36,24 +43,4 @@ def list_messages(tenant_id: int) -> ResponseReturnValue:
         )
         if sees and naming is not None:
             shoppers_shown(session, [tenant_id])
-        return paged([message_json(m) for m in found], total=total, limit=limit, offset=offset)
-
-
-def message_json(message: InboundMessage | OutboundMessage) -> dict[str, Any]:
-    if isinstance(message, InboundMessage):
-        time, status, in_reply_to, staff_id = message.received_at, None, None, None
-    else:
-        time, status = message.created_at, message.status
-        in_reply_to, staff_id = message.in_reply_to, message.sent_by_staff_id
-    return {
-        "id": message.id,
-        "direction": "in" if isinstance(message, InboundMessage) else "out",
-        "tenant_id": message.tenant_id,
-        "channel": message.channel,
-        "address": message.address,
-        "body": message.body,
-        "time": time.isoformat(),
-        "status": status,
-        "in_reply_to": in_reply_to,
-        "sent_by_staff_id": staff_id,
-    }
+        return paged(found, total=total, limit=limit, offset=offset)

@@ -16,15 +16,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from flask import Blueprint, abort, g, url_for
+from flask import abort, g, url_for
 from flask.typing import ResponseReturnValue
 from sqlalchemy.orm import Session
 
 from bot import poll_steps
 from models.polls import (
+    FEWEST_OPTIONS,
     LONGEST_OPTION,
-    LONGEST_OUTCOME,
-    LONGEST_QUESTION,
     MOST_OPTIONS,
     Poll,
     PollError,
@@ -35,95 +34,104 @@ from models.polls import (
     results,
 )
 from models.tenants import Tenant
-from staff.api.audience_field import AREAS, EVERYONE, ROLES, audience_field, audience_json
+from staff.api import poll_schemas
+from staff.api.audience_field import as_seen, chosen_audience
 from staff.api.common import (
     LARGEST_ID,
+    Created,
+    Page,
+    Resource,
     api_role,
-    flag_field,
-    json_object,
-    moment_field,
     paged,
-    reachable_page,
-    text_field,
+    path_id,
+    refusals,
+    utc_or_422,
 )
 from staff.context import clock, sessions, settings
 
-blueprint = Blueprint("polls", __name__)
+blueprint = Resource("polls", __name__, url_prefix="/polls")
 
-POLL_ID = f"<int(max={LARGEST_ID}):poll_id>"
-NEW_POLL_FIELDS = frozenset(
-    {
-        "question",
-        "options",
-        "audience",
-        "closes_at",
-        "per_household",
-        "reminder_days",
-        "translations",
-    }
-)
-AUDIENCE_PARTS = (EVERYONE, AREAS, ROLES)
-VOTE_FIELDS = frozenset({"tenant_id", "option", "source"})
-OUTCOME_FIELDS = frozenset({"outcome", "translations"})
-SOURCES = tuple(source.value for source in poll_steps.STAFF_SOURCES)
+POLL_ID = path_id("poll_id")
 
 
-@blueprint.get("/polls", endpoint="list")
+@blueprint.get("", endpoint="list")
+@blueprint.doc(operation_id="listPolls", responses=refusals(400))
 @api_role("viewer")
-def list_polls() -> ResponseReturnValue:
-    limit, offset = reachable_page()
+@blueprint.input(Page, location="query")
+@blueprint.output(poll_schemas.PollPage, description="a page of polls")
+def list_polls(query_data: dict[str, int]) -> ResponseReturnValue:
+    """Polls, latest closing first; paged"""
+    limit, offset = query_data["limit"], query_data["offset"]
     with sessions()() as session:
         found, total = polls_page(session, limit=limit, offset=offset)
         now = clock()()
-        items = [poll_json(session, poll, now) for poll in found]
+        items = [_shown(session, poll, now) for poll in found]
     return paged(items, total=total, limit=limit, offset=offset)
 
 
-@blueprint.get(f"/polls/{POLL_ID}", endpoint="one")
+@blueprint.get(f"/{POLL_ID}", endpoint="one")
+@blueprint.doc(operation_id="getPoll", responses=refusals(404))
 @api_role("viewer")
+@blueprint.output(poll_schemas.Poll, description="the poll")
 def one_poll(poll_id: int) -> ResponseReturnValue:
+    """One poll"""
     with sessions()() as session:
-        return poll_json(session, _poll_or_404(session, poll_id), clock()())
+        return _shown(session, _poll_or_404(session, poll_id), clock()())
 
 
-@blueprint.post("/polls", endpoint="create")
+@blueprint.post("", endpoint="create")
+@blueprint.doc(operation_id="createPoll", responses=refusals(400, 403, 413, 422))
 @api_role("officer")
-def create_poll() -> ResponseReturnValue:
-    body = json_object(allowed=NEW_POLL_FIELDS)
-    for field in ("question", "options", "audience", "closes_at"):
-        if field not in body:
-            abort(400, f"{field}: required")
-    question = text_field(body, "question", longest=LONGEST_QUESTION)
-    options, closes_at = _options(body["options"]), moment_field(body["closes_at"], "closes_at")
-    per_household = flag_field(body, "per_household") if "per_household" in body else False
-    reminder_days = _whole(body.get("reminder_days", 0), "reminder_days")
-    translations = _translations(body.get("translations", {}))
+@blueprint.input(poll_schemas.NewPoll)
+@blueprint.output(poll_schemas.Poll, status_code=201, description="published", headers=Created)
+def create_poll(json_data: dict[str, Any]) -> ResponseReturnValue:
+    """Publish a poll (officer); its audience is invited in the window
+
+    The invitation goes to the audience at once, waiting for the sending window, as a
+    surveys message with the word to answer (VOTE). The poll closes at closes_at;
+    reminder_days before that (0: never) those who have not voted get one reminder.
+    422 when the question and its numbered options would not fit 2 SMS, the options are
+    not 2 to 6 different labels, the closing time has passed or an area does not exist.
+    translations give the question and options in other languages; each must fit 2 SMS
+    too and have as many options as in English (422 otherwise). A tenant of a language
+    not given gets the English, with a one-line note in their language saying why.
+    """
+    options = _options_or_422(json_data["options"])
+    closes_at = utc_or_422(json_data["closes_at"], "closes_at")
+    translations = {
+        code: Translation(words["question"], _options_or_422(words["options"]))
+        for code, words in json_data.get("translations", {}).items()
+    }
     now = clock()()
     with sessions().begin() as session:
-        audience = audience_field(session, body["audience"], parts=AUDIENCE_PARTS)
+        audience = chosen_audience(session, json_data["audience"])
         try:
             poll = poll_steps.publish(
                 session,
-                question=question,
+                question=json_data["question"],
                 options=options,
                 translations=translations,
                 audience=audience,
                 closes_at=closes_at,
-                per_household=per_household,
-                reminder_days=reminder_days,
+                per_household=json_data["per_household"],
+                reminder_days=json_data["reminder_days"],
                 staff_id=g.api_staff_id,
                 now=now,
                 settings=settings(),
             )
         except PollError as refused:
             abort(422, str(refused))
-        created = poll_json(session, poll, now)
-    return created, 201, {"Location": url_for("api.polls.one", poll_id=created["id"])}
+        created = _shown(session, poll, now)
+        where = url_for("api.polls.one", poll_id=poll.id)
+    return created, 201, {"Location": where}
 
 
-@blueprint.get(f"/polls/{POLL_ID}/results", endpoint="results")
+@blueprint.get(f"/{POLL_ID}/results", endpoint="results")
+@blueprint.doc(operation_id="getPollResults", responses=refusals(404))
 @api_role("viewer")
+@blueprint.output(poll_schemas.PollResults, description="the results so far")
 def poll_results(poll_id: int) -> ResponseReturnValue:
+    """Votes and percentages per option, and responses per area against homes"""
     with sessions()() as session:
         poll = _poll_or_404(session, poll_id)
         counted = results(session, poll)
@@ -132,36 +140,29 @@ def poll_results(poll_id: int) -> ResponseReturnValue:
             "votes": sum(option.votes for option in counted),
             "took_part": participants_count(session, poll.id),
             "options": [
-                {"number": n, "label": o.label, "votes": o.votes, "percent": o.percent}
-                for n, o in enumerate(counted, start=1)
+                {"number": number, "option": option}
+                for number, option in enumerate(counted, start=1)
             ],
-            "coverage": [
-                {
-                    "area_id": row.area_id,
-                    "area": row.name,
-                    "homes": row.homes,
-                    "responses": row.responses,
-                    "percent": row.percent,
-                }
-                for row in coverage(session, poll)
-            ],
+            "coverage": coverage(session, poll),
         }
 
 
-@blueprint.post(f"/polls/{POLL_ID}/votes", endpoint="vote")
+@blueprint.post(f"/{POLL_ID}/votes", endpoint="vote")
+@blueprint.doc(operation_id="recordPollVote", responses=refusals(400, 403, 404, 409, 413, 422))
 @api_role("officer")
-def vote_for_tenant(poll_id: int) -> ResponseReturnValue:
-    body = json_object(allowed=VOTE_FIELDS)
-    for field in sorted(VOTE_FIELDS):
-        if field not in body:
-            abort(400, f"{field}: required")
-    source = body["source"]
-    if source not in SOURCES:
-        abort(400, f"source: must be one of {', '.join(SOURCES)}")
-    number = _whole(body["option"], "option")
+@blueprint.input(poll_schemas.NewPollVote)
+@blueprint.output(poll_schemas.PollVote, status_code=201, description="recorded")
+def vote_for_tenant(poll_id: int, json_data: dict[str, Any]) -> ResponseReturnValue:
+    """Record a paper or phone answer on a tenant's behalf (officer)
+
+    It counts as the tenant's vote (their household's, in a poll of one vote per
+    household) and replaces any earlier one; the tenant's own later vote replaces it in
+    turn. 409 once the poll has closed.
+    """
+    number = json_data["option"]
     with sessions().begin() as session:
         poll = _poll_or_404(session, poll_id)
-        tenant = _tenant(session, body["tenant_id"])
+        tenant = _tenant_or_422(session, json_data["tenant_id"])
         if not 1 <= number <= len(poll.options):
             abort(422, f"option: choose 1 to {len(poll.options)}")
         if not poll.open_at(clock()()):
@@ -171,7 +172,7 @@ def vote_for_tenant(poll_id: int) -> ResponseReturnValue:
             poll,
             tenant,
             choice=number - 1,
-            source=source,
+            source=json_data["source"],
             staff_id=g.api_staff_id,
             now=clock()(),
         )
@@ -181,29 +182,37 @@ def vote_for_tenant(poll_id: int) -> ResponseReturnValue:
             "option": number,
             "source": cast.vote.source,
             "replaced": cast.replaced,
-        }, 201
+        }
 
 
-@blueprint.post(f"/polls/{POLL_ID}/close", endpoint="close")
+@blueprint.post(f"/{POLL_ID}/close", endpoint="close")
+@blueprint.doc(operation_id="closePoll", responses=refusals(403, 404, 409))
 @api_role("officer")
+@blueprint.output(poll_schemas.Poll, description="the closed poll")
 def close_poll(poll_id: int) -> ResponseReturnValue:
+    """Close an open poll now (officer); no vote counts after"""
     now = clock()()
     with sessions().begin() as session:
         poll = _poll_or_404(session, poll_id)
         if not poll.open_at(now):
             abort(409, "this poll has closed already")
         poll_steps.close_early(session, poll, now=now)
-        return poll_json(session, poll, now)
+        return _shown(session, poll, now)
 
 
-@blueprint.post(f"/polls/{POLL_ID}/outcome", endpoint="outcome")
+@blueprint.post(f"/{POLL_ID}/outcome", endpoint="outcome")
+@blueprint.doc(operation_id="publishPollOutcome", responses=refusals(400, 403, 404, 409, 413, 422))
 @api_role("officer")
-def publish_outcome(poll_id: int) -> ResponseReturnValue:
-    body = json_object(allowed=OUTCOME_FIELDS)
-    if "outcome" not in body:
-        abort(400, "outcome: required")
-    outcome = text_field(body, "outcome", longest=LONGEST_OUTCOME)
-    outcomes = _outcomes(body.get("translations", {}))
+@blueprint.input(poll_schemas.PollOutcome)
+@blueprint.output(poll_schemas.PublishedOutcome, description="the poll with its outcome")
+def publish_outcome(poll_id: int, json_data: dict[str, Any]) -> ResponseReturnValue:
+    """Publish what was done (officer); everyone who took part is told
+
+    Once, after the poll has closed (409 otherwise). The outcome and its wording must
+    fit 2 SMS in English and in each language given in translations (422 otherwise). A
+    tenant of a language not given gets the English, with a one-line note in their
+    language saying why.
+    """
     now = clock()()
     with sessions().begin() as session:
         poll = _poll_or_404(session, poll_id)
@@ -215,49 +224,31 @@ def publish_outcome(poll_id: int) -> ResponseReturnValue:
             told = poll_steps.publish_outcome(
                 session,
                 poll,
-                outcome=outcome,
-                translations=outcomes,
+                outcome=json_data["outcome"],
+                translations=json_data.get("translations", {}),
                 staff_id=g.api_staff_id,
                 now=now,
                 settings=settings(),
             )
         except PollError as refused:
             abort(422, str(refused))
-        return {**poll_json(session, poll, now), "told": told}
+        return {**_shown(session, poll, now), "told": told}
 
 
-# --- shapes ----------------------------------------------------------------------------------
+# --- what the schemas read -------------------------------------------------------------------
 
 
-def poll_json(session: Session, poll: Poll, now: datetime) -> dict[str, Any]:
+def _shown(session: Session, poll: Poll, now: datetime) -> dict[str, Any]:
+    """The poll with what its schema cannot read from the row: its audience as the token's
+    owner may see it, and whether a vote now counts."""
     return {
-        "id": poll.id,
-        "question": poll.question,
-        "options": list(poll.options),
-        "translations": {
-            code: {"question": words["question"], "options": list(words["options"])}
-            for code, words in poll.translations.items()
-        },
-        "audience": audience_json(session, poll.chosen_audience, AUDIENCE_PARTS),
-        "closes_at": poll.closes_at.isoformat(),
+        "poll": poll,
+        "audience": as_seen(session, poll.chosen_audience),
         "open": poll.open_at(now),
-        "per_household": poll.per_household,
-        "reminder_days": poll.reminder_days,
-        "invited": poll.invited,
-        "reminder_sent_at": _time(poll.reminder_sent_at),
-        "closed_at": _time(poll.closed_at),
-        "outcome": poll.outcome or None,
-        "outcome_translations": dict(poll.outcome_translations),
-        "outcome_published_at": _time(poll.outcome_published_at),
-        "created_at": poll.created_at.isoformat(),
     }
 
 
-def _time(moment: datetime | None) -> str | None:
-    return None if moment is None else moment.isoformat()
-
-
-# --- reading input ---------------------------------------------------------------------------
+# --- what the schemas cannot judge alone -----------------------------------------------------
 
 
 def _poll_or_404(session: Session, poll_id: int) -> Poll:
@@ -267,46 +258,18 @@ def _poll_or_404(session: Session, poll_id: int) -> Poll:
     return poll
 
 
-def _options(value: object) -> list[str]:
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        abort(400, "options: must be a list of text")
-    if not 2 <= len(value) <= MOST_OPTIONS:
-        abort(422, f"options: give 2 to {MOST_OPTIONS} options")
-    for option in value:
-        if len(option) > LONGEST_OPTION or not option.isprintable():
+def _options_or_422(labels: list[str]) -> list[str]:
+    """As many options as a poll has, each short enough to read out by SMS."""
+    if not FEWEST_OPTIONS <= len(labels) <= MOST_OPTIONS:
+        abort(422, f"options: give {FEWEST_OPTIONS} to {MOST_OPTIONS} options")
+    for label in labels:
+        if len(label) > LONGEST_OPTION or not label.isprintable():
             abort(422, f"options: each must be at most {LONGEST_OPTION} printable characters")
-    return list(value)
+    return labels
 
 
-def _translations(value: object) -> dict[str, Translation]:
-    """{"pl": {"question": ..., "options": [...]}}: the shape here, the words in poll_steps."""
-    if not isinstance(value, dict):
-        abort(400, "translations: must be an object of languages")
-    found: dict[str, Translation] = {}
-    for code, words in value.items():
-        if not isinstance(words, dict) or set(words) != {"question", "options"}:
-            abort(400, f"translations.{code[:8]}: must have a question and options")
-        question = text_field(words, "question", longest=LONGEST_QUESTION)
-        found[code] = Translation(question, _options(words["options"]))
-    return found
-
-
-def _outcomes(value: object) -> dict[str, str]:
-    if not isinstance(value, dict):
-        abort(400, "translations: must be an object of languages and their outcome")
-    return {code: text_field(value, code, longest=LONGEST_OUTCOME) for code in value}
-
-
-def _tenant(session: Session, value: object) -> Tenant:
-    if isinstance(value, bool) or not isinstance(value, int):
-        abort(400, "tenant_id: must be a tenant's id")
-    tenant = session.get(Tenant, value) if 1 <= value <= LARGEST_ID else None
+def _tenant_or_422(session: Session, tenant_id: int) -> Tenant:
+    tenant = session.get(Tenant, tenant_id) if 1 <= tenant_id <= LARGEST_ID else None
     if tenant is None:
-        abort(422, f"tenant_id: there is no tenant {value}")
+        abort(422, f"tenant_id: there is no tenant {tenant_id}")
     return tenant
-
-
-def _whole(value: object, field: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 1000:
-        abort(400, f"{field}: must be a whole number from 0 to 1000")
-    return value

@@ -8,169 +8,143 @@ window. "You said, we did" outcomes are published at once to everyone who answer
 
 from __future__ import annotations
 
-from dataclasses import asdict
-from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from flask import Blueprint, abort, request, url_for
+from flask import abort, url_for
 from flask.typing import ResponseReturnValue
 from sqlalchemy.orm import Session
 
 from bot import repair_steps
-from models.repairs import (
-    LONGEST_JOB_TYPE,
-    LONGEST_OUTCOME,
-    LONGEST_REFERENCE,
-    MONTH,
-    Repair,
-    RepairProblem,
-    figures,
-    normalise_job_type,
-)
+from models.repairs import Repair, RepairOutcome, RepairProblem, figures, normalise_job_type
 from models.tenants import InvalidPhoneNumber, Tenant, find_tenant_by_phone, normalise_phone
+from staff.api import repair_schemas as schemas
 from staff.api.common import (
     LARGEST_ID,
+    Created,
+    Resource,
     api_role,
-    json_object,
-    moment_field,
-    query_text,
+    path_id,
     race_is_a_conflict,
-    text_field,
+    refusals,
+    utc_or_422,
 )
-from staff.context import clock, sessions, settings
+from staff.context import clock, sessions, settings, zone
 
-blueprint = Blueprint("repairs", __name__)
+blueprint = Resource("repairs", __name__, url_prefix="/repairs")
 
-REPAIR_ID = f"<int(max={LARGEST_ID}):repair_id>"
-LONGEST_PHONE = 40
-REPAIR_FIELDS = frozenset({"tenant_id", "phone", "job_reference", "job_type", "completed_at"})
-OUTCOME_FIELDS = frozenset({"job_type", "first_month", "last_month", "outcome"})
+REPAIR_ID = path_id("repair_id")
 EARLIEST_MONTH = "1900-01"  # the first a month query may name, so a year back stays in range
+KNOWN_ALREADY: Any = {  # a 200 with the 201's schema: APIFlask describes one
+    "description": "already registered: unchanged",
+    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/RegisteredRepair"}}},
+}
 
 
-@blueprint.post("/repairs", endpoint="register")
+@blueprint.post("", endpoint="register")
+@blueprint.doc(
+    operation_id="registerRepair",
+    responses={200: KNOWN_ALREADY, **refusals(400, 403, 409, 413, 422)},
+)
 @api_role("officer")
-def register_repair() -> ResponseReturnValue:
-    body = json_object(allowed=REPAIR_FIELDS)
-    for field in ("job_reference", "job_type", "completed_at"):
-        if field not in body:
-            abort(400, f"{field}: is required")
-    reference = text_field(body, "job_reference", longest=LONGEST_REFERENCE)
-    job_type = text_field(body, "job_type", longest=LONGEST_JOB_TYPE)
-    completed_at = moment_field(body["completed_at"], "completed_at")
+@blueprint.input(schemas.NewRepair)
+@blueprint.output(
+    schemas.RegisteredRepair, status_code=201, description="registered", headers=Created
+)
+def register_repair(json_data: dict[str, Any]) -> ResponseReturnValue:
+    """Register a finished repair (officer); its survey goes the next day
+
+    Name the tenant by tenant_id or by phone. The job_reference is the housing
+    system's own: registering the same job again changes nothing and answers 200
+    with already_registered true. 422 for a tenant not found, a time without a
+    zone or in the future.
+    """
+    completed_at = utc_or_422(json_data["completed_at"], "completed_at")
     with (
         race_is_a_conflict("that job_reference was registered at the same moment"),
         sessions().begin() as session,
     ):
-        tenant = _tenant(session, body)
+        tenant = _tenant(session, json_data)
         try:
             repair, new = repair_steps.register(
                 session,
                 tenant=tenant,
-                job_reference=reference,
-                job_type=job_type,
+                job_reference=json_data["job_reference"],
+                job_type=json_data["job_type"],
                 completed_at=completed_at,
                 now=clock()(),
                 settings=settings(),
             )
         except RepairProblem as problem:
             abort(422, str(problem))
-        shown = repair_json(repair)
-    location = {"Location": url_for("api.repairs.one", repair_id=shown["id"])}
-    return {**shown, "already_registered": not new}, (201 if new else 200), location
+    registered = {"repair": repair, "already_registered": not new}
+    where = {"Location": url_for("api.repairs.one", repair_id=repair.id)}
+    return registered, (201 if new else 200), where
 
 
-@blueprint.get(f"/repairs/{REPAIR_ID}", endpoint="one")
+@blueprint.get(f"/{REPAIR_ID}", endpoint="one")
+@blueprint.doc(operation_id="getRepair", responses=refusals(404))
 @api_role("viewer")
+@blueprint.output(schemas.Repair, description="the repair")
 def one_repair(repair_id: int) -> ResponseReturnValue:
+    """One repair and its survey's answers"""
     with sessions()() as session:
         repair = session.get(Repair, repair_id)
         if repair is None:
             abort(404, f"there is no repair {repair_id}")
-        return repair_json(repair)
+        return {"repair": repair}
 
 
-@blueprint.get("/repairs/results", endpoint="results")
+@blueprint.get("/results", endpoint="results")
+@blueprint.doc(operation_id="repairSurveyResults", responses=refusals(400))
 @api_role("viewer")
-def survey_results() -> ResponseReturnValue:
-    first, last = _month_query("first_month"), _month_query("last_month")
-    this_month = clock()().astimezone(ZoneInfo(settings().timezone)).strftime("%Y-%m")
-    last = last or this_month
-    first = first or max(EARLIEST_MONTH, f"{int(last[:4]) - 1:04d}{last[4:]}")
+@blueprint.input(schemas.RepairResultsQuery, location="query")
+@blueprint.output(schemas.RepairResults, description="the results")
+def survey_results(query_data: dict[str, Any]) -> ResponseReturnValue:
+    """Survey results by job type and month (the last 12 months by default)"""
+    last = query_data.get("last_month") or clock()().astimezone(zone()).strftime("%Y-%m")
+    first = query_data.get("first_month") or max(
+        EARLIEST_MONTH, f"{int(last[:4]) - 1:04d}{last[4:]}"
+    )
     if first > last:
         abort(400, "first_month: must not come after last_month")
-    job_type = _job_type_query()
+    job_type = _job_type(query_data.get("job_type", ""))
     with sessions()() as session:
         rows = figures(session, first_month=first, last_month=last, job_type=job_type)
-    return {
-        "first_month": first,
-        "last_month": last,
-        "items": [asdict(row) for row in rows],
-    }
+    return {"first_month": first, "last_month": last, "items": rows}
 
 
-@blueprint.post("/repairs/outcomes", endpoint="outcome")
+@blueprint.post("/outcomes", endpoint="outcome")
+@blueprint.doc(operation_id="publishRepairOutcome", responses=refusals(400, 403, 413, 422))
 @api_role("officer")
-def publish_outcome() -> ResponseReturnValue:
-    body = json_object(allowed=OUTCOME_FIELDS)
-    for field in sorted(OUTCOME_FIELDS):
-        if field not in body:
-            abort(400, f"{field}: is required")
-    values = {
-        "job_type": text_field(body, "job_type", longest=LONGEST_JOB_TYPE),
-        "first_month": text_field(body, "first_month", longest=7),
-        "last_month": text_field(body, "last_month", longest=7),
-        "outcome": text_field(body, "outcome", longest=LONGEST_OUTCOME),
-    }
+@blueprint.input(schemas.NewRepairOutcome)
+@blueprint.output(schemas.RepairOutcome, status_code=201, description="published")
+def publish_outcome(json_data: dict[str, Any]) -> tuple[RepairOutcome, int]:
+    """You said, we did (officer): told at once to everyone who answered
+
+    For one job type and a run of months; the tenants who answered a survey for
+    those repairs get it in the sending window. 422 for months out of order or
+    an empty outcome.
+    """
     with sessions().begin() as session:
         try:
-            outcome, told = repair_steps.write_and_publish(
-                session, **values, now=clock()(), settings=settings()
+            outcome, _ = repair_steps.write_and_publish(
+                session, **json_data, now=clock()(), settings=settings()
             )
         except RepairProblem as problem:
             abort(422, str(problem))
-        shown = {
-            "id": outcome.id,
-            "job_type": outcome.job_type,
-            "first_month": outcome.first_month,
-            "last_month": outcome.last_month,
-            "outcome": outcome.outcome,
-            "published_at": _time(outcome.published_at),
-            "told": told,
-        }
-    return shown, 201
+    return outcome, 201
 
 
-def repair_json(repair: Repair) -> dict[str, Any]:
-    return {
-        "id": repair.id,
-        "tenant_id": repair.tenant_id,
-        "job_reference": repair.job_reference,
-        "job_type": repair.job_type,
-        "completed_at": _time(repair.completed_at),
-        "month": repair.month,
-        "survey_sent_at": _time(repair.survey_sent_at),
-        "answered_at": _time(repair.answered_at),
-        "satisfaction": repair.satisfaction,
-        "right_first_time": repair.right_first_time,
-    }
-
-
-def _tenant(session: Session, body: dict[str, Any]) -> Tenant:
-    """The tenant named by id or phone number, or a 4xx saying which was not found."""
-    if ("tenant_id" in body) == ("phone" in body):
-        abort(400, "name the tenant by tenant_id or by phone, one of the two")
-    if "tenant_id" in body:
-        tenant_id = body["tenant_id"]
-        if not isinstance(tenant_id, int) or isinstance(tenant_id, bool):
-            abort(400, "tenant_id: must be a whole number")
+def _tenant(session: Session, given: dict[str, Any]) -> Tenant:
+    """The tenant named by id or phone number, or a 422 saying which was not found."""
+    if "tenant_id" in given:
+        tenant_id = given["tenant_id"]
         tenant = session.get(Tenant, tenant_id) if 1 <= tenant_id <= LARGEST_ID else None
         if tenant is None:
             abort(422, f"tenant_id: no tenant has the id {tenant_id}"[:80])
         return tenant
     try:
-        phone = normalise_phone(text_field(body, "phone", longest=LONGEST_PHONE))
+        phone = normalise_phone(given["phone"])
     except InvalidPhoneNumber as problem:
         abort(422, f"phone: {problem}")
     tenant = find_tenant_by_phone(session, phone)
@@ -179,23 +153,12 @@ def _tenant(session: Session, body: dict[str, Any]) -> Tenant:
     return tenant
 
 
-def _job_type_query() -> str | None:
+def _job_type(said: str) -> str | None:
     """The job type asked for, as stored; None for every type."""
-    said = query_text("job_type", longest=LONGEST_JOB_TYPE)
-    if not said.strip():
+    printable = "".join(ch for ch in said if ch.isprintable())
+    if not printable.strip():
         return None
     try:
-        return normalise_job_type(said)
+        return normalise_job_type(printable)
     except RepairProblem as problem:
         abort(400, str(problem))
-
-
-def _month_query(name: str) -> str | None:
-    value = request.args.get(name)
-    if value is not None and not MONTH.match(value):
-        abort(400, f"{name}: must be a month such as 2026-03")
-    return value
-
-
-def _time(moment: datetime | None) -> str | None:
-    return None if moment is None else moment.isoformat()

@@ -3,22 +3,21 @@
 A tenant added or changed here is one staff vouch for, so it is registered and
 verified, with an SMS identity at their phone unless the number is a landline.
 A bad request gets 400 when its shape is wrong (not a JSON object, a field of
-the wrong type or too long, an unknown field) and 422 when it is well formed
-but cannot be accepted (a number that cannot be dialled, an unknown language,
-role or area); either way the reason starts with the field's name.
+the wrong type or too long, an unknown field: tenant_schemas says) and 422 when
+it is well formed but cannot be accepted (a number that cannot be dialled, an
+unknown language, role or area); either way the reason starts with the field's name.
 
 The mystery-shopper role is shown, given and taken only by a token whose owner
 an admin let see shoppers (staff.shoppers); anyone else's changes leave it as it was.
 
-The readers at the bottom are shared by the other resources.
+``tenant_or_404`` is shared with the resources below a tenant (messages).
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from typing import Any
 
-from flask import Blueprint, abort, request, url_for
+from flask import abort, request, url_for
 from flask.typing import ResponseReturnValue
 from sqlalchemy.orm import Session
 
@@ -32,7 +31,6 @@ from models.tenants import (
     Area,
     Channel,
     InvalidPhoneNumber,
-    Role,
     Tenant,
     find_identity,
     find_tenant_by_phone,
@@ -40,90 +38,98 @@ from models.tenants import (
     normalise_phone,
     search_tenants,
 )
+from staff.api import tenant_schemas
 from staff.api.common import (
     LARGEST_ID,
+    Created,
+    Resource,
     api_role,
-    flag_field,
-    json_object,
     paged,
-    query_flag,
-    query_id,
-    query_text,
+    path_id,
     race_is_a_conflict,
-    reachable_page,
-    text_field,
+    refusals,
 )
 from staff.audit_trail import note
 from staff.context import clock, sessions
 from staff.shoppers import hidden_roles, may_see_shoppers, roles_kept, roles_shown, shoppers_shown
 
-blueprint = Blueprint("tenants", __name__, url_prefix="/tenants")
+blueprint = Resource("tenants", __name__, url_prefix="/tenants")
 
-TENANT_ID = f"<int(max={LARGEST_ID}):tenant_id>"
-LONGEST_NAME, LONGEST_TENANCY, LONGEST_PHONE, LONGEST_SEARCH = 120, 40, 40, 120
-ROLES = tuple(role.value for role in Role)
-NEW_TENANT_FIELDS = frozenset(
-    {"name", "phone", "area_id", "tenancy", "language", "roles", "landline_only"}
-)
-TENANT_CHANGE_FIELDS = NEW_TENANT_FIELDS | {"verified"}
+TENANT_ID = path_id("tenant_id")
 PHONE_RACE = "phone: that number has just been given to another tenant"
 
 
 @blueprint.get("", endpoint="list")
+@blueprint.doc(operation_id="listTenants", responses=refusals(400))
 @api_role("viewer")
-def list_tenants() -> ResponseReturnValue:
-    limit, offset = reachable_page()
-    text = query_text("q", longest=LONGEST_SEARCH)
-    area_id = query_id("area_id")
-    unverified = query_flag("unverified")
+@blueprint.input(tenant_schemas.TenantQuery, location="query")
+@blueprint.output(tenant_schemas.TenantPage, description="a page of tenants")
+def list_tenants(query_data: dict[str, Any]) -> ResponseReturnValue:
+    """Tenants by name, then id; filtered and paged"""
+    limit, offset = query_data["limit"], query_data["offset"]
     with sessions().begin() as session:
         found, total = search_tenants(
-            session, text=text, area_id=area_id, unverified=unverified, limit=limit, offset=offset
+            session,
+            text=query_data["q"],
+            area_id=query_data.get("area_id"),
+            unverified=query_data["unverified"],
+            limit=limit,
+            offset=offset,
         )
-        return paged(tenants_json(session, found), total=total, limit=limit, offset=offset)
+        return paged(_as_seen(session, found), total=total, limit=limit, offset=offset)
 
 
 @blueprint.get(f"/{TENANT_ID}", endpoint="one")
+@blueprint.doc(operation_id="getTenant", responses=refusals(404))
 @api_role("viewer")
+@blueprint.output(tenant_schemas.Tenant, description="the tenant")
 def one_tenant(tenant_id: int) -> ResponseReturnValue:
+    """One tenant"""
     with sessions().begin() as session:
-        return tenants_json(session, [tenant_or_404(session, tenant_id)])[0]
+        return _as_seen(session, [tenant_or_404(session, tenant_id)])[0]
 
 
 @blueprint.post("", endpoint="create")
+@blueprint.doc(operation_id="createTenant", responses=refusals(400, 403, 409, 413, 422))
 @api_role("officer")
-def create_tenant() -> ResponseReturnValue:
-    body = json_object(allowed=NEW_TENANT_FIELDS)
-    for field in ("name", "phone"):
-        if field not in body:
-            abort(400, f"{field}: required")
+@blueprint.input(tenant_schemas.NewTenant)
+@blueprint.output(tenant_schemas.Tenant, status_code=201, description="added", headers=Created)
+def create_tenant(json_data: dict[str, Any]) -> ResponseReturnValue:
+    """Add a tenant (officer); they are registered and verified"""
     now = clock()()
     with race_is_a_conflict(PHONE_RACE), sessions().begin() as session:
         tenant = Tenant(registered=True, verified=True, created_at=now, updated_at=now)
-        _apply(session, tenant, body)
+        _apply(session, tenant, json_data)
         session.add(tenant)
         session.flush()
-        created = tenants_json(session, [tenant])[0]
-    location = url_for("api.tenants.one", tenant_id=created["id"])
-    return created, 201, {"Location": location}
+        created = _as_seen(session, [tenant])[0]
+        where = url_for("api.tenants.one", tenant_id=tenant.id)
+    return created, 201, {"Location": where}
 
 
 @blueprint.patch(f"/{TENANT_ID}", endpoint="change")
+@blueprint.doc(operation_id="changeTenant", responses=refusals(400, 403, 404, 409, 413, 422))
 @api_role("officer")
-def change_tenant(tenant_id: int) -> ResponseReturnValue:
-    body = json_object(allowed=TENANT_CHANGE_FIELDS)
+@blueprint.input(tenant_schemas.TenantChanges)
+@blueprint.output(tenant_schemas.Tenant, description="the tenant as now")
+def change_tenant(tenant_id: int, json_data: dict[str, Any]) -> ResponseReturnValue:
+    """Change the fields given (officer); the others stay"""
     with race_is_a_conflict(PHONE_RACE), sessions().begin() as session:
         tenant = tenant_or_404(session, tenant_id)
-        _apply(session, tenant, body)
+        _apply(session, tenant, json_data)
         tenant.updated_at = clock()()
         session.flush()
-        return tenants_json(session, [tenant])[0]
+        return _as_seen(session, [tenant])[0]
 
 
 @blueprint.get(f"/{TENANT_ID}/record", endpoint="record")
+@blueprint.doc(operation_id="getTenantRecord", responses=refusals(403, 404))
 @api_role("officer")
+@blueprint.output(
+    tenant_schemas.TenantRecord, description="their row, then each table's rows about them"
+)
 def whole_record(tenant_id: int) -> ResponseReturnValue:
-    """Everything held about the tenant, for a subject access request."""
+    """All held about the tenant, for a subject access request (officer)"""
     with sessions().begin() as session:
         try:
             held = tenant_record(session, tenant_id)
@@ -134,21 +140,40 @@ def whole_record(tenant_id: int) -> ResponseReturnValue:
 
 
 @blueprint.delete(f"/{TENANT_ID}", endpoint="erase")
+@blueprint.doc(operation_id="eraseTenant", responses=refusals(403, 404))
 @api_role("admin")
+@blueprint.output(tenant_schemas.Erasure, description="what was erased")
 def erase(tenant_id: int) -> ResponseReturnValue:
-    """Erase the tenant on request; their survey answers stay as anonymous figures."""
+    """Erase the tenant on request (admin)
+
+    Their details, messages, consent and conversation go. Survey answers (check-ins,
+    votes, repair surveys) stay as anonymous figures, with any free text blanked; issue
+    reports stay without their name.
+    """
     with sessions().begin() as session:
         try:
             erasure = erase_tenant(session, tenant_id, now=clock()())
         except UnknownTenant:
             abort(404, "no tenant with that id")
         note(session, AuditAction.TENANT_ERASED, tenant_id=tenant_id)
-    return {"erased": tenant_id, **asdict(erasure)}
+    return {"erased": tenant_id, "erasure": erasure}
 
 
 @blueprint.post("/import", endpoint="import")
+@blueprint.doc(
+    operation_id="importTenants",
+    responses=refusals(400, 403, 413, 415, 422),
+    extensions={"requestBody": tenant_schemas.CSV_UPLOAD},
+)
 @api_role("officer")
-def import_csv() -> ResponseReturnValue:
+@blueprint.output(tenant_schemas.ImportReport, description="what happened to each line")
+def import_csv() -> ImportReport:
+    """Import the housing management system's CSV (officer)
+
+    Columns name, phone, area, tenancy, language, roles (separated by `;`), optional
+    telegram_chat_id and landline_only. Tenants are matched on phone, so importing again
+    updates and never duplicates. Bad rows are reported by line and the good ones kept.
+    """
     data = _uploaded_csv()
     try:
         with sessions().begin() as session:
@@ -156,46 +181,26 @@ def import_csv() -> ResponseReturnValue:
             note(session, AuditAction.TENANTS_IMPORTED, detail=report.summary)
     except BadImportFile as exc:
         abort(422, f"file: {exc}; nothing was kept")
-    return import_report_json(report)
+    return report
 
 
-def tenants_json(session: Session, tenants: list[Tenant]) -> list[dict[str, Any]]:
-    """The tenants as this token's owner may see them; an audit line for each shopper shown."""
+def _as_seen(session: Session, tenants: list[Tenant]) -> list[dict[str, Any]]:
+    """The tenants as this token's owner may see them (what ``Tenant`` reads), loaded while
+    the session is open; an audit line for each shopper shown."""
     sees = may_see_shoppers(session)
-    shown = [tenant_json(tenant, roles_shown(tenant, sees)) for tenant in tenants]
-    shoppers_shown(session, (tenant["id"] for tenant in shown if SHOPPER_ROLE in tenant["roles"]))
-    return shown
-
-
-def tenant_json(tenant: Tenant, roles: list[str]) -> dict[str, Any]:
-    area = tenant.area
-    return {
-        "id": tenant.id,
-        "name": tenant.name,
-        "phone": tenant.phone,
-        "area": {"id": area.id, "name": area.name} if area else None,
-        "area_text": tenant.area_text,
-        "tenancy": tenant.tenancy,
-        "language": tenant.language,
-        "roles": roles,
-        "verified": tenant.verified,
-        "registered": tenant.registered,
-        "landline_only": tenant.landline_only,
-        "channels": [
-            {"channel": i.channel, "address": i.address, "reachable": i.reachable}
-            for i in sorted(tenant.identities, key=lambda identity: identity.id)
-        ],
-        "created_at": tenant.created_at.isoformat(),
-    }
-
-
-def import_report_json(report: ImportReport) -> dict[str, Any]:
-    return {
-        "added": report.added,
-        "updated": report.updated,
-        "rejected": [{"line": line, "reason": reason} for line, reason in report.rejected],
-        "summary": report.summary,
-    }
+    roles = {tenant.id: roles_shown(tenant, sees) for tenant in tenants}
+    shoppers_shown(
+        session, (tenant_id for tenant_id, held in roles.items() if SHOPPER_ROLE in held)
+    )
+    return [
+        {
+            "tenant": tenant,
+            "area": tenant.area,
+            "roles": roles[tenant.id],
+            "channels": sorted(tenant.identities, key=lambda identity: identity.id),
+        }
+        for tenant in tenants
+    ]
 
 
 def tenant_or_404(session: Session, tenant_id: int) -> Tenant:
@@ -205,56 +210,40 @@ def tenant_or_404(session: Session, tenant_id: int) -> Tenant:
     return tenant
 
 
-def _apply(session: Session, tenant: Tenant, body: dict[str, Any]) -> None:
-    """Every field given, checked; fields not given stay as they are."""
+def _apply(session: Session, tenant: Tenant, changes: dict[str, Any]) -> None:
+    """What the schema cannot judge alone; fields not given stay as they are."""
     was_landline = tenant.landline_only
-    if "name" in body:
-        tenant.name = _name(body)
-    if "tenancy" in body:
-        tenant.tenancy = _optional_text(body, "tenancy", longest=LONGEST_TENANCY)
-    if "landline_only" in body:
-        tenant.landline_only = flag_field(body, "landline_only")
-    if "verified" in body:
-        tenant.verified = flag_field(body, "verified")
-    if "language" in body:
-        tenant.language = _language(body["language"])
-    if "roles" in body:
-        tenant.set_roles(_roles_kept(session, tenant, _roles(body["roles"])))
-    if "area_id" in body:
-        tenant.area = _area(session, body["area_id"])
-    if "phone" in body:
-        _change_phone(session, tenant, _phone(body["phone"]))
+    if "name" in changes:
+        tenant.name = changes["name"]
+    if "tenancy" in changes:
+        tenant.tenancy = changes["tenancy"] or None
+    if "landline_only" in changes:
+        tenant.landline_only = changes["landline_only"]
+    if "verified" in changes:
+        tenant.verified = changes["verified"]
+    if "language" in changes:
+        tenant.language = _language(changes["language"])
+    if "roles" in changes:
+        tenant.set_roles(_roles_kept(session, tenant, _roles(changes["roles"])))
+    if "area_id" in changes:
+        tenant.area = _area(session, changes["area_id"])
+    if "phone" in changes:
+        _change_phone(session, tenant, _phone(changes["phone"]))
     keep_phone_identities(session, tenant, became_mobile=was_landline and not tenant.landline_only)
 
 
-def _name(body: dict[str, Any]) -> str:
-    name = text_field(body, "name", longest=LONGEST_NAME)
-    if not name:
-        abort(400, "name: must not be empty")
-    return name
-
-
-def _optional_text(body: dict[str, Any], field: str, *, longest: int) -> str | None:
-    if body[field] is None:
-        return None
-    return text_field(body, field, longest=longest) or None
-
-
-def _language(value: object) -> str:
-    if not isinstance(value, str):
-        abort(400, "language: must be a language code such as en")
-    if value not in languages():
+def _language(code: str) -> str:
+    if code not in languages():
         abort(422, f"language: must be one of {', '.join(languages())}")
-    return value
+    return code
 
 
-def _roles(value: object) -> set[str]:
-    if not isinstance(value, list) or not all(isinstance(role, str) for role in value):
-        abort(400, "roles: must be a list of role names")
-    unknown = sorted(set(value) - set(ROLES))
+def _roles(given: list[str]) -> set[str]:
+    unknown = sorted(set(given) - set(tenant_schemas.ROLES))
     if unknown:
-        abort(422, f"roles: unknown role {unknown[0][:40]!r}; roles are {', '.join(ROLES)}")
-    return set(value)
+        known = ", ".join(tenant_schemas.ROLES)
+        abort(422, f"roles: unknown role {unknown[0][:40]!r}; roles are {known}")
+    return set(given)
 
 
 def _roles_kept(session: Session, tenant: Tenant, given: set[str]) -> set[str]:
@@ -266,22 +255,18 @@ def _roles_kept(session: Session, tenant: Tenant, given: set[str]) -> set[str]:
     return roles_kept(tenant, given, sees)
 
 
-def _area(session: Session, value: object) -> Area | None:
-    if value is None:
+def _area(session: Session, area_id: int | None) -> Area | None:
+    if area_id is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, int):
-        abort(400, "area_id: must be an area's id or null")
-    area = session.get(Area, value) if 1 <= value <= LARGEST_ID else None
+    area = session.get(Area, area_id) if 1 <= area_id <= LARGEST_ID else None
     if area is None:
-        abort(422, f"area_id: there is no area {value}")
+        abort(422, f"area_id: there is no area {area_id}")
     return area
 
 
-def _phone(value: object) -> str:
-    if not isinstance(value, str) or len(value) > LONGEST_PHONE:
-        abort(400, f"phone: must be a phone number of at most {LONGEST_PHONE} characters")
+def _phone(given: str) -> str:
     try:
-        return normalise_phone(value)
+        return normalise_phone(given)
     except InvalidPhoneNumber as exc:
         abort(422, f"phone: {exc}")
 
@@ -303,6 +288,7 @@ def _change_phone(session: Session, tenant: Tenant, phone: str) -> None:
 
 
 def _uploaded_csv() -> bytes:
+    """The CSV as the body (text/csv) or as the multipart field ``file``; else 415."""
     if request.mimetype == "text/csv":
         return request.get_data()
     if request.mimetype == "multipart/form-data":

@@ -97,6 +97,9 @@ def test_a_text_over_two_segments_is_refused_when_sent(
         ({"texts": {"en": "Hi"}, "audience": {"area_ids": [999]}}, 422, "no area 999"),
         ({"texts": {"en": "Hi"}, "audience": {"channels": ["fax"]}}, 400, "audience.channels"),
         ({"texts": {"en": "Hi"}, "audience": {"towns": [1]}}, 400, "audience.towns"),
+        ({"texts": "Hi", "audience": {"everyone": True}}, 400, "texts: must be an object"),
+        ({"texts": {"en": "Hi"}, "audience": {"everyone": 1}}, 400, "audience.everyone"),
+        ({"texts": {"en": "Hi"}, "audience": {"everyone": True}, "urgent": "no"}, 400, "urgent"),
     ],
 )
 def test_a_bad_draft_is_refused_with_a_reason(
@@ -142,3 +145,110 @@ def test_a_viewer_reads_but_may_not_write(
     body = {"texts": {"en": "Hi"}, "audience": {"everyone": True}}
     assert client.post("/api/v1/broadcasts", json=body, headers=viewer).status_code == 403
     assert client.post(f"/api/v1/broadcasts/{made['id']}/send", headers=viewer).status_code == 403
+
+
+def test_sending_with_no_body_at_all_sends_now_but_a_body_must_be_an_object(
+    client: FlaskClient, db: Session, officer: dict[str, str]
+) -> None:
+    create_tenant(db)
+    db.commit()
+    made = create(client, officer)
+    path = f"/api/v1/broadcasts/{made['id']}/send"
+
+    words = client.post(path, data="now please", content_type="text/plain", headers=officer)
+    listed = client.post(path, json=["now"], headers=officer)
+    unknown = client.post(path, json={"when": "now"}, headers=officer)
+    sent = client.post(path, headers=officer)
+
+    for refused in (words, listed):
+        assert refused.status_code == 400
+        assert refused.get_json() == {"error": "send a JSON object", "status": 400}
+    assert unknown.status_code == 400 and "when: unknown field" in unknown.get_json()["error"]
+    assert sent.status_code == 200, sent.get_json()
+    assert (sent.get_json()["status"], sent.get_json()["queued"]) == ("sent", 1)
+
+
+def test_the_document_says_only_a_send_may_leave_its_body_out(client: FlaskClient) -> None:
+    paths = client.get("/api/v1/openapi.json").get_json()["paths"]
+    bodies = {
+        item[method]["operationId"]: item[method]["requestBody"]["required"]
+        for path, item in paths.items()
+        if path.startswith("/api/v1/broadcasts")
+        for method in item
+        if "requestBody" in item[method]
+    }
+    assert bodies == {"createBroadcast": True, "sendBroadcast": False}
+
+
+def test_a_draft_answers_with_where_to_read_it_and_every_field_in_its_format(
+    client: FlaskClient, db: Session, officer: dict[str, str]
+) -> None:
+    methil = create_area(db, name="Methil")
+    db.commit()
+    response = client.post(
+        "/api/v1/broadcasts",
+        json={
+            "texts": {"en": "Lifts off on Monday.", "pl": "Windy nieczynne."},
+            "audience": {"area_ids": [methil.id], "channels": ["sms", "sms"]},
+        },
+        headers=officer,
+    )
+
+    assert response.status_code == 201, response.get_json()
+    made = response.get_json()
+    assert response.headers["Location"] == f"/api/v1/broadcasts/{made['id']}"
+    report = {
+        "queued": 0,
+        "sent": 0,
+        "delivered": 0,
+        "failed": 0,
+        "opted_out": 0,
+        "unreachable": 0,
+        "total": 0,
+    }
+    assert made == {
+        "id": made["id"],
+        "kind": "notice",
+        "status": "draft",
+        "texts": {"en": "Lifts off on Monday.", "pl": "Windy nieczynne."},
+        "audience": {
+            "everyone": False,
+            "area_ids": [methil.id],
+            "roles": [],
+            "tenant_ids": [],
+            "channels": ["sms"],
+            "roles_withheld": False,
+        },
+        "unmatched": [],
+        "topic": "news",
+        "urgent": False,
+        "call_landlines": False,
+        "send_at": None,
+        "sent_at": None,
+        "queued": 0,
+        "created_at": made["created_at"],
+        "report": report,
+    }
+    read = client.get(f"/api/v1/broadcasts/{made['id']}", headers=officer).get_json()
+    assert read == {**made, "volunteers": []}
+
+
+def test_the_document_keeps_every_operation_id_of_broadcasts(client: FlaskClient) -> None:
+    paths = client.get("/api/v1/openapi.json").get_json()["paths"]
+
+    named = {
+        operation["operationId"]
+        for path, item in paths.items()
+        if path.startswith("/api/v1/broadcasts")
+        for operation in item.values()
+    }
+
+    assert named == {
+        "listBroadcasts",
+        "createBroadcast",
+        "getBroadcast",
+        "previewBroadcast",
+        "sendBroadcast",
+        "getBroadcastReport",
+        "resendFailedBroadcast",
+    }

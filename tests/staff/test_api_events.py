@@ -22,9 +22,9 @@ from models.events import Event, answer_rsvp, reminder_key
 from models.messages import OutboundMessage
 from models.schedule import ScheduledTask
 from models.tenants import Area
-from staff.api.openapi import openapi_document
 from tests.factories import create_area, create_tenant
 from tests.helpers import Clock
+from tests.staff.test_api_schemathesis import the_document
 
 Headers = dict[str, str]
 Token = Callable[[str], Headers]
@@ -32,7 +32,7 @@ EVENTS = "/api/v1/events"
 IN_JULY = "2026-07-04T12:00:00+01:00"  # BST: 11:00 UTC
 ON_AN_EVENT = [
     (method.upper(), path)
-    for path, item in openapi_document()["paths"].items()
+    for path, item in the_document()["paths"].items()
     for method in item
     if method in ("get", "post", "patch") and "{event_id}" in path
 ]
@@ -123,6 +123,12 @@ def test_repeat_months_books_a_series_on_the_same_weekday_of_the_month(
         ({"title": ""}, 400, "title: must not be empty"),
         ({"colour": "red"}, 400, "unknown field"),
         ({"repeat_months": 25}, 400, "repeat_months"),
+        ({"audience": {"area_ids": [0]}}, 400, "audience.area_ids.0: must be an id"),
+        ({"audience": []}, 400, "audience: must be an object"),
+        ({"title": "\u200b"}, 400, "title: must not be empty"),
+        ({"capacity": True}, 400, "capacity: must be a whole number from 1 to 100000"),
+        ({"call_landlines": "yes"}, 400, "call_landlines: must be true or false"),
+        ({"starts_at": "next Tuesday"}, 400, "starts_at: 'next Tuesday' is not a date and time"),
     ],
 )
 def test_bad_bookings_are_refused_with_a_reason(
@@ -147,6 +153,145 @@ def test_bad_bookings_are_refused_with_a_reason(
     assert response.status_code == status
     assert reason in response.json["error"]
     assert db.scalars(select(Event)).all() == []
+
+
+def test_a_booking_answers_with_where_to_read_it_and_every_field_in_its_format(
+    client: FlaskClient, officer: Headers, area: Area
+) -> None:
+    response = client.post(
+        EVENTS,
+        json={
+            "title": "Summer fun day",
+            "kind": "community",
+            "audience": {"area_ids": [area.id], "roles": ["tra_rep"]},
+            "starts_at": IN_JULY,
+            "ends_at": "2026-07-04T16:00:00+01:00",
+            "venue": "Methil Community Hall",
+            "capacity": None,
+            "notes": None,
+        },
+        headers=officer,
+    )
+
+    assert response.status_code == 201, response.json
+    booked = response.json
+    assert booked is not None
+    assert response.headers["Location"] == f"{EVENTS}/{booked['id']}"
+    assert booked == {
+        "id": booked["id"],
+        "title": "Summer fun day",
+        "kind": "community",
+        "audience": {
+            "everyone": False,
+            "area_ids": [area.id],
+            "roles": ["tra_rep"],
+            "tenant_ids": [],
+            "roles_withheld": False,
+        },
+        "status": "scheduled",
+        "starts_at": "2026-07-04T11:00:00+00:00",
+        "local_starts_at": "2026-07-04T12:00:00+01:00",
+        "ends_at": "2026-07-04T15:00:00+00:00",
+        "venue": "Methil Community Hall",
+        "capacity": None,
+        "rsvp_by": None,
+        "most_per_party": 1,
+        "notes": "",
+        "call_landlines": False,
+        "series_id": None,
+        "invited_at": "2026-03-03T10:00:00+00:00",
+        "cancelled_at": None,
+        "created_at": "2026-03-03T10:00:00+00:00",
+        "updated_at": "2026-03-03T10:00:00+00:00",
+        "counts": {
+            "yes": 0,
+            "no": 0,
+            "maybe": 0,
+            "waiting": 0,
+            "people": 0,
+            "waiting_people": 0,
+            "attended": 0,
+        },
+        "invited": 0,
+        "series": [booked["id"]],
+    }
+    read = client.get(f"{EVENTS}/{booked['id']}", headers=officer).json
+    assert read == {name: value for name, value in booked.items() if name != "series"}
+
+
+def test_an_answer_names_the_tenant_and_is_null_where_nothing_is_known_yet(
+    client: FlaskClient, db: Session, clock: Clock, officer: Headers, area: Area
+) -> None:
+    tenant = create_tenant(db, name="Ann Example", area=area)
+    db.commit()
+    booked = book(client, officer, area)
+    answer_rsvp(
+        db,
+        db.get_one(Event, booked["id"]),
+        tenant.id,
+        answer="maybe",
+        party=1,
+        channel="telegram",
+        now=clock(),
+    )
+    db.commit()
+
+    page = client.get(f"{EVENTS}/{booked['id']}/rsvps?limit=1", headers=officer).json
+
+    assert page == {
+        "items": [
+            {
+                "tenant": {"id": tenant.id, "name": "Ann Example"},
+                "answer": "maybe",
+                "party": 1,
+                "channel": "telegram",
+                "answered_at": "2026-03-03T10:00:00+00:00",
+                "waiting_since": None,
+                "attended": None,
+            }
+        ],
+        "total": 1,
+        "limit": 1,
+        "offset": 0,
+    }
+
+
+def test_changing_nothing_is_allowed_and_a_body_that_is_not_an_object_is_refused(
+    client: FlaskClient, officer: Headers, area: Area
+) -> None:
+    booked = book(client, officer, area)
+    path = f"{EVENTS}/{booked['id']}"
+
+    unchanged = client.patch(path, json={}, headers=officer)
+    empty = client.patch(path, data="", content_type="application/json", headers=officer)
+    listed = client.patch(path, json=[], headers=officer)
+
+    assert unchanged.status_code == 200
+    assert unchanged.json == {name: value for name, value in booked.items() if name != "series"}
+    for refused in (empty, listed):
+        assert refused.status_code == 400
+        assert refused.json == {"error": "send a JSON object", "status": 400}
+
+
+def test_the_document_keeps_every_operation_id_of_events(client: FlaskClient) -> None:
+    paths = client.get("/api/v1/openapi.json").json["paths"]  # type: ignore[index]
+
+    named = {
+        operation["operationId"]
+        for path, item in paths.items()
+        if path.startswith(EVENTS)
+        for operation in item.values()
+    }
+
+    assert named == {
+        "listEvents",
+        "createEvent",
+        "getEvent",
+        "changeEvent",
+        "cancelEvent",
+        "listEventRsvps",
+        "recordEventAttendance",
+    }
 
 
 def test_a_viewer_reads_but_may_not_book(

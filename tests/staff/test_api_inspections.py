@@ -30,9 +30,9 @@ from models.inspections import (
 from models.messages import OutboundMessage
 from models.schedule import ScheduledTask, TaskStatus
 from models.tenants import Area, Tenant
-from staff.api.openapi import openapi_document
 from tests.factories import create_area, create_tenant
 from tests.helpers import Clock
+from tests.staff.test_api_schemathesis import the_document
 
 Headers = dict[str, str]
 Token = Callable[[str], Headers]
@@ -42,7 +42,7 @@ IN_MARCH = "2026-03-20T10:30:00Z"  # GMT: the same on the clock in Kirkcaldy
 IN_APRIL = "2026-04-10T10:30:00+01:00"  # BST: 09:30 UTC
 ON_A_WALK = [
     (method.upper(), path)
-    for path, item in openapi_document()["paths"].items()
+    for path, item in the_document()["paths"].items()
     for method in item
     if method in ("get", "post", "patch") and ("{inspection_id}" in path or "{report_id}" in path)
 ]
@@ -100,6 +100,38 @@ def task(db: Session, key: str) -> ScheduledTask:
 def test_listing_inspections_without_a_token_is_refused_with_401(client: FlaskClient) -> None:
     assert client.get(INSPECTIONS).status_code == 401
     assert client.post(INSPECTIONS, json={}).status_code == 401
+
+
+def test_every_walk_and_report_operation_is_documented_under_its_operation_id_and_tag(
+    client: FlaskClient,
+) -> None:
+    document = client.get("/api/v1/openapi.json").json
+    named = {
+        (method, path): (operation["operationId"], operation["tags"])
+        for path, item in document["paths"].items()
+        for method, operation in item.items()
+        if path.startswith((INSPECTIONS, REPORTS))
+    }
+    walks, reports = ["inspections"], ["issue reports"]
+    one, findings = (
+        "/api/v1/inspections/{inspection_id}",
+        "/api/v1/inspections/{inspection_id}/findings",
+    )
+    assert named == {
+        ("get", INSPECTIONS): ("listInspections", walks),
+        ("post", INSPECTIONS): ("createInspection", walks),
+        ("get", one): ("getInspection", walks),
+        ("patch", one): ("changeInspection", walks),
+        ("post", f"{one}/cancel"): ("cancelInspection", walks),
+        ("post", f"{one}/close"): ("closeInspection", walks),
+        ("post", findings): ("addInspectionFinding", walks),
+        ("post", findings + "/{finding_id}/done"): ("markFindingDone", walks),
+        ("get", f"{INSPECTIONS}/report"): ("getInspectionFigures", walks),
+        ("get", REPORTS): ("listIssueReports", reports),
+        ("get", REPORTS + "/{report_id}"): ("getIssueReport", reports),
+    }
+    bodies = [document["paths"][path][method].get("requestBody") for method, path in named]
+    assert [body["required"] for body in bodies if body] == [True, True, True]
 
 
 def test_an_officer_books_a_walk_with_its_time_in_utc_and_local_and_its_notices_scheduled(
@@ -192,6 +224,38 @@ def test_a_body_that_is_not_a_json_object_is_refused_with_400(
     assert response.status_code == 400 and response.json["error"] == "send a JSON object"
 
 
+@pytest.mark.parametrize("data", ["", "[1, 2]", '{"notes": "x"', "null"])
+def test_a_change_or_finding_that_is_not_one_json_object_is_refused_and_changes_nothing(
+    client: FlaskClient, officer: Headers, viewer: Headers, area: Area, data: str
+) -> None:
+    walk = book(client, officer, area, notes="Bring the lift keys.")
+    one = f"{INSPECTIONS}/{walk['id']}"
+
+    answers = [
+        client.open(
+            path, method=method, data=data, content_type="application/json", headers=officer
+        )
+        for method, path in (("PATCH", one), ("POST", f"{one}/findings"))
+    ]
+
+    assert [a.json for a in answers] == [{"error": "send a JSON object", "status": 400}] * 2
+    assert client.get(one, headers=viewer).json == walk
+
+
+def test_a_viewer_hears_403_before_any_complaint_about_what_they_sent(
+    client: FlaskClient, officer: Headers, viewer: Headers, area: Area
+) -> None:
+    one = f"{INSPECTIONS}/{book(client, officer, area)['id']}"
+
+    refused = [
+        client.post(INSPECTIONS, json={"colour": "green"}, headers=viewer),
+        client.patch(one, json={"starts_at": "soon"}, headers=viewer),
+        client.post(f"{one}/findings", data="[", content_type="application/json", headers=viewer),
+    ]
+
+    assert [r.status_code for r in refused] == [403] * 3
+
+
 def test_a_viewer_reads_walks_but_may_not_book_change_cancel_close_or_record_findings(
     client: FlaskClient, officer: Headers, viewer: Headers, area: Area
 ) -> None:
@@ -245,14 +309,15 @@ def test_walks_are_listed_latest_first_filtered_by_status_and_area_and_paged(
     ("path", "query", "says"),
     [
         (INSPECTIONS, "status=done", "status: must be one of scheduled, cancelled, closed"),
-        (INSPECTIONS, "area_id=abc", "area_id: must be an id"),
-        (INSPECTIONS, "area_id=0", "area_id: must be an id"),
-        (INSPECTIONS, "limit=0", "limit must be"),
-        (INSPECTIONS, "offset=x", "limit and offset"),
-        (REPORTS, "inspection_id=-1", "inspection_id: must be an id"),
-        (REPORTS, "area_id=99999999999", "area_id: must be an id"),
+        (INSPECTIONS, "area_id=abc", "area_id: must be a whole number from 1 to 2147483647"),
+        (INSPECTIONS, "area_id=0", "area_id: must be a whole number from 1"),
+        (INSPECTIONS, "limit=0", "limit: must be 1 to 200"),
+        (INSPECTIONS, "offset=x", "offset: must be a whole number"),
+        (INSPECTIONS, "offset=2147483648", "offset: must be 0 to 2147483647"),
+        (REPORTS, "inspection_id=-1", "inspection_id: must be a whole number from 1"),
+        (REPORTS, "area_id=99999999999", "area_id: must be a whole number from 1"),
         (REPORTS, "waiting=maybe", "waiting: must be true or false"),
-        (REPORTS, "limit=201", "limit must be"),
+        (REPORTS, "limit=201", "limit: must be 1 to 200"),
         (f"{INSPECTIONS}/report", "year=26", "year: must be a year from 2000 to 2100"),
         (f"{INSPECTIONS}/report", "year=\uff12\uff10\uff12\uff16", "year: must be a year"),
     ],
@@ -294,6 +359,113 @@ def test_a_walk_shows_its_rsvps_and_the_reports_it_was_given_with_their_referenc
         None,
         area.id,
     )
+
+
+def test_a_walk_is_answered_with_exactly_its_fields_its_times_nulls_and_nested_records(
+    client: FlaskClient, db: Session, officer: Headers, viewer: Headers, area: Area, clock: Clock
+) -> None:
+    ann = create_tenant(db, name="Ann", area=area)
+    db.commit()
+    walk = book(client, officer, area, starts_at=IN_APRIL, officer="Jo Brown")
+    litter = report(db, clock, ann, photo_ids=["AgACAgQAAxkBAAIB"], channel="telegram")
+    finding = client.post(
+        f"{INSPECTIONS}/{walk['id']}/findings",
+        json={
+            "found": "Bins overflowing",
+            "action": "Extra collection",
+            "responsible": "Waste team",
+            "due_on": "2026-04-30",
+            "report_ids": [litter.id],
+        },
+        headers=officer,
+    ).json
+    at_booking = "2026-03-03T10:00:00+00:00"
+    reference = {"id": litter.id, "reference": f"R-{1000 + litter.id}"}
+    listed = {
+        "id": walk["id"],
+        "area": {"id": area.id, "name": "Templehall"},
+        "status": "scheduled",
+        "starts_at": "2026-04-10T09:30:00+00:00",
+        "local_starts_at": "2026-04-10T10:30:00+01:00",
+        "meeting_point": "The shops",
+        "officer": "Jo Brown",
+        "notes": "",
+        "notice_days": 7,
+        "reminder_days": 1,
+        "notice_sent_at": None,
+        "reminder_sent_at": None,
+        "cancelled_at": None,
+        "closed_at": None,
+        "created_at": at_booking,
+        "updated_at": at_booking,
+        "rsvps": {"coming": 0, "not_coming": 0},
+        "report_count": 1,
+    }
+
+    one = client.get(f"{INSPECTIONS}/{walk['id']}", headers=viewer)
+    page = client.get(INSPECTIONS, headers=viewer)
+
+    assert one.json == {
+        **listed,
+        "reports": [
+            {
+                **reference,
+                "tenant": {"id": ann.id, "name": "Ann"},
+                "area_id": area.id,
+                "inspection_id": walk["id"],
+                "finding_id": finding["id"],
+                "category": "litter",
+                "location": "Behind block 4",
+                "description": "Bags split open by the bins",
+                "photo_ids": ["AgACAgQAAxkBAAIB"],
+                "channel": "telegram",
+                "created_at": at_booking,
+                "outcome_told_at": None,
+                "done_told_at": None,
+            }
+        ],
+        "findings": [
+            {
+                "id": finding["id"],
+                "inspection_id": walk["id"],
+                "found": "Bins overflowing",
+                "action": "Extra collection",
+                "responsible": "Waste team",
+                "due_on": "2026-04-30",
+                "done_at": None,
+                "reports": [reference],
+                "created_at": at_booking,
+            }
+        ],
+    }
+    assert page.json == {"items": [listed], "total": 1, "limit": 50, "offset": 0}
+
+
+def test_a_report_whose_tenant_was_erased_is_answered_with_tenant_null(
+    client: FlaskClient, db: Session, viewer: Headers, area: Area, clock: Clock
+) -> None:
+    gone = report(db, clock, create_tenant(db, area=area), category="graffiti")
+    gone.tenant_id = None
+    db.commit()
+
+    response = client.get(f"{REPORTS}/{gone.id}", headers=viewer)
+
+    assert response.json == {
+        "id": gone.id,
+        "reference": f"R-{1000 + gone.id}",
+        "tenant": None,
+        "area_id": area.id,
+        "inspection_id": None,
+        "finding_id": None,
+        "category": "graffiti",
+        "location": "Behind block 4",
+        "description": "Bags split open by the bins",
+        "photo_ids": [],
+        "channel": "sms",
+        "created_at": "2026-03-03T10:00:00+00:00",
+        "outcome_told_at": None,
+        "done_told_at": None,
+    }
 
 
 @pytest.mark.parametrize(
@@ -393,6 +565,9 @@ def test_a_tenant_told_about_a_walk_hears_when_it_moves(
         ({"meeting_point": ""}, 400, "meeting_point: must not be empty"),
         ({"area_id": 1}, 400, "area_id: unknown field"),
         ({"notes": ["a"]}, 400, "notes: must be text"),
+        ({"starts_at": None}, 400, "starts_at: must be an ISO 8601 date and time"),
+        ({"meeting_point": None}, 400, "meeting_point: must be text"),
+        ({"officer": "Jo\tBrown"}, 400, "officer: must not contain control characters"),
     ],
 )
 def test_bad_changes_are_refused_naming_the_field_and_nothing_changes(
@@ -760,6 +935,55 @@ def test_the_years_figures_per_walk_add_up_to_the_figures_per_area(
     assert other_year == {"year": 2025, "areas": [], "inspections": []}
     this_year = client.get(f"{INSPECTIONS}/report", headers=viewer).json
     assert this_year["year"] == 2026 and this_year["areas"] == figures["areas"]
+
+
+def test_the_years_figures_are_answered_with_exactly_their_fields_a_rate_null_without_actions(
+    client: FlaskClient, db: Session, officer: Headers, viewer: Headers, area: Area, clock: Clock
+) -> None:
+    dysart = create_area(db, name="Dysart")
+    db.commit()
+    walk = book(client, officer, area)
+    quiet = book(client, officer, dysart, starts_at="2026-03-25T14:00:00Z")
+    one = f"{INSPECTIONS}/{walk['id']}"
+    finding = client.post(
+        f"{one}/findings", json={"found": "Litter", "action": "Clear it"}, headers=officer
+    ).json
+    clock.advance(days=23)
+    for closing in (one, f"{INSPECTIONS}/{quiet['id']}"):
+        assert client.post(f"{closing}/close", headers=officer).status_code == 200
+    client.post(f"{one}/findings/{finding['id']}/done", headers=officer)
+
+    response = client.get(f"{INSPECTIONS}/report?year=2026", headers=viewer)
+
+    nothing = {"reports": 0, "actions": 0, "done": 0, "done_on_time": 0}
+    all_done = {"reports": 0, "actions": 1, "done": 1, "done_on_time": 1}
+    templehall, elsewhere = (
+        {"id": area.id, "name": "Templehall"},
+        {"id": dysart.id, "name": "Dysart"},
+    )
+    assert response.json == {
+        "year": 2026,
+        "areas": [
+            {"area": elsewhere, "held": 1, **nothing, "on_time_rate": None},
+            {"area": templehall, "held": 1, **all_done, "on_time_rate": 1.0},
+        ],
+        "inspections": [
+            {
+                "inspection_id": walk["id"],
+                "area": templehall,
+                "starts_at": "2026-03-20T10:30:00+00:00",
+                "local_starts_at": "2026-03-20T10:30:00+00:00",
+                **all_done,
+            },
+            {
+                "inspection_id": quiet["id"],
+                "area": elsewhere,
+                "starts_at": "2026-03-25T14:00:00+00:00",
+                "local_starts_at": "2026-03-25T14:00:00+00:00",
+                **nothing,
+            },
+        ],
+    }
 
 
 # --- generated requests at a real walk -----------------------------------------------------

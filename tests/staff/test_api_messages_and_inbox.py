@@ -202,6 +202,7 @@ def test_a_reply_to_a_tenant_who_opted_out_is_refused_with_422(
     [
         ({}, "text"),
         ({"text": 5}, "text"),
+        ({"text": None}, "text"),
         ({"text": "Hi\x00"}, "text"),
         ({"text": "x" * 5000}, "text"),
         ({"text": "Hi", "urgent": True}, "urgent"),
@@ -263,3 +264,32 @@ def test_marking_a_message_done_moves_it_out_of_the_open_inbox(
     assert [item["id"] for item in done["items"]] == [message_id]
     again = client.post(f"/api/v1/inbox/{message_id}/done", headers=headers)
     assert again.status_code == 200 and again.json["state"] == "done"
+
+
+def documented_fields(client: FlaskClient, name: str) -> set[str]:
+    schemas = client.get("/api/v1/openapi.json").json["components"]["schemas"]
+    return set(schemas[name]["required"])
+
+
+def test_messages_both_ways_and_inbox_items_have_exactly_the_fields_their_schemas_document(
+    client: FlaskClient, phone: Phone, db: Session, api_token: Headers
+) -> None:
+    tenant = tenant_with_phone(db, phone)
+    phone.text(PROBLEM)
+    headers = api_token("officer")
+    message_id = inbox_item(db).id
+    queued = client.post(f"/api/v1/inbox/{message_id}/reply", json={"text": "Hi"}, headers=headers)
+    log = client.get(f"/api/v1/tenants/{tenant.id}/messages", headers=headers).json
+    inbox = client.get("/api/v1/inbox", headers=headers).json
+
+    message_fields = documented_fields(client, "Message")
+    assert {m["direction"] for m in log["items"]} == {"in", "out"}
+    assert all(set(m) == message_fields for m in [*log["items"], queued.json])
+    inbound = next(m for m in log["items"] if m["direction"] == "in")
+    assert (inbound["status"], inbound["in_reply_to"], inbound["sent_by_staff_id"]) == (
+        None,
+        None,
+        None,
+    )
+    assert set(inbox["items"][0]) == documented_fields(client, "InboxItem")
+    assert set(inbox["items"][0]["tenant"]) == documented_fields(client, "TenantRef")

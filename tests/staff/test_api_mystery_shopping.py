@@ -76,13 +76,14 @@ def test_check_ins_of_another_month_are_left_out(
     assert body == {"items": [], "total": 0, "limit": 50, "offset": 0}
 
 
+@pytest.mark.parametrize("month", ["March", "2026-3", "2026-13", "2026-03\n", ""])
 def test_a_month_not_written_as_year_and_month_is_refused(
-    client: FlaskClient, api_token: Token
+    client: FlaskClient, api_token: Token, month: str
 ) -> None:
-    response = client.get(CHECK_INS, query_string={"month": "March"}, headers=api_token("viewer"))
+    response = client.get(CHECK_INS, query_string={"month": month}, headers=api_token("viewer"))
 
     assert response.status_code == 400
-    assert "YYYY-MM" in response.get_json()["error"]
+    assert response.get_json()["error"] == "month: must be YYYY-MM, such as 2026-03"
 
 
 def test_the_summary_gives_the_years_rates_counts_and_averages(
@@ -118,3 +119,20 @@ def test_a_summary_for_a_year_out_of_range_is_refused(
     )
 
     assert response.status_code == 400
+
+
+def test_a_check_in_and_the_summary_have_exactly_the_fields_their_schemas_document(
+    client: FlaskClient, api_token: Token, phone: Phone, shopper: Tenant
+) -> None:
+    shop(phone)
+    headers = api_token("viewer")
+    schemas = client.get("/api/v1/openapi.json").get_json()["components"]["schemas"]
+
+    (check_in,) = client.get(CHECK_INS, headers=headers).get_json()["items"]
+    summary = client.get("/api/v1/mystery-shopping/summary", headers=headers).get_json()
+
+    assert set(check_in) == set(schemas["CheckIn"]["required"])
+    assert set(summary) == set(schemas["MysteryShopSummary"]["required"])
+    assert set(summary["months"][0]) == set(schemas["MysteryShopMonth"]["required"])
+    assert set(summary["results"][0]) == set(schemas["MysteryShopResult"]["required"])
+    assert summary["year"] == 2026 and len(summary["months"]) == 12  # this year, by default

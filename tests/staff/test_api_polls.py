@@ -75,6 +75,11 @@ def test_an_officer_publishes_a_poll_and_a_viewer_reads_it(
         ({"question": "Why? " * 59}, 422, "do not fit in 2 text messages"),
         ({"reminder_days": 61}, 422, "0 to 60 days"),
         ({"colour": "red"}, 400, "colour: unknown field"),
+        ({"options": ["Yes", 2]}, 400, "options.1: must be text"),
+        ({"options": ["Yes", "No\n"]}, 422, "printable characters"),
+        ({"per_household": "no"}, 400, "per_household: must be true or false"),
+        ({"reminder_days": -1}, 400, "reminder_days: must be a whole number from 0 to 1000"),
+        ({"translations": ["pl"]}, 400, "translations: must be an object of languages"),
     ],
 )
 def test_a_poll_with_bad_input_is_refused_with_the_reason(
@@ -83,6 +88,85 @@ def test_a_poll_with_bad_input_is_refused_with_the_reason(
     response = client.post("/api/v1/polls", json=new_poll(**changes), headers=api_token("officer"))
     assert response.status_code == status
     assert reason in response.get_json()["error"]
+
+
+def test_publishing_answers_with_where_to_read_it_and_every_field_in_its_format(
+    client: FlaskClient, api_token: Token
+) -> None:
+    response = client.post(
+        "/api/v1/polls", json=new_poll(per_household=True), headers=api_token("officer")
+    )
+
+    assert response.status_code == 201, response.get_json()
+    made = response.get_json()
+    assert response.headers["Location"] == f"/api/v1/polls/{made['id']}"
+    assert made == {
+        "id": made["id"],
+        "question": "Which rent rise do you prefer for 2027?",
+        "options": ["3% rise", "4% with new kitchens"],
+        "translations": {},
+        "audience": {"everyone": True, "area_ids": [], "roles": [], "roles_withheld": False},
+        "closes_at": "2026-03-10T17:00:00+00:00",
+        "open": True,
+        "per_household": True,
+        "reminder_days": 2,
+        "invited": 0,
+        "reminder_sent_at": None,
+        "closed_at": None,
+        "outcome": None,
+        "outcome_translations": {},
+        "outcome_published_at": None,
+        "created_at": "2026-03-03T10:00:00+00:00",
+    }
+    read = client.get(f"/api/v1/polls/{made['id']}", headers=api_token("viewer"))
+    assert read.get_json() == made
+
+
+def test_a_vote_is_answered_without_a_location_and_says_what_it_replaced(
+    client: FlaskClient, api_token: Token, db: Session, methil: Area
+) -> None:
+    tenant = create_tenant(db, area=methil)
+    db.commit()
+    poll_id = create(client, api_token)["id"]
+    officer = api_token("officer")
+    path = f"/api/v1/polls/{poll_id}/votes"
+
+    client.post(
+        path, json={"tenant_id": tenant.id, "option": 2, "source": "phone"}, headers=officer
+    )
+    again = client.post(
+        path, json={"tenant_id": tenant.id, "option": 1, "source": "paper"}, headers=officer
+    )
+
+    assert again.status_code == 201 and "Location" not in again.headers
+    assert again.get_json() == {
+        "poll_id": poll_id,
+        "tenant_id": tenant.id,
+        "option": 1,
+        "source": "paper",
+        "replaced": "own",
+    }
+
+
+def test_the_document_keeps_every_operation_id_of_polls(client: FlaskClient) -> None:
+    paths = client.get("/api/v1/openapi.json").get_json()["paths"]
+
+    named = {
+        operation["operationId"]
+        for path, item in paths.items()
+        if path.startswith("/api/v1/polls")
+        for operation in item.values()
+    }
+
+    assert named == {
+        "listPolls",
+        "createPoll",
+        "getPoll",
+        "getPollResults",
+        "recordPollVote",
+        "closePoll",
+        "publishPollOutcome",
+    }
 
 
 def test_a_vote_for_a_tenant_counts_and_results_show_coverage_against_homes(

@@ -117,6 +117,9 @@ def test_tenants_are_filtered_by_area_and_by_waiting_for_verification(
     assert [t["name"] for t in by_area["items"]] == ["In Dysart"] and by_area["total"] == 1
     waiting = client.get("/api/v1/tenants?unverified=true", headers=headers).json
     assert [t["name"] for t in waiting["items"]] == ["Unverified"]
+    for flag, total in (("TRUE", 1), ("1", 1), ("False", 3), ("0", 3)):
+        answer = client.get(f"/api/v1/tenants?unverified={flag}", headers=headers).json
+        assert answer["total"] == total, flag
 
 
 @pytest.mark.parametrize(
@@ -210,7 +213,10 @@ def test_adding_a_tenant_whose_number_is_already_known_is_a_conflict(
         (ann(roles=["overlord"]), 422, "roles"),
         (ann(roles="voices"), 400, "roles"),
         (ann(roles=[1]), 400, "roles"),
+        (ann(roles=[None]), 400, "roles"),
         (ann(landline_only="yes"), 400, "landline_only"),
+        (ann(landline_only=1), 400, "landline_only"),  # 1 == True, but it is no JSON true
+        (ann(area_id=1.5), 400, "area_id"),
         (ann(verified=True), 400, "verified"),  # staff-added tenants are verified already
         (ann(nickname="Annie"), 400, "nickname"),
     ],
@@ -547,3 +553,45 @@ def test_an_import_with_nul_characters_keeps_the_rows_without_them(
     assert response.status_code == 200
     tenant = db.scalars(select(Tenant)).one()
     assert tenant.name == "Ann" and tenant.area is not None and tenant.area.name == "Dysart"
+
+
+def documented(client: FlaskClient, name: str) -> dict[str, Any]:
+    schema: dict[str, Any] = client.get("/api/v1/openapi.json").json["components"]["schemas"][name]
+    return schema
+
+
+def test_a_tenant_is_answered_with_exactly_the_fields_its_schema_documents(
+    client: FlaskClient, db: Session, api_token: Headers
+) -> None:
+    area = create_area(db, name="Templehall")
+    tenant = create_tenant(db, name="Ann", area=area, channels=("sms", "telegram"))
+    db.commit()
+    answer = client.get(f"/api/v1/tenants/{tenant.id}", headers=api_token("viewer")).json
+    assert set(answer) == set(documented(client, "Tenant")["required"])
+    assert set(answer["area"]) == set(documented(client, "AreaRef")["required"])
+    for channel in answer["channels"]:
+        assert set(channel) == set(documented(client, "ChannelIdentity")["required"])
+
+
+def test_a_record_and_an_erasure_are_answered_as_their_schemas_document(
+    client: FlaskClient, db: Session, api_token: Headers
+) -> None:
+    tenant = create_tenant(db, name="Ann")
+    db.commit()
+    path = f"/api/v1/tenants/{tenant.id}"
+    record = client.get(f"{path}/record", headers=api_token("officer")).json
+    erased = client.delete(path, headers=api_token("admin")).json
+    shape = documented(client, "TenantRecord")
+    assert shape["required"] == ["tenant"] and record["tenant"]["name"] == "Ann"
+    assert set(record) - {"tenant"} <= set(shape["properties"]) and "identities" in record
+    assert set(erased) == set(documented(client, "Erasure")["required"])
+    assert erased["erased"] == tenant.id and erased["deleted"]["identities"] == 1
+
+
+def test_the_import_is_documented_as_a_csv_body_or_a_multipart_file(client: FlaskClient) -> None:
+    document = client.get("/api/v1/openapi.json").json
+    operation = document["paths"]["/api/v1/tenants/import"]["post"]
+    assert operation["operationId"] == "importTenants"
+    assert operation["requestBody"]["required"] is True
+    assert set(operation["requestBody"]["content"]) == {"text/csv", "multipart/form-data"}
+    assert {"415", "422"} <= set(operation["responses"])

@@ -235,3 +235,45 @@ def test_a_token_without_the_leave_changes_an_event_for_shoppers_and_reads_the_r
     assert seen is not None
     assert seen["audience"]["roles"] == ["mystery_shopper", "tra_rep"]
     assert seen["audience"]["roles_withheld"] is False
+
+
+def test_a_token_without_the_leave_reads_a_notice_and_a_poll_for_shoppers_as_withheld(
+    client: FlaskClient,
+    sessions: sessionmaker[Session],
+    db: Session,
+    api_token: Callable[[str], Headers],
+    methil: Area,
+) -> None:
+    permitted = permitted_token(sessions, db)
+    shoppers_here = {"area_ids": [methil.id], "roles": ["mystery_shopper"]}
+    notice = client.post(
+        "/api/v1/broadcasts",
+        json={"texts": {"en": "Tea on Friday."}, "audience": shoppers_here},
+        headers=permitted,
+    ).json
+    poll = client.post(
+        "/api/v1/polls",
+        json={
+            "question": "Which evening suits you?",
+            "options": ["Tuesday", "Thursday"],
+            "closes_at": "2026-03-31T17:00:00Z",
+            "audience": shoppers_here,
+        },
+        headers=permitted,
+    ).json
+    assert notice is not None and poll is not None
+    blind = api_token("officer")
+    withheld = {"everyone": False, "area_ids": [methil.id], "roles": [], "roles_withheld": True}
+
+    read_notice = client.get(f"/api/v1/broadcasts/{notice['id']}", headers=blind).json
+    listed_notices = client.get("/api/v1/broadcasts", headers=blind).json
+    read_poll = client.get(f"/api/v1/polls/{poll['id']}", headers=blind).json
+    listed_polls = client.get("/api/v1/polls", headers=blind).json
+    seen = client.get(f"/api/v1/polls/{poll['id']}", headers=permitted).json
+
+    assert read_notice is not None and listed_notices is not None
+    assert read_poll is not None and listed_polls is not None and seen is not None
+    notice_withheld = {**withheld, "tenant_ids": [], "channels": []}
+    assert read_notice["audience"] == listed_notices["items"][0]["audience"] == notice_withheld
+    assert read_poll["audience"] == listed_polls["items"][0]["audience"] == withheld
+    assert seen["audience"] == {**withheld, "roles": ["mystery_shopper"], "roles_withheld": False}

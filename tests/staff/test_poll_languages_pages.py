@@ -108,7 +108,7 @@ def test_the_api_round_trips_translations_and_the_outcome_in_polish(
         ({"pl": {**POLISH, "options": ["Tak", "Nie", "Nie wiem"]}}, 422, "pl: give 2 options"),
         ({"xx": POLISH}, 422, "xx: not one of the other languages"),
         ({"en": POLISH}, 422, "en: not one of the other languages"),
-        ({"pl": {"question": "Czy?"}}, 400, "must have a question and options"),
+        ({"pl": {"question": "Czy?"}}, 400, "translations.pl.value.options: required"),
         ({"pl": {**POLISH, "question": "Dlaczego? " * 40}}, 400, "question: must be at most"),
         ({"pl": {**POLISH, "question": "Dlaczego? " * 28}}, 422, "do not fit in 2 text messages"),
         (["pl"], 400, "translations: must be an object"),

@@ -325,7 +325,7 @@ def api_paths(document: dict[str, Any], ids: dict[str, list[int]]) -> list[tuple
     """(operationId, path) for every GET the OpenAPI document offers, each filling of its ids."""
     integers = {
         name
-        for name, parameter in document["components"]["parameters"].items()
+        for name, parameter in document["components"].get("parameters", {}).items()
         if parameter.get("schema", {}).get("type") == "integer"
     }
     found = []

@@ -1,0 +1,84 @@
+"""API resource: the issue reports tenants make for their area's next estate inspection.
+
+Tenants make them by text, Telegram or call (bot.flows.report_issue); staff read them
+here before the walk, and a walk's findings answer them (staff.api.inspections).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort
+from flask.typing import ResponseReturnValue
+from sqlalchemy import ColumnElement, func, select
+from sqlalchemy.orm import Session
+
+from models.inspections import IssueReport
+from staff.api import inspection_schemas as schemas
+from staff.api.common import Resource, api_role, paged, path_id, refusals
+from staff.context import sessions
+
+blueprint = Resource("issue_reports", __name__, url_prefix="/issue-reports")
+
+REPORT_ID = path_id("report_id")
+
+
+@blueprint.get("", endpoint="list")
+@blueprint.doc(operation_id="listIssueReports", responses=refusals(400))
+@api_role("viewer")
+@blueprint.input(schemas.IssueReportFilters, location="query")
+@blueprint.output(schemas.IssueReportPage, description="a page of reports")
+def list_issue_reports(query_data: dict[str, Any]) -> ResponseReturnValue:
+    """Tenants' issue reports, newest first; filtered and paged"""
+    limit, offset = query_data["limit"], query_data["offset"]
+    with sessions()() as session:
+        found, total = _issue_reports_page(
+            session,
+            area_id=query_data.get("area_id"),
+            inspection_id=query_data.get("inspection_id"),
+            waiting=query_data["waiting"],
+            limit=limit,
+            offset=offset,
+        )
+    return paged(found, total=total, limit=limit, offset=offset)
+
+
+@blueprint.get(f"/{REPORT_ID}", endpoint="one")
+@blueprint.doc(operation_id="getIssueReport", responses=refusals(404))
+@api_role("viewer")
+@blueprint.output(schemas.IssueReport, description="the report")
+def one_issue_report(report_id: int) -> IssueReport:
+    """One issue report"""
+    with sessions()() as session:
+        report = session.get(IssueReport, report_id)
+        if report is None:
+            abort(404, f"there is no issue report {report_id}")
+        return report
+
+
+def _issue_reports_page(
+    session: Session,
+    *,
+    area_id: int | None,
+    inspection_id: int | None,
+    waiting: bool,
+    limit: int,
+    offset: int,
+) -> tuple[list[IssueReport], int]:
+    """Newest first; ``waiting`` keeps those no walk has taken yet."""
+    where: list[ColumnElement[bool]] = []
+    if area_id is not None:
+        where.append(IssueReport.area_id == area_id)
+    if inspection_id is not None:
+        where.append(IssueReport.inspection_id == inspection_id)
+    if waiting:
+        where.append(IssueReport.inspection_id.is_(None))
+    total = session.scalar(select(func.count(IssueReport.id)).where(*where)) or 0
+    found = session.scalars(
+        select(IssueReport)
+        .where(*where)
+        .order_by(IssueReport.created_at.desc(), IssueReport.id.desc())
+        .limit(limit)
+        .offset(offset)
+    )
+    return list(found), total
