@@ -12,10 +12,10 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from bot import broadcasts
 from bot.flow import Settings
 from models.broadcasts import Broadcast, BroadcastStatus
 from models.schedule import ScheduledTask
+from participation import broadcasts
 
 log = logging.getLogger(__name__)
 

@@ -12,10 +12,10 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from bot import poll_steps
 from bot.flow import Settings
 from models.polls import CLOSE_TASK, REMINDER_TASK, Poll, close_poll
 from models.schedule import ScheduledTask
+from participation import poll_steps
 
 log = logging.getLogger(__name__)
 

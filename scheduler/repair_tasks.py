@@ -13,9 +13,9 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from bot.flow import Settings
-from bot.repair_notices import send_survey
 from models.repairs import SURVEY_TASK, Repair
 from models.schedule import ScheduledTask
+from participation.repair_notices import send_survey
 
 log = logging.getLogger(__name__)
 

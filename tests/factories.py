@@ -24,7 +24,6 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
-from bot import event_steps, poll_steps
 from bot.flow import Settings
 from bot.sending_window import UK_TIME
 from models.audiences import Audience
@@ -34,6 +33,7 @@ from models.messages import OutboundMessage
 from models.polls import Poll, Translation
 from models.repairs import Repair, register_repair
 from models.tenants import Area, Identity, Tenant
+from participation import event_steps, poll_steps
 
 QUEUED_AT = datetime(2026, 1, 1, tzinfo=UTC)
 SETTINGS = Settings(landlord="Fife Housing Group")  # what the texts booked here are signed with

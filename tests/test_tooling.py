@@ -9,7 +9,16 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).parents[1]
-PACKAGES = ["doorstep", "models", "bot", "channels", "webhooks", "scheduler", "staff"]
+PACKAGES = [
+    "doorstep",
+    "models",
+    "bot",
+    "participation",
+    "channels",
+    "webhooks",
+    "scheduler",
+    "staff",
+]
 TOOLS = {
     "ruff": [sys.executable, "-m", "ruff", "check", *PACKAGES, "tests"],
     "mypy": [sys.executable, "-m", "mypy", *PACKAGES],

@@ -13,9 +13,9 @@ from typing import Any, cast
 from apiflask import Schema
 from marshmallow import fields, validate
 
-from bot import broadcasts as steps
 from bot import catalogue
 from models.broadcasts import LONGEST_TEXT, BroadcastKind, BroadcastStatus
+from participation import broadcasts as steps
 from staff.api.audience_schemas import PARTS, audience_given, audience_shown, nested_audience
 from staff.api.common import Body, Moment, Representation, Text, TrueOrFalse, page_of
 
@@ -136,7 +136,7 @@ class Broadcast(Representation):
 
 
 class BroadcastLanguage(Representation):
-    """One language's message as a basic phone gets it (``bot.broadcasts.LanguageCost``)."""
+    """One language's message as a basic phone gets it (``participation.broadcasts``)."""
 
     language = fields.String()
     body = fields.String(metadata={"description": "as sent by SMS"})
@@ -151,7 +151,7 @@ class BroadcastLanguage(Representation):
 
 
 class BroadcastPreview(Representation):
-    """Read from ``{"preview": <bot.broadcasts.Preview>, "price_per_segment": price}``."""
+    """Read from ``{"preview": <participation.broadcasts.Preview>, "price_per_segment": price}``."""
 
     recipients = fields.Integer(attribute="preview.recipients")
     by_channel = fields.Dict(

@@ -4,7 +4,7 @@ A broadcast is created as a draft; its preview gives the count by channel, each
 language's segments and the estimated cost; sending queues it now or schedules it
 (``send_at``, an ISO 8601 time with its offset). Officers write; an urgent notice,
 which ignores the sending window, is for admins only (403 otherwise). Every action
-goes through bot.broadcasts, exactly as the console's do.
+goes through participation.broadcasts, exactly as the console's do.
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ from flask import abort, current_app, g, url_for
 from flask.typing import ResponseReturnValue
 from sqlalchemy.orm import Session
 
-from bot import broadcasts as steps
 from models.audiences import Audience
 from models.audit import AuditAction
 from models.broadcasts import (
@@ -28,6 +27,7 @@ from models.broadcasts import (
 )
 from models.staff import StaffRole, role_allows
 from models.tenants import Role
+from participation import broadcasts as steps
 from staff.api import broadcast_schemas
 from staff.api.audience_field import as_seen, chosen_audience
 from staff.api.common import Created, Page, Resource, api_role, paged, path_id, refusals, utc_or_422

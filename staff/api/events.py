@@ -3,7 +3,7 @@
 Times go out in UTC, and again as ``local_starts_at`` in the landlord's zone for people
 to read. A time coming in must carry its offset (or Z): a bare "12:00" is a different
 moment in summer and in winter, so it is refused, not guessed. Booking, changing and
-cancelling go through bot.event_steps, so tenants hear of it in the same transaction,
+cancelling go through participation.event_steps, so tenants hear of it in the same transaction,
 exactly as when staff use the console. Only a scheduled event can be changed or
 cancelled; anything else is a 409.
 """
@@ -18,7 +18,6 @@ from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot import event_steps
 from models.events import (
     Counts,
     Event,
@@ -32,6 +31,7 @@ from models.events import (
     record_attendance,
     rsvps_for,
 )
+from participation import event_steps
 from staff.api import event_schemas
 from staff.api.audience_field import as_seen, chosen_audience
 from staff.api.common import Created, Page, Resource, api_role, paged, path_id, refusals, utc_or_422

@@ -6,7 +6,7 @@ Times go out in UTC, and again as ``local_starts_at`` in the landlord's zone for
 people to read. A time coming in must carry its offset (or Z): a bare "10:30"
 is a different moment in summer and in winter, so it is refused, not guessed.
 Changing, cancelling and closing a walk and marking an action done go through
-bot.inspection_steps, so the tenants already told hear of it in the same
+participation.inspection_steps, so the tenants already told hear of it in the same
 transaction, exactly as when staff use the console. Only a scheduled walk can
 be changed, cancelled, closed or given findings; anything else is a 409.
 """
@@ -21,7 +21,6 @@ from flask.typing import ResponseReturnValue
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session, selectinload
 
-from bot import inspection_steps
 from models.inspection_reports import figures_by_area, figures_by_inspection
 from models.inspections import (
     Inspection,
@@ -35,6 +34,7 @@ from models.inspections import (
     waiting_reports_count,
 )
 from models.tenants import Area
+from participation import inspection_steps
 from staff.api import inspection_schemas as schemas
 from staff.api.common import (
     LARGEST_ID,

@@ -4,7 +4,7 @@ outcome, and what comes back (the poll, its results with coverage by area).
 Each class's name is its name in the OpenAPI document. The shape is judged here
 (400); what a poll's rules judge (2 to 6 different options, each short enough to
 read by SMS, a question that fits 2 SMS, a language we have, a reminder at most 60
-days before) is judged by bot.poll_steps and the view, as a 422 with the reason,
+days before) is judged by participation.poll_steps and the view, as a 422 with the reason,
 as it is from the console; the document still gives those limits.
 """
 
@@ -14,7 +14,7 @@ from typing import Any
 
 from marshmallow import fields, validate
 
-from bot import catalogue, poll_steps
+from bot import catalogue
 from models.polls import (
     ENGLISH,
     FEWEST_OPTIONS,
@@ -23,6 +23,7 @@ from models.polls import (
     LONGEST_QUESTION,
     MOST_OPTIONS,
 )
+from participation import poll_steps
 from staff.api.audience_schemas import (
     AREAS,
     EVERYONE,

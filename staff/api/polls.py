@@ -3,7 +3,7 @@ closing early and the outcome ("you said, we did").
 
 Times go out in UTC; a closing time coming in must carry its offset (or Z), as for
 inspections. Publishing, a vote on a tenant's behalf, closing and the outcome go
-through bot.poll_steps, so what tenants hear is queued in the same transaction as
+through participation.poll_steps, so what tenants hear is queued in the same transaction as
 the change, exactly as from the console. A step the poll's state forbids (a vote
 or closing after the close, an outcome before it or twice) is a 409; input that
 cannot be (too many options, a question too long for 2 SMS) is a 422 with the reason.
@@ -20,7 +20,6 @@ from flask import abort, g, url_for
 from flask.typing import ResponseReturnValue
 from sqlalchemy.orm import Session
 
-from bot import poll_steps
 from models.polls import (
     FEWEST_OPTIONS,
     LONGEST_OPTION,
@@ -34,6 +33,7 @@ from models.polls import (
     results,
 )
 from models.tenants import Tenant
+from participation import poll_steps
 from staff.api import poll_schemas
 from staff.api.audience_field import as_seen, chosen_audience
 from staff.api.common import (

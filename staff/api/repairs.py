@@ -14,9 +14,9 @@ from flask import abort, url_for
 from flask.typing import ResponseReturnValue
 from sqlalchemy.orm import Session
 
-from bot import repair_steps
 from models.repairs import Repair, RepairOutcome, RepairProblem, figures, normalise_job_type
 from models.tenants import InvalidPhoneNumber, Tenant, find_tenant_by_phone, normalise_phone
+from participation import repair_steps
 from staff.api import repair_schemas as schemas
 from staff.api.common import (
     LARGEST_ID,

@@ -25,8 +25,8 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length
 
 from bot import catalogue
-from bot.broadcasts import TOPICS
 from models.broadcasts import LONGEST_TEXT, BroadcastKind
+from participation.broadcasts import TOPICS
 from staff.pages.audiences import AudienceRoles
 from staff.pages.common import CheckboxList
 

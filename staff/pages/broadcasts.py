@@ -3,7 +3,7 @@
 Staff write a notice, see who it reaches, what each language costs and how a basic
 phone shows it, then send it now or schedule it; the broadcast's page then shows
 its live delivery report, the replies that came back and, for an opportunity, who
-said YES. Every action goes through bot.broadcasts, as the API's do.
+said YES. Every action goes through participation.broadcasts, as the API's do.
 """
 
 from __future__ import annotations
@@ -27,7 +27,6 @@ from sqlalchemy.orm import Session
 from werkzeug.datastructures import FileStorage
 from wtforms import SelectChoice, ValidationError
 
-from bot import broadcasts as steps
 from bot import catalogue
 from models.audiences import Audience, EmptyAudience
 from models.audit import AuditAction
@@ -45,6 +44,7 @@ from models.broadcasts import (
 from models.console import all_areas, tenant_names
 from models.staff import StaffRole
 from models.tenants import Role
+from participation import broadcasts as steps
 from staff.audit_trail import note
 from staff.auth import require_role
 from staff.context import clock, sessions, settings, zone
@@ -70,7 +70,7 @@ blueprint = Blueprint("broadcasts", __name__, url_prefix="/staff/broadcasts")
 use_time_filters(blueprint)
 
 REFRESH_SECONDS = 15
-QueueStep = Callable[..., int]  # bot.broadcasts.send or resend_failed
+QueueStep = Callable[..., int]  # participation.broadcasts.send or resend_failed
 KIND_LABELS = {BroadcastKind.NOTICE: "Notice", BroadcastKind.OPPORTUNITY: "Opportunity"}
 
 

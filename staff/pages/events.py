@@ -1,7 +1,7 @@
 """Console pages: events and RSVPs. Book an event (or a monthly series), see who is
 coming, print or download the sign-in sheet, call it off, and mark who came.
 
-Booking, changing and cancelling go through bot.event_steps, so the tenants' messages
+Booking, changing and cancelling go through participation.event_steps, so the tenants' messages
 are queued in the same transaction as the change, exactly as when the API does it.
 Times are typed and shown in the landlord's time zone and stored in UTC.
 """
@@ -22,7 +22,6 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from sqlalchemy.orm import Session
 
-from bot import event_steps
 from models.console import all_areas
 from models.events import (
     Answer,
@@ -37,6 +36,7 @@ from models.events import (
     rsvps_for,
 )
 from models.staff import StaffRole
+from participation import event_steps
 from staff.auth import require_role
 from staff.context import clock, sessions, settings, zone
 from staff.pages.audiences import describe

@@ -2,7 +2,7 @@
 record what it found, and close it so the area hears the outcome.
 
 Changing, cancelling and closing a walk, and marking an action done, go through
-bot.inspection_steps, so the tenants' messages are queued in the same transaction
+participation.inspection_steps, so the tenants' messages are queued in the same transaction
 as the change, exactly as when the API does it. Times are typed and shown in the
 landlord's time zone and stored in UTC.
 """
@@ -25,7 +25,6 @@ from flask_login import current_user
 from sqlalchemy.orm import Session
 from wtforms import SelectChoice
 
-from bot import inspection_steps
 from models.console import all_areas
 from models.dashboard import with_counts
 from models.inspections import (
@@ -41,6 +40,7 @@ from models.inspections import (
     waiting_reports,
 )
 from models.staff import StaffRole
+from participation import inspection_steps
 from staff.auth import require_role
 from staff.context import clock, inspection_days, sessions, settings, zone
 from staff.pages.common import LARGEST_ID, last_page, or_404, page_number, use_time_filters

@@ -3,7 +3,7 @@
 A new poll's options are typed one a line; its closing time is typed as the clock
 on the wall shows it and stored in UTC (see inspection_forms.utc_from_local for the
 two days a year the clocks change). Whether the question fits 2 SMS is checked by
-bot.poll_steps when it is published, and its reason shown against the question.
+participation.poll_steps when it is published, and its reason shown against the question.
 
 The question, the options and the outcome may also be given in each other language
 the bot speaks (a box per language, built from the catalogue): the options one a

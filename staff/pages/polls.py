@@ -2,7 +2,7 @@
 by area come in, enter paper and phone answers, remind an area that is quiet, close it,
 and publish what was done ("you said, we did").
 
-Every step tenants hear about goes through bot.poll_steps, so their messages are queued
+Every step tenants hear about goes through participation.poll_steps, so their messages are queued
 in the same transaction as the change, exactly as when the API does it.
 """
 
@@ -14,7 +14,7 @@ from flask_login import current_user
 from sqlalchemy.orm import Session
 from wtforms import SelectChoice
 
-from bot import catalogue, poll_steps
+from bot import catalogue
 from models.audiences import Audience
 from models.console import all_areas
 from models.polls import (
@@ -28,6 +28,7 @@ from models.polls import (
 )
 from models.staff import StaffRole
 from models.tenants import Area
+from participation import poll_steps
 from staff.auth import require_role
 from staff.context import clock, sessions, settings, zone
 from staff.pages.audiences import describe
@@ -251,6 +252,6 @@ def publish_outcome(poll_id: int) -> ResponseReturnValue:
 
 
 def _sentence(refused: PollError) -> str:
-    """A reason from bot.poll_steps as a sentence for the form."""
+    """A reason from participation.poll_steps as a sentence for the form."""
     reason = str(refused)
     return reason[:1].upper() + reason[1:] + ("" if reason.endswith(".") else ".")

@@ -2,7 +2,7 @@
 
 Results by job type and month, the alerts low scores raise, the CSV import of
 finished repairs, and "you said, we did": an outcome written here is published once,
-to everyone who answered a survey for those repairs (through bot.repair_steps, as the
+to everyone who answered a survey for those repairs (through participation.repair_steps, as the
 API does, so the notices are queued in the same transaction).
 """
 
@@ -13,7 +13,6 @@ from collections import defaultdict
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 
-from bot import repair_steps
 from models.audit import AuditAction
 from models.mystery_shopping import open_alerts
 from models.repair_import import import_repairs
@@ -30,6 +29,7 @@ from models.repairs import (
 )
 from models.staff import StaffRole
 from models.tenant_import import BadImportFile
+from participation import repair_steps
 from staff.audit_trail import note
 from staff.auth import require_role
 from staff.context import clock, sessions, settings, zone

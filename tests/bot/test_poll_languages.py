@@ -16,10 +16,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot import catalogue
-from bot.broadcasts import cleaned_texts
 from bot.sms import MAX_SEGMENTS, count_segments, is_gsm7
 from models.messages import OutboundMessage
 from models.tenants import Area, Tenant
+from participation.broadcasts import cleaned_texts
 from tests.broadcast_helpers import create, send
 from tests.conftest import PUBLIC_URL, TWILIO_TOKEN
 from tests.factories import create_tenant

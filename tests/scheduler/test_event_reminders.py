@@ -14,12 +14,12 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot import event_steps
 from bot.flow import Settings
 from models.events import Event, answer_rsvp, details_of, reminder_key
 from models.messages import OutboundMessage
 from models.schedule import ScheduledTask
 from models.tenants import Area
+from participation import event_steps
 from scheduler.dispatcher import Dispatcher
 from scheduler.tasks import run_due_tasks
 from tests.conftest import PUBLIC_URL, TWILIO_TOKEN

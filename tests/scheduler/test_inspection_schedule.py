@@ -13,12 +13,12 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot import inspection_steps
 from bot.flow import Settings
 from models.consent import Topic, record_consent
 from models.inspections import Inspection
 from models.messages import OutboundMessage
 from models.tenants import Area, Tenant
+from participation import inspection_steps
 from scheduler.dispatcher import Dispatcher
 from scheduler.tasks import run_due_tasks
 from tests.factories import create_area, create_inspection, create_tenant

@@ -1,6 +1,6 @@
 """EVENTS, the tenant's side of an event, through the signed Twilio webhook.
 
-Events are booked through bot.event_steps (as the console and API do); tenants answer
+Events are booked through participation.event_steps (as the console and API do); tenants answer
 by text; notices for other tenants are delivered by the dispatcher to the fake Twilio.
 """
 

@@ -1,7 +1,7 @@
 """After an estate walk: the area hears a short summary, each reporter hears about their own
 report (and again when its action is done), and MORE by SMS gives the full list.
 
-Staff steps go through bot.inspection_steps, as the console and the API call them; the
+Staff steps go through participation.inspection_steps, as the console and the API call them; the
 messages are delivered by the dispatcher to the fake Twilio.
 """
 
@@ -11,7 +11,6 @@ from datetime import UTC, date, datetime
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot import inspection_steps
 from bot.flow import Settings
 from models.inspections import (
     Inspection,
@@ -21,6 +20,7 @@ from models.inspections import (
     reference_of,
 )
 from models.tenants import Tenant
+from participation import inspection_steps
 from scheduler.dispatcher import Dispatcher
 from tests.factories import create_area, create_inspection, create_tenant
 from tests.fakes.twilio_api import FakeTwilio

@@ -9,10 +9,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot import inspection_steps
 from bot.flow import Settings
 from models.inspections import Inspection, InspectionRsvp, record_finding
 from models.tenants import Identity
+from participation import inspection_steps
 from scheduler.dispatcher import Dispatcher
 from scheduler.tasks import run_due_tasks
 from tests.factories import create_area, create_inspection, create_tenant

@@ -1,6 +1,6 @@
 """VOTE, the tenant's side of a poll, through the signed Twilio webhook and Telegram.
 
-Polls are published by bot.poll_steps (as the console and the API do); the invitation,
+Polls are published by participation.poll_steps (as the console and the API do); the invitation,
 reminders and outcome are delivered by the scheduler's due tasks and the dispatcher.
 """
 
@@ -12,12 +12,12 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot import poll_steps
 from bot.flow import Settings
 from models.audiences import Audience
 from models.consent import Topic, record_consent
 from models.polls import Poll, PollStatus, PollVote
 from models.tenants import Area, Identity, Tenant
+from participation import poll_steps
 from scheduler.dispatcher import Dispatcher
 from scheduler.tasks import run_due_tasks
 from tests.conftest import PUBLIC_URL, TWILIO_TOKEN

@@ -6,10 +6,10 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.broadcasts import cleaned_texts, language_costs
 from bot.flow import Settings
 from bot.sms import GSM7, is_gsm7
 from models.broadcasts import Broadcast
+from participation.broadcasts import cleaned_texts, language_costs
 
 PASTED = (
     "\u2018\u2019\u201a\u201b\u201c\u201d\u201e\u201f\u2032\u2033\u00ab\u00bb"  # quotes

@@ -12,9 +12,9 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from bot.flow import Settings
-from bot.repair_notices import tell_outcome
 from models.repairs import Repair, RepairOutcome, RepairProblem, new_outcome, register_repair
 from models.tenants import Tenant
+from participation.repair_notices import tell_outcome
 
 
 def register(
