@@ -35,7 +35,7 @@ from models.base import utcnow
 from models.consent import Topic
 from models.db import make_engine, make_session_factory
 from models.inspections import audience, audience_in_chunks
-from models.messages import OutboundKind, OutboundMessage, OutboxStatus
+from models.messages import OutboundKind, OutboundRecord, OutboxStatus
 from models.tenants import Area, Identity, Tenant
 from scheduler.dispatcher import Dispatcher
 
@@ -99,7 +99,7 @@ def bare_enqueue(engine: Engine, area_id: int) -> dict[str, Any]:
             .order_by(Identity.tenant_id)
         ).all()
         connection.execute(
-            insert(OutboundMessage),
+            insert(OutboundRecord),
             [
                 {
                     "tenant_id": tenant_id,
@@ -121,7 +121,7 @@ def bare_enqueue(engine: Engine, area_id: int) -> dict[str, Any]:
         )
     seconds = time.perf_counter() - started
     with engine.begin() as connection:
-        connection.execute(delete(OutboundMessage).where(OutboundMessage.kind == "notice"))
+        connection.execute(delete(OutboundRecord).where(OutboundRecord.kind == "notice"))
     return {"rows": len(people), "seconds": seconds, "rss_mb": peak_rss_mb_self()}
 
 
@@ -190,7 +190,7 @@ def dispatch(
 ) -> dict[str, Any]:
     """The same rows sent by a bare loop, then by the Dispatcher; then more, rate-limited."""
     with sessions() as session:
-        last_due = session.scalar(select(func.max(OutboundMessage.next_attempt_at)))
+        last_due = session.scalar(select(func.max(OutboundRecord.next_attempt_at)))
     ahead = max((last_due or utcnow()) - utcnow(), timedelta()) + timedelta(seconds=1)
 
     def clock() -> datetime:  # as if the sending window had opened: every notice is due
@@ -204,7 +204,7 @@ def dispatch(
     figures["limited"] = run_dispatcher(limited, sessions, args.rate_rows)
     figures["limited"]["rate"] = args.rate
     with sessions() as session:
-        statuses = select(OutboundMessage.status, func.count()).group_by(OutboundMessage.status)
+        statuses = select(OutboundRecord.status, func.count()).group_by(OutboundRecord.status)
         figures["statuses"] = dict(session.execute(statuses).all())
     return figures
 
@@ -216,13 +216,13 @@ def bare_sends(
     with sessions() as session:
         due = session.execute(
             select(
-                OutboundMessage.id,
-                OutboundMessage.channel,
-                OutboundMessage.address,
-                OutboundMessage.body,
+                OutboundRecord.id,
+                OutboundRecord.channel,
+                OutboundRecord.address,
+                OutboundRecord.body,
             )
-            .where(OutboundMessage.status == OutboxStatus.QUEUED)
-            .order_by(OutboundMessage.next_attempt_at, OutboundMessage.id)
+            .where(OutboundRecord.status == OutboxStatus.QUEUED)
+            .order_by(OutboundRecord.next_attempt_at, OutboundRecord.id)
             .limit(rows)
         ).all()
     started = time.perf_counter()
@@ -245,9 +245,9 @@ def run_dispatcher(
     seconds = time.perf_counter() - started
     with sessions() as session:
         per_channel = session.execute(
-            select(OutboundMessage.channel, func.count())
-            .where(OutboundMessage.claimed_by == dispatcher.name)
-            .group_by(OutboundMessage.channel)
+            select(OutboundRecord.channel, func.count())
+            .where(OutboundRecord.claimed_by == dispatcher.name)
+            .group_by(OutboundRecord.channel)
         ).all()
     return {"rows": handled, "seconds": seconds, "per_channel": dict(per_channel)}
 

@@ -26,8 +26,13 @@ from models.conversations import (
     current_conversation,
     take_saved_progress,
 )
-from models.messages import InboundMessage as InboundRecord
-from models.messages import InboxState, OutboundMessage, storable, storable_fields
+from models.messages import (
+    InboundRecord,
+    InboxState,
+    OutboundRecord,
+    storable,
+    storable_fields,
+)
 from models.tenants import Tenant, identity_for
 from models.tombstones import ErasedMessage, was_erased
 
@@ -41,7 +46,7 @@ class Outcome:
     """
 
     inbound: InboundRecord
-    replies: list[OutboundMessage]
+    replies: list[OutboundRecord]
     sender_id: int  # the tenant the message came from (a Telegram link may move replies on)
     opted_out: bool  # the sender had said STOP here, so only STOP/START/HELP answers are queued
 

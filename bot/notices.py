@@ -30,7 +30,7 @@ from bot import catalogue
 from bot.flow import VOICE, Reply, Settings
 from bot.outbox import BUTTON_CHANNELS, render_for_channel
 from bot.sms import count_segments, fit_for_sms, fits
-from models.messages import OutboundKind, OutboundMessage
+from models.messages import OutboundKind, OutboundRecord
 from models.tenants import CHUNK, Identity, Recipient, Tenant
 
 ENGLISH = "en"
@@ -77,10 +77,10 @@ def queue_notice(
     now: datetime,
     settings: Settings,
     urgent: bool = False,
-) -> OutboundMessage:
+) -> OutboundRecord:
     """Queue ``text`` (already in the tenant's language) for the first allowed moment."""
     body, segments = _body(identity.channel, tenant.language, text)
-    row = OutboundMessage(
+    row = OutboundRecord(
         tenant_id=tenant.id,
         channel=identity.channel,
         address=identity.address,
@@ -144,7 +144,7 @@ def queue_notices(
     queued = 0
     for page in _pages(recipients, CHUNK):
         session.execute(
-            insert(OutboundMessage), [each for recipient in page for each in rows(recipient)]
+            insert(OutboundRecord), [each for recipient in page for each in rows(recipient)]
         )
         queued += len(page)
     return queued

@@ -20,9 +20,9 @@ from bot.sms import count_segments, fit_for_sms, fits, to_gsm7
 from models.consent import Consent, Topic, opted_out, record_consent
 from models.messages import (
     ClaimedRow,
-    InboundMessage,
+    InboundRecord,
     OutboundKind,
-    OutboundMessage,
+    OutboundRecord,
     OutboxStatus,
     storable,
 )
@@ -55,9 +55,9 @@ def spoken(language: str, reply: Reply) -> str:
     return " ".join((reply.text, *keys))
 
 
-def queue_replies(turn: Turn) -> list[OutboundMessage]:
+def queue_replies(turn: Turn) -> list[OutboundRecord]:
     rows = [
-        OutboundMessage(
+        OutboundRecord(
             tenant_id=turn.tenant.id,
             channel=turn.channel,
             address=turn.identity.address,
@@ -84,7 +84,7 @@ def _buttons(channel: str, language: str, reply: Reply) -> dict[str, object]:
     return {"options": list(reply.options), "contact_button": button}
 
 
-def hold_reason(session: Session, row: OutboundMessage) -> OutboxStatus | None:
+def hold_reason(session: Session, row: OutboundRecord) -> OutboxStatus | None:
     """Why this row must not go now (opted out, unreachable), or None to send it."""
     consent_needed = row.tenant_id is not None and row.kind != OutboundKind.CONSENT
     if consent_needed and opted_out(session, row.tenant_id or 0, row.channel, row.topic):
@@ -149,7 +149,7 @@ def _unreachable(session: Session, batch: Sequence[ClaimedRow]) -> set[tuple[str
 
 
 def opted_out_at_provider(
-    session: Session, row: OutboundMessage, *, code: str, now: datetime
+    session: Session, row: OutboundRecord, *, code: str, now: datetime
 ) -> None:
     """The provider refuses this recipient (Twilio 21610): hold it as an opt-out from now on."""
     if row.tenant_id is None or opted_out(session, row.tenant_id, row.channel):
@@ -171,8 +171,8 @@ class CannotReply(ValueError):
 
 
 def queue_staff_reply(
-    session: Session, *, inbound: InboundMessage, text: str, now: datetime, staff_id: int
-) -> OutboundMessage:
+    session: Session, *, inbound: InboundRecord, text: str, now: datetime, staff_id: int
+) -> OutboundRecord:
     """A reply written by staff, sent on the channel the tenant wrote from, via the outbox.
 
     The row records who wrote it, so the tenant's thread shows which officer answered.
@@ -189,7 +189,7 @@ def queue_staff_reply(
         )
     if inbound.tenant_id is not None and opted_out(session, inbound.tenant_id, inbound.channel):
         raise CannotReply("this tenant has opted out of messages on this channel")
-    row = OutboundMessage(
+    row = OutboundRecord(
         tenant_id=inbound.tenant_id,
         channel=inbound.channel,
         address=inbound.address,

@@ -32,7 +32,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from models.base import Base, utcnow
-from models.messages import InboundMessage, OutboundMessage, OutboxStatus
+from models.messages import InboundRecord, OutboundRecord, OutboxStatus
 from models.tenants import InvalidPhoneNumber, Tenant, normalise_phone
 
 REPLY_LINK = timedelta(days=7)  # a reply this soon after a notice is taken to answer it
@@ -149,9 +149,9 @@ def delivery_report(session: Session, broadcast_id: int) -> dict[str, int]:
     """How the broadcast's messages stand now, one count per column of the report."""
     counted = dict(
         session.execute(
-            select(OutboundMessage.status, func.count())
-            .where(OutboundMessage.broadcast_id == broadcast_id)
-            .group_by(OutboundMessage.status)
+            select(OutboundRecord.status, func.count())
+            .where(OutboundRecord.broadcast_id == broadcast_id)
+            .group_by(OutboundRecord.status)
         ).all()
     )
     report = {
@@ -165,8 +165,8 @@ def delivery_report(session: Session, broadcast_id: int) -> dict[str, int]:
 def requeue_failed(session: Session, broadcast_id: int, *, send_at: datetime) -> int:
     """Queue again only the rows that failed; the dispatcher checks opt-outs once more."""
     result = session.execute(
-        update(OutboundMessage)
-        .where(OutboundMessage.broadcast_id == broadcast_id, OutboundMessage.status.in_(FAILED))
+        update(OutboundRecord)
+        .where(OutboundRecord.broadcast_id == broadcast_id, OutboundRecord.status.in_(FAILED))
         .values(
             status=OutboxStatus.QUEUED,
             attempts=0,
@@ -188,26 +188,26 @@ def broadcast_answered(session: Session, tenant_id: int, now: datetime) -> int |
 
     The latest one sent to them within a week, or an opportunity within its 14 days.
     """
-    sent_at = OutboundMessage.sent_at
+    sent_at = OutboundRecord.sent_at
     return session.scalar(
-        select(OutboundMessage.broadcast_id)
-        .join(Broadcast, Broadcast.id == OutboundMessage.broadcast_id)
+        select(OutboundRecord.broadcast_id)
+        .join(Broadcast, Broadcast.id == OutboundRecord.broadcast_id)
         .where(
-            OutboundMessage.tenant_id == tenant_id,
+            OutboundRecord.tenant_id == tenant_id,
             sent_at >= now - OPPORTUNITY_OPEN,
             or_(sent_at >= now - REPLY_LINK, Broadcast.kind == BroadcastKind.OPPORTUNITY),
         )
-        .order_by(sent_at.desc(), OutboundMessage.id.desc())
+        .order_by(sent_at.desc(), OutboundRecord.id.desc())
         .limit(1)
     )
 
 
-def replies_to(session: Session, broadcast_id: int, *, limit: int = 200) -> list[InboundMessage]:
+def replies_to(session: Session, broadcast_id: int, *, limit: int = 200) -> list[InboundRecord]:
     return list(
         session.scalars(
-            select(InboundMessage)
-            .where(InboundMessage.broadcast_id == broadcast_id)
-            .order_by(InboundMessage.id.desc())
+            select(InboundRecord)
+            .where(InboundRecord.broadcast_id == broadcast_id)
+            .order_by(InboundRecord.id.desc())
             .limit(limit)
         )
     )
@@ -222,11 +222,11 @@ def _unanswered_opportunities(tenant_id: int) -> Select[Broadcast]:
     )
     return (
         select(Broadcast)
-        .join(OutboundMessage, OutboundMessage.broadcast_id == Broadcast.id)
+        .join(OutboundRecord, OutboundRecord.broadcast_id == Broadcast.id)
         .where(
             Broadcast.kind == BroadcastKind.OPPORTUNITY,
-            OutboundMessage.tenant_id == tenant_id,
-            OutboundMessage.sent_at.is_not(None),
+            OutboundRecord.tenant_id == tenant_id,
+            OutboundRecord.sent_at.is_not(None),
             ~answered,
         )
     )
@@ -242,8 +242,8 @@ def open_opportunity(session: Session, tenant_id: int, now: datetime) -> Broadca
     """The latest opportunity sent to the tenant in the last 14 days, not yet answered."""
     return session.scalar(
         _unanswered_opportunities(tenant_id)
-        .where(OutboundMessage.sent_at >= now - OPPORTUNITY_OPEN)
-        .order_by(OutboundMessage.sent_at.desc())
+        .where(OutboundRecord.sent_at >= now - OPPORTUNITY_OPEN)
+        .order_by(OutboundRecord.sent_at.desc())
         .limit(1)
     )
 

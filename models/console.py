@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from models.consent import Consent
-from models.messages import InboundMessage, InboxState, inbox_items
+from models.messages import InboundRecord, InboxState, inbox_items
 from models.staff import ApiToken, StaffUser
 from models.tenants import Area, Tenant, TenantRole, search_tenants
 
@@ -109,13 +109,13 @@ def holding_role(session: Session, role: str, tenant_ids: Iterable[int | None]) 
     )
 
 
-def inbox_item(session: Session, inbound_id: int) -> InboundMessage | None:
+def inbox_item(session: Session, inbound_id: int) -> InboundRecord | None:
     """An inbound message staff were asked to look at (open or done), or None."""
-    item = session.get(InboundMessage, inbound_id)
+    item = session.get(InboundRecord, inbound_id)
     return item if item is not None and item.inbox is not None else None
 
 
-def whole_inbox(session: Session, state: str = InboxState.OPEN) -> Iterator[InboundMessage]:
+def whole_inbox(session: Session, state: str = InboxState.OPEN) -> Iterator[InboundRecord]:
     """Every item in one inbox tab, newest first, a batch at a time."""
     offset = 0
     while True:

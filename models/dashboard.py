@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from models.consent import ConsentChange
 from models.events import Counts, Event, counts_for, upcoming_events
 from models.inspections import Inspection, InspectionRsvp, IssueReport, upcoming_inspections
-from models.messages import InboundMessage, InboxState, OutboundMessage
+from models.messages import InboundRecord, InboxState, OutboundRecord
 from models.tenants import Tenant
 
 
@@ -33,10 +33,10 @@ def day_numbers(session: Session, since: datetime) -> DayNumbers:
 
     return DayNumbers(
         messages_in=count(
-            select(func.count(InboundMessage.id)).where(InboundMessage.received_at >= since)
+            select(func.count(InboundRecord.id)).where(InboundRecord.received_at >= since)
         ),
         messages_out=count(
-            select(func.count(OutboundMessage.id)).where(OutboundMessage.sent_at >= since)
+            select(func.count(OutboundRecord.id)).where(OutboundRecord.sent_at >= since)
         ),
         new_registrations=count(
             select(func.count(Tenant.id)).where(Tenant.created_at >= since, Tenant.registered)
@@ -50,7 +50,7 @@ def day_numbers(session: Session, since: datetime) -> DayNumbers:
             )
         ),
         open_inbox=count(
-            select(func.count(InboundMessage.id)).where(InboundMessage.inbox == InboxState.OPEN)
+            select(func.count(InboundRecord.id)).where(InboundRecord.inbox == InboxState.OPEN)
         ),
     )
 

@@ -33,7 +33,7 @@ from sqlalchemy.orm import Session
 
 from models.all import metadata
 from models.base import BLANK_ON_ERASE
-from models.messages import InboundMessage, OutboundMessage
+from models.messages import InboundRecord, OutboundRecord
 from models.tenants import Identity, Tenant
 from models.tombstones import bury
 
@@ -90,8 +90,8 @@ def erase_tenant(session: Session, tenant_id: int, *, now: datetime) -> Erasure:
             select(Identity.channel, Identity.address).where(Identity.tenant_id == tenant_id)
         )
     ]
-    bury(session, session.execute(_mine(InboundMessage, tenant_id, addresses)).all(), now=now)
-    for message in (InboundMessage, OutboundMessage):
+    bury(session, session.execute(_mine(InboundRecord, tenant_id, addresses)).all(), now=now)
+    for message in (InboundRecord, OutboundRecord):
         erasure.deleted[message.__tablename__] = _delete_messages(
             session, message, tenant_id, addresses
         )
@@ -111,7 +111,7 @@ def erase_tenant(session: Session, tenant_id: int, *, now: datetime) -> Erasure:
 
 def _delete_messages(
     session: Session,
-    message: type[InboundMessage] | type[OutboundMessage],
+    message: type[InboundRecord] | type[OutboundRecord],
     tenant_id: int,
     addresses: list[tuple[str, str]],
 ) -> int:
@@ -122,14 +122,14 @@ def _delete_messages(
 
 
 def _mine(
-    message: type[InboundMessage], tenant_id: int, addresses: list[tuple[str, str]]
+    message: type[InboundRecord], tenant_id: int, addresses: list[tuple[str, str]]
 ) -> Select[str, str]:
     """The (channel, provider id) of each of the tenant's inbound messages."""
     return select(message.channel, message.provider_id).where(_whose(message, tenant_id, addresses))
 
 
 def _whose(
-    message: type[InboundMessage] | type[OutboundMessage],
+    message: type[InboundRecord] | type[OutboundRecord],
     tenant_id: int,
     addresses: list[tuple[str, str]],
 ) -> ColumnElement[bool]:

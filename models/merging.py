@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from models.consent import Consent, ConsentChange
 from models.conversations import Conversation, SavedProgress
 from models.link_codes import LinkCode
-from models.messages import InboundMessage, OutboundMessage, OutboxStatus
+from models.messages import InboundRecord, OutboundRecord, OutboxStatus
 from models.tenants import Channel, Tenant
 
 
@@ -23,7 +23,7 @@ def merge_tenant_into(session: Session, source: Tenant, target: Tenant) -> None:
     for identity in list(source.identities):
         identity.tenant = target
     _move_consents(session, source, target)
-    for table in (InboundMessage, OutboundMessage, ConsentChange):
+    for table in (InboundRecord, OutboundRecord, ConsentChange):
         session.execute(
             update(table)
             .where(table.tenant_id == source.id)
@@ -72,12 +72,12 @@ def unlink_telegram(session: Session, tenant: Tenant, now: datetime) -> int:
     if not chats:
         return 0
     session.execute(
-        update(OutboundMessage)
+        update(OutboundRecord)
         .where(
-            OutboundMessage.tenant_id == tenant.id,
-            OutboundMessage.channel == Channel.TELEGRAM,
-            OutboundMessage.address.in_([chat.address for chat in chats]),
-            OutboundMessage.status == OutboxStatus.QUEUED,
+            OutboundRecord.tenant_id == tenant.id,
+            OutboundRecord.channel == Channel.TELEGRAM,
+            OutboundRecord.address.in_([chat.address for chat in chats]),
+            OutboundRecord.status == OutboxStatus.QUEUED,
         )
         .values(status=OutboxStatus.UNREACHABLE, final_at=now, error="chat unlinked by the tenant")
         .execution_options(synchronize_session=False)

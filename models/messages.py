@@ -72,7 +72,7 @@ FINAL_STATUSES = frozenset(
 )
 
 
-class InboundMessage(Base):
+class InboundRecord(Base):
     __tablename__ = "inbound_messages"
     __table_args__ = (
         UniqueConstraint("channel", "provider_id"),
@@ -97,7 +97,7 @@ class InboundMessage(Base):
     )
 
 
-class OutboundMessage(Base):
+class OutboundRecord(Base):
     __tablename__ = "outbound_messages"
     __table_args__ = (
         Index("ix_outbound_messages_due", "status", "next_attempt_at"),
@@ -147,10 +147,10 @@ def storable_fields(fields: Mapping[str, Any]) -> dict[str, Any]:
     return {storable(str(k)): storable(v) if isinstance(v, str) else v for k, v in fields.items()}
 
 
-def find_inbound(session: Session, channel: str, provider_id: str) -> InboundMessage | None:
+def find_inbound(session: Session, channel: str, provider_id: str) -> InboundRecord | None:
     return session.scalar(
-        select(InboundMessage).where(
-            InboundMessage.channel == channel, InboundMessage.provider_id == provider_id
+        select(InboundRecord).where(
+            InboundRecord.channel == channel, InboundRecord.provider_id == provider_id
         )
     )
 
@@ -179,11 +179,9 @@ def claim_due(
     and never reached (it died, or is slow) fall due again for anyone once it is up.
     """
     due = (
-        select(OutboundMessage.id)
-        .where(
-            OutboundMessage.status == OutboxStatus.QUEUED, OutboundMessage.next_attempt_at <= now
-        )
-        .order_by(OutboundMessage.next_attempt_at, OutboundMessage.id)
+        select(OutboundRecord.id)
+        .where(OutboundRecord.status == OutboxStatus.QUEUED, OutboundRecord.next_attempt_at <= now)
+        .order_by(OutboundRecord.next_attempt_at, OutboundRecord.id)
         .limit(limit)
         .with_for_update(skip_locked=True)
     )
@@ -191,10 +189,10 @@ def claim_due(
     if not ids:
         return []
     leased = session.execute(
-        update(OutboundMessage)
-        .where(OutboundMessage.id.in_(ids))
+        update(OutboundRecord)
+        .where(OutboundRecord.id.in_(ids))
         .values(claimed_at=now, claimed_by=claimer, next_attempt_at=until)
-        .returning(*(getattr(OutboundMessage, name) for name in ClaimedRow._fields))
+        .returning(*(getattr(OutboundRecord, name) for name in ClaimedRow._fields))
         .execution_options(synchronize_session=False)
     )
     return sorted((ClaimedRow(*row) for row in leased), key=lambda row: row.id)
@@ -202,7 +200,7 @@ def claim_due(
 
 # The statements run once or twice for every message sent are built once, on the table
 # itself: the ORM's bookkeeping and rebuilding them cost more than the database's work.
-_OUTBOX = Base.metadata.tables[OutboundMessage.__tablename__]
+_OUTBOX = Base.metadata.tables[OutboundRecord.__tablename__]
 _outbox = _OUTBOX.c
 _STILL_LEASED = (  # queued under the lease this dispatcher took, not taken over since
     _outbox.id == bindparam("row_id"),
@@ -262,8 +260,8 @@ def mark_held(session: Session, held: Mapping[int, OutboxStatus], *, now: dateti
     """Rows that must not go (opted out, unreachable) end here, one statement per reason."""
     for status in set(held.values()):
         session.execute(
-            update(OutboundMessage)
-            .where(OutboundMessage.id.in_([i for i, why in held.items() if why == status]))
+            update(OutboundRecord)
+            .where(OutboundRecord.id.in_([i for i, why in held.items() if why == status]))
             .values(status=status, final_at=now, error_code=None, error="held at send time")
             .execution_options(synchronize_session=False)
         )
@@ -292,12 +290,12 @@ def record_sent(
     )
     if recorded is None:
         session.execute(
-            update(OutboundMessage)
-            .where(OutboundMessage.id == row_id)
+            update(OutboundRecord)
+            .where(OutboundRecord.id == row_id)
             .values(
                 provider_id=provider_id,
-                sent_at=func.coalesce(OutboundMessage.sent_at, now),
-                segments=func.coalesce(segments or None, OutboundMessage.segments),
+                sent_at=func.coalesce(OutboundRecord.sent_at, now),
+                segments=func.coalesce(segments or None, OutboundRecord.segments),
             )
             .execution_options(synchronize_session=False)
         )
@@ -305,23 +303,23 @@ def record_sent(
 
 def stale_sending(
     session: Session, *, claimed_before: datetime, limit: int
-) -> list[OutboundMessage]:
+) -> list[OutboundRecord]:
     """Rows a dispatcher began to send and never finished: it died, or is long stuck."""
     return list(
         session.scalars(
-            select(OutboundMessage)
+            select(OutboundRecord)
             .where(
-                OutboundMessage.status == OutboxStatus.SENDING,
-                OutboundMessage.claimed_at < claimed_before,
+                OutboundRecord.status == OutboxStatus.SENDING,
+                OutboundRecord.claimed_at < claimed_before,
             )
-            .order_by(OutboundMessage.id)
+            .order_by(OutboundRecord.id)
             .limit(limit)
             .with_for_update(skip_locked=True)
         )
     )
 
 
-def mark_sent(message: OutboundMessage, *, provider_id: str | None, now: datetime) -> None:
+def mark_sent(message: OutboundRecord, *, provider_id: str | None, now: datetime) -> None:
     message.status = OutboxStatus.SENT
     message.provider_id = provider_id
     message.sent_at = now
@@ -329,7 +327,7 @@ def mark_sent(message: OutboundMessage, *, provider_id: str | None, now: datetim
 
 
 def mark_final(
-    message: OutboundMessage, status: OutboxStatus, *, now: datetime, code: str | None, reason: str
+    message: OutboundRecord, status: OutboxStatus, *, now: datetime, code: str | None, reason: str
 ) -> None:
     message.status = status
     message.final_at = now
@@ -338,7 +336,7 @@ def mark_final(
 
 
 def retry_later(
-    message: OutboundMessage, *, now: datetime, reason: str, delay: timedelta | None = None
+    message: OutboundRecord, *, now: datetime, reason: str, delay: timedelta | None = None
 ) -> None:
     """Queue again with backoff; after MAX_ATTEMPTS the row fails for good."""
     if delay is None and message.attempts >= MAX_ATTEMPTS:
@@ -354,7 +352,7 @@ def retry_later(
 
 
 def apply_provider_status(
-    message: OutboundMessage, status: str, *, error_code: str | None, now: datetime
+    message: OutboundRecord, status: str, *, error_code: str | None, now: datetime
 ) -> None:
     """Move a row on from a delivery report; a final status is never overwritten."""
     if message.status in FINAL_STATUSES:
@@ -383,24 +381,24 @@ def thread(
     Replies sort straight after the message they answer, even within one second.
     """
     received = session.execute(
-        select(InboundMessage.id, InboundMessage.body, InboundMessage.received_at)
-        .where(InboundMessage.channel == channel, InboundMessage.address == address)
-        .order_by(InboundMessage.id.desc())
+        select(InboundRecord.id, InboundRecord.body, InboundRecord.received_at)
+        .where(InboundRecord.channel == channel, InboundRecord.address == address)
+        .order_by(InboundRecord.id.desc())
         .limit(limit)
     )
     sent = session.execute(
         select(
-            OutboundMessage.id,
-            OutboundMessage.in_reply_to,
-            OutboundMessage.body,
-            OutboundMessage.created_at,
+            OutboundRecord.id,
+            OutboundRecord.in_reply_to,
+            OutboundRecord.body,
+            OutboundRecord.created_at,
         )
         .where(
-            OutboundMessage.channel == channel,
-            OutboundMessage.address == address,
-            OutboundMessage.sent_at.is_not(None),
+            OutboundRecord.channel == channel,
+            OutboundRecord.address == address,
+            OutboundRecord.sent_at.is_not(None),
         )
-        .order_by(OutboundMessage.id.desc())
+        .order_by(OutboundRecord.id.desc())
         .limit(limit)
     )
     entries = [((at, inbound_id, 0, 0), "in", body, at) for inbound_id, body, at in received]
@@ -414,12 +412,12 @@ def thread(
 
 def inbox_items(
     session: Session, *, state: str = InboxState.OPEN, limit: int = 50, offset: int = 0
-) -> tuple[list[InboundMessage], int]:
+) -> tuple[list[InboundRecord], int]:
     """Messages no flow could answer, newest first, for staff to read and reply to."""
-    query = select(InboundMessage).where(InboundMessage.inbox == state)
+    query = select(InboundRecord).where(InboundRecord.inbox == state)
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     items = session.scalars(
-        query.order_by(InboundMessage.received_at.desc(), InboundMessage.id.desc())
+        query.order_by(InboundRecord.received_at.desc(), InboundRecord.id.desc())
         .limit(limit)
         .offset(offset)
     )
@@ -440,18 +438,18 @@ def tenant_messages(
     limit: int = 200,
     offset: int = 0,
     withheld: Withheld | None = None,
-) -> tuple[list[InboundMessage | OutboundMessage], int]:
+) -> tuple[list[InboundRecord | OutboundRecord], int]:
     """A tenant's whole conversation on every channel, oldest first, one page of it,
     without the messages ``withheld`` from this reader (counted out of the total too)."""
     received = select(
-        InboundMessage.id, InboundMessage.received_at.label("at"), literal(0).label("outbound")
-    ).where(InboundMessage.tenant_id == tenant_id)
+        InboundRecord.id, InboundRecord.received_at.label("at"), literal(0).label("outbound")
+    ).where(InboundRecord.tenant_id == tenant_id)
     sent = select(
-        OutboundMessage.id, OutboundMessage.created_at.label("at"), literal(1).label("outbound")
-    ).where(OutboundMessage.tenant_id == tenant_id)
+        OutboundRecord.id, OutboundRecord.created_at.label("at"), literal(1).label("outbound")
+    ).where(OutboundRecord.tenant_id == tenant_id)
     if withheld is not None:
-        received = received.where(InboundMessage.id.not_in(withheld.received))
-        sent = sent.where(OutboundMessage.id.not_in(withheld.sent))
+        received = received.where(InboundRecord.id.not_in(withheld.received))
+        sent = sent.where(OutboundRecord.id.not_in(withheld.sent))
     both = union_all(received, sent).subquery()
     total = session.scalar(select(func.count()).select_from(both)) or 0
     keys = session.execute(
@@ -464,13 +462,13 @@ def tenant_messages(
     wanted_out = [row_id for row_id, outbound in keys if outbound]
     found_in = {
         m.id: m
-        for m in session.scalars(select(InboundMessage).where(InboundMessage.id.in_(wanted_in)))
+        for m in session.scalars(select(InboundRecord).where(InboundRecord.id.in_(wanted_in)))
     }
     found_out = {
         m.id: m
-        for m in session.scalars(select(OutboundMessage).where(OutboundMessage.id.in_(wanted_out)))
+        for m in session.scalars(select(OutboundRecord).where(OutboundRecord.id.in_(wanted_out)))
     }
-    page: list[InboundMessage | OutboundMessage] = [
+    page: list[InboundRecord | OutboundRecord] = [
         found_out[row_id] if outbound else found_in[row_id] for row_id, outbound in keys
     ]
     return page, total

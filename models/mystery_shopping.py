@@ -39,7 +39,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from models.base import BLANK_ON_ERASE, Base
 from models.involvement import InvolvementRequest
-from models.messages import InboundMessage, OutboundKind, OutboundMessage, Withheld
+from models.messages import InboundRecord, OutboundKind, OutboundRecord, Withheld
 from models.schedule import ScheduledTask
 from models.tenants import Role, TenantRole
 
@@ -408,9 +408,9 @@ def messages_naming_a_shopper(session: Session, tenant_id: int) -> Withheld | No
     """
     if not _part_of_mystery_shopping(session, tenant_id):
         return None
-    received = select(InboundMessage.id).where(
-        InboundMessage.tenant_id == tenant_id,
-        InboundMessage.flow.in_((CHECK_IN_FLOW, *ROLE_NAMING_FLOWS)),
+    received = select(InboundRecord.id).where(
+        InboundRecord.tenant_id == tenant_id,
+        InboundRecord.flow.in_((CHECK_IN_FLOW, *ROLE_NAMING_FLOWS)),
     )
     told_at = union(
         select(ScheduledTask.done_at).where(
@@ -423,12 +423,12 @@ def messages_naming_a_shopper(session: Session, tenant_id: int) -> Withheld | No
         ),
     )
     told = (
-        (OutboundMessage.kind == OutboundKind.NOTICE)
-        & OutboundMessage.broadcast_id.is_(None)
-        & OutboundMessage.created_at.in_(told_at)
+        (OutboundRecord.kind == OutboundKind.NOTICE)
+        & OutboundRecord.broadcast_id.is_(None)
+        & OutboundRecord.created_at.in_(told_at)
     )
-    sent = select(OutboundMessage.id).where(
-        OutboundMessage.tenant_id == tenant_id,
-        OutboundMessage.in_reply_to.in_(received) | told,
+    sent = select(OutboundRecord.id).where(
+        OutboundRecord.tenant_id == tenant_id,
+        OutboundRecord.in_reply_to.in_(received) | told,
     )
     return Withheld(received, sent)

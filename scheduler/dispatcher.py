@@ -40,6 +40,7 @@ from channels.base import (
 from models.messages import (
     MAX_ATTEMPTS,
     ClaimedRow,
+    OutboundRecord,
     OutboxStatus,
     claim_due,
     mark_final,
@@ -50,9 +51,6 @@ from models.messages import (
     record_sent,
     retry_later,
     stale_sending,
-)
-from models.messages import (
-    OutboundMessage as OutboxRow,
 )
 from models.tenants import find_identity
 
@@ -197,14 +195,18 @@ class Dispatcher:
         self._record(row.id, lambda s, r, t: self._failed(s, r, t, failure))
         return []
 
-    def _record(self, row_id: int, change: Callable[[Session, OutboxRow, datetime], None]) -> None:
+    def _record(
+        self, row_id: int, change: Callable[[Session, OutboundRecord, datetime], None]
+    ) -> None:
         """Write a failed send's outcome, unless the row has been settled meanwhile."""
         with self.session_factory.begin() as session:
-            row = session.get(OutboxRow, row_id, with_for_update=True)
+            row = session.get(OutboundRecord, row_id, with_for_update=True)
             if row is not None and row.status == OutboxStatus.SENDING:
                 change(session, row, self.clock())
 
-    def _failed(self, session: Session, row: OutboxRow, now: datetime, exc: ChannelError) -> None:
+    def _failed(
+        self, session: Session, row: OutboundRecord, now: datetime, exc: ChannelError
+    ) -> None:
         if isinstance(exc, OutcomeUnknown):
             self._settle(row, now, retry=True)
         elif isinstance(exc, RateLimited):
@@ -233,7 +235,7 @@ class Dispatcher:
                 self._settle(row, now, retry=False)
             return len(stuck)
 
-    def _settle(self, row: OutboxRow, now: datetime, *, retry: bool) -> None:
+    def _settle(self, row: OutboundRecord, now: datetime, *, retry: bool) -> None:
         """Sent if the provider has it; else queued again (with backoff after a failure)."""
         channel = self.channels.get(row.channel)
         try:
@@ -254,7 +256,7 @@ class Dispatcher:
             row.next_attempt_at = now
 
 
-def _message(row: OutboxRow | ClaimedRow) -> OutboundMessage:
+def _message(row: OutboundRecord | ClaimedRow) -> OutboundMessage:
     labels = row.choices.get("options") or []
     return OutboundMessage(
         channel=row.channel,

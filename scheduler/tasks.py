@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot import wording
 from bot.flow import Settings
-from models.messages import InboundMessage, OutboundMessage
+from models.messages import InboundRecord, OutboundRecord
 from models.schedule import ScheduledTask, TaskStatus, claim_due_tasks, schedule
 from scheduler.broadcast_tasks import HANDLERS as BROADCAST_HANDLERS
 from scheduler.event_tasks import HANDLERS as EVENT_HANDLERS
@@ -41,12 +41,10 @@ def purge_message_bodies(
     """Blank message bodies older than the retention period; then book tomorrow's run."""
     cutoff = now - timedelta(days=float(task.payload.get("retention_days", 365)))
     session.execute(
-        update(InboundMessage)
-        .where(InboundMessage.received_at < cutoff)
-        .values(body=PURGED, raw={})
+        update(InboundRecord).where(InboundRecord.received_at < cutoff).values(body=PURGED, raw={})
     )
     session.execute(
-        update(OutboundMessage).where(OutboundMessage.created_at < cutoff).values(body=PURGED)
+        update(OutboundRecord).where(OutboundRecord.created_at < cutoff).values(body=PURGED)
     )
     book_purge(
         session,

@@ -29,7 +29,7 @@ from bot.sending_window import UK_TIME
 from models.audiences import Audience
 from models.events import Event, EventDetails
 from models.inspections import Inspection, schedule_inspection
-from models.messages import OutboundMessage
+from models.messages import OutboundRecord
 from models.polls import Poll, Translation
 from models.repairs import Repair, register_repair
 from models.tenants import Area, Identity, Tenant
@@ -94,12 +94,12 @@ def create_outbound(
     kind: str = "notice",
     status: str = "queued",
     next_attempt_at: datetime | None = None,
-) -> OutboundMessage:
+) -> OutboundRecord:
     """An outbox row to the tenant's identity on ``channel``, due at ``next_attempt_at``."""
     identity = next((i for i in tenant.identities if i.channel == channel), None)
     if identity is None:
         raise ValueError(f"tenant {tenant.id} has no {channel} identity")
-    row = OutboundMessage(
+    row = OutboundRecord(
         tenant_id=tenant.id,
         channel=channel,
         address=identity.address,

@@ -14,7 +14,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models.messages import OutboundMessage, OutboxStatus
+from models.messages import OutboundRecord, OutboxStatus
 from tests.factories import create_outbound, create_tenant
 
 DOORSTEP = str(Path(sys.executable).with_name("doorstep"))
@@ -81,7 +81,7 @@ def test_the_scheduler_sends_what_is_queued_and_stops_cleanly_on_sigterm(
 
         def delivered() -> bool:
             db.expire_all()
-            status = db.scalar(select(OutboundMessage.status).where(OutboundMessage.id == row.id))
+            status = db.scalar(select(OutboundRecord.status).where(OutboundRecord.id == row.id))
             return status == OutboxStatus.DELIVERED  # the simulator channel: no Twilio set
 
         assert wait_for(delivered), "the scheduler never sent the queued row"

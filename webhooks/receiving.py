@@ -24,10 +24,10 @@ from bot.flow import Reply, Settings
 from bot.messages import InboundMessage
 from bot.outbox import hold_reason, render_for_channel
 from models.conversations import Conversation
-from models.messages import InboundMessage as InboundRecord
 from models.messages import (
+    InboundRecord,
     OutboundKind,
-    OutboundMessage,
+    OutboundRecord,
     OutboxStatus,
     find_inbound,
     mark_final,
@@ -49,7 +49,7 @@ class DatabaseUnavailable(RuntimeError):
 @dataclass
 class Received:
     duplicate: bool = False
-    inline: list[OutboundMessage] = field(default_factory=list)
+    inline: list[OutboundRecord] = field(default_factory=list)
 
 
 @dataclass
@@ -109,7 +109,7 @@ class Receiver:
         message: InboundMessage,
         status: OutboxStatus,
         now: datetime,
-    ) -> list[OutboundMessage]:
+    ) -> list[OutboundRecord]:
         inline = []
         for row in outcome.replies:
             if row.channel != message.channel or row.address != message.address:
@@ -146,7 +146,7 @@ class Receiver:
             language = identity.tenant.language
             sorry = Reply(catalogue.render(language, "error.sorry"))
             body = render_for_channel(message.channel, language, sorry)
-            apology = OutboundMessage(
+            apology = OutboundRecord(
                 tenant_id=identity.tenant_id,
                 channel=message.channel,
                 address=message.address,
@@ -162,14 +162,14 @@ class Receiver:
             return Received(inline=[apology])
 
 
-def _handed_back(row: OutboundMessage, status: OutboxStatus, now: datetime) -> None:
+def _handed_back(row: OutboundRecord, status: OutboxStatus, now: datetime) -> None:
     """A reply given in the provider's answer: sent now, and delivered where it cannot fail."""
     mark_sent(row, provider_id=None, now=now)
     if status == OutboxStatus.DELIVERED:
         row.status, row.final_at = status, now
 
 
-def _held(session: Session, row: OutboundMessage, outcome: Outcome) -> OutboxStatus | None:
+def _held(session: Session, row: OutboundRecord, outcome: Outcome) -> OutboxStatus | None:
     """hold_reason() for a reply to the message in hand, from what the turn already read.
 
     The sender has just written from this address, so it is reachable, and the engine

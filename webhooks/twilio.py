@@ -17,7 +17,7 @@ from twilio.twiml.messaging_response import MessagingResponse
 from bot.outbox import opted_out_at_provider
 from channels.twilio_sms import parse_form
 from channels.twilio_voice import CALL_OUTCOMES
-from models.messages import OutboundMessage, OutboxStatus, apply_provider_status
+from models.messages import OutboundRecord, OutboxStatus, apply_provider_status
 from models.tenants import InvalidPhoneNumber, normalise_phone
 from webhooks.context import clock, receiver, sessions, unavailable_when_database_is_down
 
@@ -82,13 +82,13 @@ def delivery_status() -> tuple[str, int]:
     return "", 204
 
 
-def _outbound_for(session: Session, sid: str, ref: str) -> OutboundMessage | None:
+def _outbound_for(session: Session, sid: str, ref: str) -> OutboundRecord | None:
     """The row a report is about: by our reference (TwiML replies), else by Twilio's id."""
     if ref.isdigit():
-        row = session.get(OutboundMessage, int(ref), with_for_update=True)
+        row = session.get(OutboundRecord, int(ref), with_for_update=True)
         if row is not None and row.provider_id in (None, sid):
             row.provider_id = sid
             return row
     return session.scalar(
-        select(OutboundMessage).where(OutboundMessage.provider_id == sid).with_for_update()
+        select(OutboundRecord).where(OutboundRecord.provider_id == sid).with_for_update()
     )

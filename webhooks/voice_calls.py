@@ -24,7 +24,7 @@ from bot.messages import VOICE_NOTE, InboundMessage
 from channels.twilio_voice import keys, record, say
 from models.consent import opted_out
 from models.conversations import Conversation
-from models.messages import OutboundMessage, OutboxStatus
+from models.messages import OutboundRecord, OutboxStatus
 from models.tenants import InvalidPhoneNumber, find_tenant_by_phone, normalise_phone
 from webhooks.context import receiver, sessions
 
@@ -135,7 +135,7 @@ def _recording(request: CallRequest) -> str | None:
 
 
 def _respond(
-    caller: Caller, replies: list[OutboundMessage], action: str, *, greet: bool
+    caller: Caller, replies: list[OutboundRecord], action: str, *, greet: bool
 ) -> VoiceResponse:
     """Say the replies, then wait for what the tenant's position asks for."""
     language, response = caller.language, VoiceResponse()
@@ -180,7 +180,7 @@ def _ask_for_keys(
     bodies: list[str],
     action: str,
     question: Question,
-    replies: list[OutboundMessage],
+    replies: list[OutboundRecord],
 ) -> None:
     """The question, then the keys; asked once more if no key comes, then goodbye."""
     options = replies[-1].choices.get("options") if replies else None

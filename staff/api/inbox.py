@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from bot.outbox import CannotReply, queue_staff_reply
 from models.console import inbox_item, tenant_names
-from models.messages import InboundMessage, InboxState, OutboundMessage, inbox_items
+from models.messages import InboundRecord, InboxState, OutboundRecord, inbox_items
 from staff.api import inbox_schemas, message_schemas
 from staff.api.common import Resource, api_role, paged, path_id, refusals
 from staff.context import clock, sessions
@@ -44,7 +44,7 @@ def list_inbox(query_data: dict[str, Any]) -> ResponseReturnValue:
 @api_role("officer")
 @blueprint.input(inbox_schemas.Reply)
 @blueprint.output(message_schemas.Message, status_code=201, description="the queued message")
-def reply(message_id: int, json_data: dict[str, str]) -> tuple[OutboundMessage, int]:
+def reply(message_id: int, json_data: dict[str, str]) -> tuple[OutboundRecord, int]:
     """Queue a reply on the channel the tenant wrote from (officer)
 
     422 when it cannot go: empty, longer than two texts on SMS, or the tenant has opted
@@ -78,7 +78,7 @@ def done(message_id: int) -> ResponseReturnValue:
         return _item(inbound, tenant_names(session, [inbound.tenant_id]))
 
 
-def _item(message: InboundMessage, names: dict[int, str | None]) -> dict[str, Any]:
+def _item(message: InboundRecord, names: dict[int, str | None]) -> dict[str, Any]:
     """What ``InboxItem`` reads: the message, and its tenant by name (names come in one query)."""
     tenant = message.tenant_id
     return {
@@ -87,7 +87,7 @@ def _item(message: InboundMessage, names: dict[int, str | None]) -> dict[str, An
     }
 
 
-def _in_inbox_or_404(session: Session, message_id: int) -> InboundMessage:
+def _in_inbox_or_404(session: Session, message_id: int) -> InboundRecord:
     inbound = inbox_item(session, message_id)
     if inbound is None:
         abort(404, f"there is no message {message_id} in the inbox")

@@ -12,14 +12,14 @@ from typing import Any
 
 from marshmallow import fields, pre_dump
 
-from models.messages import InboundMessage, OutboundMessage, OutboxStatus
+from models.messages import InboundRecord, OutboundRecord, OutboxStatus
 from staff.api.common import Representation, page_of
 
 DIRECTIONS = ("in", "out")
 
 
 class Message(Representation):
-    """A message as shown: read from a ``models.messages`` InboundMessage or OutboundMessage."""
+    """A message as shown: read from a ``models.messages`` InboundRecord or OutboundRecord."""
 
     id = fields.Integer(metadata={"description": "unique within its direction"})
     direction = fields.String(metadata={"enum": list(DIRECTIONS)})
@@ -44,9 +44,7 @@ class Message(Representation):
     )
 
     @pre_dump
-    def either_way(
-        self, message: InboundMessage | OutboundMessage, **kwargs: Any
-    ) -> dict[str, Any]:
+    def either_way(self, message: InboundRecord | OutboundRecord, **kwargs: Any) -> dict[str, Any]:
         """The two kinds of row read as one: what an inbound message lacks is null."""
         common = {
             "id": message.id,
@@ -55,7 +53,7 @@ class Message(Representation):
             "address": message.address,
             "body": message.body,
         }
-        if isinstance(message, InboundMessage):
+        if isinstance(message, InboundRecord):
             only_out = {"status": None, "in_reply_to": None, "sent_by_staff_id": None}
             return {**common, "direction": "in", "time": message.received_at, **only_out}
         return {

@@ -16,7 +16,7 @@ from wtforms.validators import DataRequired, Length
 
 from bot.outbox import CannotReply, queue_staff_reply
 from models.console import inbox_item, tenant_names, whole_inbox
-from models.messages import InboundMessage, InboxState, inbox_items
+from models.messages import InboundRecord, InboxState, inbox_items
 from models.staff import StaffRole
 from staff.auth import require_role
 from staff.context import clock, sessions
@@ -100,7 +100,7 @@ def export() -> ResponseReturnValue:
     return csv_download(f"inbox-{state}.csv", EXPORT_HEADER, rows)
 
 
-def item_or_404(db: Session, inbound_id: int) -> InboundMessage:
+def item_or_404(db: Session, inbound_id: int) -> InboundRecord:
     item = inbox_item(db, inbound_id) if inbound_id <= LARGEST_ID else None
     if item is None:
         abort(404, f"There is no inbox message number {inbound_id}.")

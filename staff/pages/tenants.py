@@ -32,9 +32,9 @@ from models.audit import AuditAction
 from models.consent import consent_history
 from models.console import all_areas, current_consents, matching_tenants, staff_emails
 from models.messages import (
-    InboundMessage,
+    InboundRecord,
     InboxState,
-    OutboundMessage,
+    OutboundRecord,
     OutboxStatus,
     tenant_messages,
 )
@@ -258,21 +258,21 @@ class Said:
 
 
 def in_order(
-    messages: list[InboundMessage | OutboundMessage],
-) -> list[InboundMessage | OutboundMessage]:
+    messages: list[InboundRecord | OutboundRecord],
+) -> list[InboundRecord | OutboundRecord]:
     """Oldest first, each reply straight after the message it answers even within one second
     (as models.messages.thread orders a phone's thread)."""
 
-    def place(message: InboundMessage | OutboundMessage) -> tuple[datetime, int, int, int]:
-        if isinstance(message, InboundMessage):
+    def place(message: InboundRecord | OutboundRecord) -> tuple[datetime, int, int, int]:
+        if isinstance(message, InboundRecord):
             return (message.received_at, message.id, 0, 0)
         return (message.created_at, message.in_reply_to or 0, 1, message.id)
 
     return sorted(messages, key=place)
 
 
-def thread_entry(message: InboundMessage | OutboundMessage, staff: dict[int, str]) -> Said:
-    if isinstance(message, OutboundMessage):
+def thread_entry(message: InboundRecord | OutboundRecord, staff: dict[int, str]) -> Said:
+    if isinstance(message, OutboundRecord):
         status = STATUS_WORDS.get(message.status, message.status)
         if message.sent_by_staff_id is not None:
             status = f"{status}, written by {staff.get(message.sent_by_staff_id, 'staff')}"

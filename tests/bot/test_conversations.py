@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from bot.sms import count_segments
 from models.consent import ConsentChange, opted_out
 from models.conversations import Conversation
-from models.messages import InboundMessage
+from models.messages import InboundRecord
 from models.tenants import Area, Tenant
 from tests.helpers import Clock, Phone
 
@@ -82,7 +82,7 @@ def test_a_stranger_whose_first_text_says_something_reaches_the_staff_inbox(
 ) -> None:
     phone.text("The stair light at number 4 is out again")
     db.expire_all()
-    first = db.scalar(select(InboundMessage))
+    first = db.scalar(select(InboundRecord))
     assert first is not None and first.inbox == "open"
 
 
@@ -92,7 +92,7 @@ def test_free_text_from_a_registered_tenant_goes_to_the_inbox_with_thanks(
     register(phone)
     assert "passed your message to our team" in phone.text("When is the next meeting?")[0]
     db.expire_all()
-    last = db.scalars(select(InboundMessage).order_by(InboundMessage.id.desc())).first()
+    last = db.scalars(select(InboundRecord).order_by(InboundRecord.id.desc())).first()
     assert last is not None and last.inbox == "open"
 
 

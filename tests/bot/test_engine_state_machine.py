@@ -38,7 +38,7 @@ from models.all import metadata
 from models.consent import opted_out
 from models.conversations import Conversation
 from models.inspections import close_inspection, record_finding
-from models.messages import InboundMessage
+from models.messages import InboundRecord
 from models.tenants import Area, Identity, Tenant
 from tests.factories import create_area, create_inspection, create_tenant
 from tests.helpers import Clock, Phone, new_sid, twiml_messages
@@ -167,7 +167,7 @@ class Conversations(RuleBasedStateMachine):
         assert response.status_code == 200, (body, response.status_code)
         replies = twiml_messages(response)
         with self.sessions() as session:
-            stored = session.scalar(select(InboundMessage).where(InboundMessage.provider_id == sid))
+            stored = session.scalar(select(InboundRecord).where(InboundRecord.provider_id == sid))
         assert stored is not None, f"{body!r} was not stored"
         assert stored.flow != "error", f"the engine failed on {body!r}: see the log"
         for reply in replies:

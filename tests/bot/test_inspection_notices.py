@@ -29,7 +29,7 @@ from models.inspections import (
     mark_action_done,
     record_finding,
 )
-from models.messages import OutboundMessage
+from models.messages import OutboundRecord
 from models.tenants import Area, Tenant
 from tests.factories import create_area, create_inspection, create_tenant
 
@@ -59,7 +59,7 @@ def walk_with(findings: Sequence[InspectionFinding]) -> Inspection:
 
 def bodies(sessions: sessionmaker[Session]) -> list[str]:
     with sessions() as session:
-        return list(session.scalars(select(OutboundMessage.body).order_by(OutboundMessage.id)))
+        return list(session.scalars(select(OutboundRecord.body).order_by(OutboundRecord.id)))
 
 
 @pytest.mark.parametrize(
@@ -252,7 +252,7 @@ def test_the_reminder_leaves_out_tenants_who_said_they_are_not_coming(
         answer_rsvp(session, walk, coming.id, coming=True, channel="sms", now=BOOKED)
         answer_rsvp(session, walk, not_coming.id, coming=False, channel="sms", now=BOOKED)
         assert send_notice(session, walk, "reminder", now=BOOKED, settings=SETTINGS) == 2
-        reminded = {row.tenant_id for row in session.scalars(select(OutboundMessage))}
+        reminded = {row.tenant_id for row in session.scalars(select(OutboundRecord))}
         assert reminded == {coming.id, undecided.id}
         told = session.scalars(
             select(InspectionRecipient.tenant_id).where(

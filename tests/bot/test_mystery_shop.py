@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models.conversations import Conversation
-from models.messages import InboundMessage
+from models.messages import InboundRecord
 from models.mystery_shopping import (
     MysteryShopCheckIn,
     ServiceResult,
@@ -104,7 +104,7 @@ def test_every_message_of_a_check_in_its_last_answer_too_is_recorded_as_the_chec
     phone.text("Is the office open on Monday?")  # no flow: for the inbox
 
     db.expire_all()
-    flows = [row.flow for row in db.scalars(select(InboundMessage).order_by(InboundMessage.id))]
+    flows = [row.flow for row in db.scalars(select(InboundRecord).order_by(InboundRecord.id))]
     assert flows == ["mystery_shop"] * 9 + [None]
 
 
@@ -242,7 +242,7 @@ def test_a_tenant_who_is_not_a_mystery_shopper_texting_shop_reaches_the_team(
         "Thank you. We have passed your message to our team. Text MENU to see what else you can do."
     ]
     db.expire_all()
-    inbound = db.scalar(select(InboundMessage))
+    inbound = db.scalar(select(InboundRecord))
     assert inbound is not None and inbound.inbox == "open"
     assert check_ins(db) == []
     assert not in_conversation(db, tenant)

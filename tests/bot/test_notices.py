@@ -18,7 +18,7 @@ from models.inspections import (
     audience_in_chunks,
     mark_all_told,
 )
-from models.messages import OutboundMessage
+from models.messages import OutboundRecord
 from models.tenants import CHUNK, Identity, Recipient, Tenant, reach, recipients
 from tests.factories import create_area, create_inspection, create_tenant
 
@@ -30,11 +30,11 @@ POLISH = "Przegląd osiedla: spotkanie przy świetlicy, zgłoście usterki i śm
 TEXTS = {"en": PASTED, "pl": POLISH}
 
 
-def rows(session: Session) -> list[OutboundMessage]:
-    return list(session.scalars(select(OutboundMessage).order_by(OutboundMessage.id)))
+def rows(session: Session) -> list[OutboundRecord]:
+    return list(session.scalars(select(OutboundRecord).order_by(OutboundRecord.id)))
 
 
-def as_dict(row: OutboundMessage) -> dict[str, object]:
+def as_dict(row: OutboundRecord) -> dict[str, object]:
     return {
         "tenant_id": row.tenant_id,
         "channel": row.channel,
@@ -86,7 +86,7 @@ def test_notices_are_the_rows_queue_notice_writes_per_language_and_channel(
                 settings=SETTINGS,
             )
         one_by_one = [as_dict(row) for row in rows(session)]
-        session.execute(delete(OutboundMessage))
+        session.execute(delete(OutboundRecord))
         queued = queue_notices(
             session,
             audience(session, area.id),
@@ -268,7 +268,7 @@ def test_a_big_estate_is_read_and_queued_a_page_at_a_time(
         )
         assert queued == count
         queued_to = list(
-            session.scalars(select(OutboundMessage.tenant_id).order_by(OutboundMessage.id))
+            session.scalars(select(OutboundRecord.tenant_id).order_by(OutboundRecord.id))
         )
     assert queued_to == [recipient.tenant_id for page in pages for recipient in page]
     assert len(set(queued_to)) == count

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from bot import catalogue
 from bot.sms import MAX_SEGMENTS, count_segments, is_gsm7
-from models.messages import OutboundMessage
+from models.messages import OutboundRecord
 from models.tenants import Area, Tenant
 from participation.broadcasts import cleaned_texts
 from tests.broadcast_helpers import create, send
@@ -56,13 +56,13 @@ def publish(client: FlaskClient, api_token: Token, **changes: Any) -> dict[str, 
     return response.get_json()  # type: ignore[no-any-return]
 
 
-def rows_to(db: Session, tenant: Tenant) -> list[OutboundMessage]:
+def rows_to(db: Session, tenant: Tenant) -> list[OutboundRecord]:
     db.expire_all()
-    found = select(OutboundMessage).where(OutboundMessage.tenant_id == tenant.id)
-    return list(db.scalars(found.order_by(OutboundMessage.id)))
+    found = select(OutboundRecord).where(OutboundRecord.tenant_id == tenant.id)
+    return list(db.scalars(found.order_by(OutboundRecord.id)))
 
 
-def assert_within_two_sms(rows: list[OutboundMessage]) -> None:
+def assert_within_two_sms(rows: list[OutboundRecord]) -> None:
     for row in rows:
         assert row.segments == count_segments(row.body).segments <= MAX_SEGMENTS, row.body
 

@@ -14,7 +14,7 @@ from bot.sms import count_segments
 from models.consent import opted_out
 from models.conversations import Conversation
 from models.inspections import IssueReport
-from models.messages import OutboundMessage, find_inbound
+from models.messages import OutboundRecord, find_inbound
 from models.tenants import Area, Identity, Tenant
 from tests.factories import create_inspection, create_tenant
 from tests.fakes import telegram_updates as updates
@@ -79,9 +79,9 @@ def telegram_answers(db: Session, chat: TelegramChat) -> list[str]:
     assert inbound is not None, "the update was not stored"
     return list(
         db.scalars(
-            select(OutboundMessage.body)
-            .where(OutboundMessage.in_reply_to == inbound.id)
-            .order_by(OutboundMessage.id)
+            select(OutboundRecord.body)
+            .where(OutboundRecord.in_reply_to == inbound.id)
+            .order_by(OutboundRecord.id)
         )
     )
 

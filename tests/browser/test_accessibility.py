@@ -24,7 +24,7 @@ from doorstep.demo import load_demo
 from models.broadcasts import Broadcast
 from models.events import Event
 from models.inspections import file_report
-from models.messages import InboundMessage, OutboundMessage
+from models.messages import InboundRecord, OutboundRecord
 from models.mystery_shopping import MysteryShopCheckIn
 from models.polls import Poll
 from models.staff import StaffUser
@@ -437,10 +437,10 @@ def test_a_keyboard_user_answers_a_tenant_from_the_inbox_and_marks_it_done(
     page.get_by_text("Nothing waiting").wait_for()
 
     db.expire_all()
-    reply = db.scalars(select(OutboundMessage).order_by(OutboundMessage.id.desc())).first()
+    reply = db.scalars(select(OutboundRecord).order_by(OutboundRecord.id.desc())).first()
     assert reply is not None and reply.body == "Thanks Morag, a joiner will come on Thursday."
     assert reply.address == "+447700900124"
-    asked = db.scalars(select(InboundMessage).where(InboundMessage.inbox.is_not(None))).all()
+    asked = db.scalars(select(InboundRecord).where(InboundRecord.inbox.is_not(None))).all()
     assert [message.inbox for message in asked] == ["done"]
 
 

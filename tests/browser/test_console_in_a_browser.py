@@ -9,7 +9,7 @@ from flask import Flask
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from models.messages import OutboundMessage
+from models.messages import OutboundRecord
 from tests.browser.conftest import ARTEFACTS
 from tests.conftest import STAFF_PASSWORD, make_staff
 from tests.helpers import Phone, authenticator_code
@@ -54,6 +54,6 @@ def test_an_officer_imports_tenants_reads_a_thread_and_answers_from_the_inbox(
     page.get_by_text("Your reply is on its way").wait_for()
     page.screenshot(path=str(ARTEFACTS / "console-inbox-after-reply.png"), full_page=True)
 
-    reply = db.scalars(select(OutboundMessage).order_by(OutboundMessage.id.desc())).first()
+    reply = db.scalars(select(OutboundRecord).order_by(OutboundRecord.id.desc())).first()
     assert reply is not None and reply.address == phone.number
     assert reply.body == "Thanks Morag, a joiner will come on Thursday."

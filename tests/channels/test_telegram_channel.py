@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 import pytest
 from sqlalchemy.orm import Session
 
-from models.messages import FIRST_RETRY_DELAY, OutboundMessage, OutboxStatus
+from models.messages import FIRST_RETRY_DELAY, OutboundRecord, OutboxStatus
 from models.tenants import Identity, Tenant, find_identity
 from scheduler.dispatcher import Dispatcher
 from tests.factories import create_outbound, create_tenant
@@ -21,7 +21,7 @@ from tests.fakes.telegram_api import FakeBotApi
 from tests.helpers import Clock, TelegramChat
 
 MENU_LABELS = ["Send us a message", "Change language", "Help"]
-Row = TypeVar("Row", OutboundMessage, Identity)
+Row = TypeVar("Row", OutboundRecord, Identity)
 
 
 # -- helpers -------------------------------------------------------------------------------
@@ -51,7 +51,7 @@ def identity(db: Session, tenant: Tenant) -> Identity:
     return fresh(db, found)
 
 
-def queue(db: Session, tenant: Tenant, body: str | None = None, **choices: Any) -> OutboundMessage:
+def queue(db: Session, tenant: Tenant, body: str | None = None, **choices: Any) -> OutboundRecord:
     """An outbox row to the tenant's chat, due now; ``choices`` as the outbox stores them."""
     row = create_outbound(db, tenant=tenant, channel="telegram", body=body)
     if choices:

@@ -12,7 +12,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from models.messages import OutboundMessage
+from models.messages import OutboundRecord
 from models.tenants import Identity, Tenant
 from tests.broadcast_helpers import create, report, send
 from tests.helpers import Clock
@@ -75,9 +75,9 @@ def test_a_broadcast_to_ten_thousand_tenants_queues_ten_thousand_tagged_rows(
 
     sent = send(client, officer, broadcast["id"])
     assert sent["queued"] == TENANTS
-    tagged = select(func.count()).where(OutboundMessage.broadcast_id == broadcast["id"])
+    tagged = select(func.count()).where(OutboundRecord.broadcast_id == broadcast["id"])
     assert db.scalar(tagged) == TENANTS
-    assert db.scalar(select(func.count(OutboundMessage.id))) == TENANTS
+    assert db.scalar(select(func.count(OutboundRecord.id))) == TENANTS
     assert report(client, officer, broadcast["id"])["queued"] == TENANTS
-    polish = select(func.count()).where(OutboundMessage.body.contains("Wywóz"))
+    polish = select(func.count()).where(OutboundRecord.body.contains("Wywóz"))
     assert db.scalar(polish) == TENANTS // 10

@@ -27,7 +27,7 @@ from doorstep.wiring import build_channels
 from models.consent import consent_history, opted_out
 from models.messages import (
     MAX_ATTEMPTS,
-    OutboundMessage,
+    OutboundRecord,
     OutboxStatus,
     claim_due,
     mark_sending,
@@ -39,7 +39,7 @@ from tests.fakes.twilio_api import FakeTwilio
 from tests.helpers import Clock, Phone
 
 
-def fresh(db: Session, row: OutboundMessage) -> OutboundMessage:
+def fresh(db: Session, row: OutboundRecord) -> OutboundRecord:
     """The row as stored now. Commits to end the read: on SQLite every transaction
     begins IMMEDIATE, so an open one would lock the dispatcher out."""
     db.expire_all()
@@ -370,7 +370,7 @@ def test_two_dispatchers_share_a_thousand_rows_and_send_each_exactly_once(
     tenants = [create_tenant(db) for _ in range(10)]
     bodies = [f"Notice {n:04d}: estate walkabout on Saturday." for n in range(1000)]
     db.add_all(
-        OutboundMessage(
+        OutboundRecord(
             tenant_id=tenant.id,
             channel="sms",
             address=tenant.phone,
@@ -406,15 +406,15 @@ def test_two_dispatchers_share_a_thousand_rows_and_send_each_exactly_once(
 
     assert Counter(m["body"] for m in fake_twilio.messages) == Counter(bodies)
     db.expire_all()
-    by_status = select(OutboundMessage.status, func.count()).group_by(OutboundMessage.status)
+    by_status = select(OutboundRecord.status, func.count()).group_by(OutboundRecord.status)
     statuses = {status: count for status, count in db.execute(by_status)}
     assert statuses == {OutboxStatus.SENT: 1000}
     recorded = {
         body: sid
-        for body, sid in db.execute(select(OutboundMessage.body, OutboundMessage.provider_id))
+        for body, sid in db.execute(select(OutboundRecord.body, OutboundRecord.provider_id))
     }
     assert recorded == {m["body"]: m["sid"] for m in fake_twilio.messages}
-    assert set(db.scalars(select(OutboundMessage.claimed_by).distinct())) == {
+    assert set(db.scalars(select(OutboundRecord.claimed_by).distinct())) == {
         "dispatcher-a",
         "dispatcher-b",
     }

@@ -20,7 +20,7 @@ from bot.messages import SendReceipt
 from bot.outbox import hold_reason
 from channels.base import Channel
 from models.consent import Topic, record_consent
-from models.messages import OutboundKind, OutboundMessage, OutboxStatus, claim_due
+from models.messages import OutboundKind, OutboundRecord, OutboxStatus, claim_due
 from models.tenants import Tenant
 from scheduler.dispatcher import Dispatcher
 from tests.factories import QUEUED_AT, create_outbound, create_tenant
@@ -68,7 +68,7 @@ class TakenOverWhileSlow(Channel):
 
 def statuses(db: Session) -> Counter[str]:
     db.expire_all()
-    by_status = select(OutboundMessage.status, func.count()).group_by(OutboundMessage.status)
+    by_status = select(OutboundRecord.status, func.count()).group_by(OutboundRecord.status)
     return Counter(dict(db.execute(by_status).all()))
 
 
@@ -109,7 +109,7 @@ def test_a_dispatcher_killed_mid_batch_leaves_only_the_message_in_flight_to_go_t
     assert Counter(str(m["chat_id"]) for m in bot_api.sent_messages()) == Counter(
         {chat_of(t): 2 if chat_of(t) == in_flight else 1 for t in tenants}
     )
-    resent = db.scalar(select(func.sum(OutboundMessage.resent_unconfirmed)))
+    resent = db.scalar(select(func.sum(OutboundRecord.resent_unconfirmed)))
     assert resent == 1  # Telegram cannot be asked: the one message in flight went again, counted
 
 
@@ -133,7 +133,7 @@ def test_rows_whose_lease_ran_out_are_sent_once_by_the_successor_not_again_by_th
 
     assert Counter(m["to"] for m in fake_twilio.messages) == Counter(t.phone for t in tenants)
     assert statuses(db) == {OutboxStatus.SENT: 10}
-    claimers = select(OutboundMessage.claimed_by, func.count()).group_by(OutboundMessage.claimed_by)
+    claimers = select(OutboundRecord.claimed_by, func.count()).group_by(OutboundRecord.claimed_by)
     assert dict(db.execute(claimers).all()) == {"slow": 1, "successor": 9}
 
 
@@ -148,7 +148,7 @@ def test_a_batch_claimed_is_leased_not_sending_and_its_lease_keeps_other_dispatc
 
     assert [row.id for row in claimed] == [row.id for row in rows]
     assert statuses(db) == {OutboxStatus.QUEUED: 3}
-    assert set(db.scalars(select(OutboundMessage.next_attempt_at))) == {lease_end}
+    assert set(db.scalars(select(OutboundRecord.next_attempt_at))) == {lease_end}
     assert dispatcher.run_once() == 0
     clock.advance(seconds=dispatcher.lease.total_seconds())
     assert dispatcher.run_once() == 3
@@ -175,7 +175,7 @@ def test_a_rate_limited_channel_puts_its_rows_back_while_the_other_channel_goes_
 
     assert len(fake_twilio.messages) == 3 and len(bot_api.sent_messages()) == 1  # refused
     db.expire_all()
-    waiting = db.scalars(select(OutboundMessage).where(OutboundMessage.channel == "telegram"))
+    waiting = db.scalars(select(OutboundRecord).where(OutboundRecord.channel == "telegram"))
     paused_until = clock() + timedelta(seconds=30)
     assert {(r.status, r.attempts, r.next_attempt_at) for r in waiting} == {
         (OutboxStatus.QUEUED, 0, paused_until)  # waiting our turn is not a failed attempt
@@ -227,7 +227,7 @@ def test_a_batch_is_held_by_the_same_rules_as_one_row_checked_on_its_own(
     }
     db.commit()
     with sessions() as session:  # the single form, as the webhooks use it, agrees row by row
-        rows = session.scalars(select(OutboundMessage).order_by(OutboundMessage.id)).all()
+        rows = session.scalars(select(OutboundRecord).order_by(OutboundRecord.id)).all()
         one_by_one = {row.id: hold_reason(session, row) for row in rows}
         session.rollback()
 
@@ -258,11 +258,11 @@ def test_the_opt_out_and_reachability_checks_are_two_queries_whatever_the_batch_
 
 def notice(
     db: Session, tenant: Tenant, *, kind: str = OutboundKind.NOTICE, topic: str | None = None
-) -> OutboundMessage:
+) -> OutboundRecord:
     row = create_outbound(db, tenant=tenant, kind=kind)
     row.topic = topic
     return row
 
 
-def fresh_status(db: Session, row: OutboundMessage) -> str:
-    return db.scalars(select(OutboundMessage.status).where(OutboundMessage.id == row.id)).one()
+def fresh_status(db: Session, row: OutboundRecord) -> str:
+    return db.scalars(select(OutboundRecord.status).where(OutboundRecord.id == row.id)).one()

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.flow import Settings
 from models.events import Event, answer_rsvp, details_of, reminder_key
-from models.messages import OutboundMessage
+from models.messages import OutboundRecord
 from models.schedule import ScheduledTask
 from models.tenants import Area
 from participation import event_steps
@@ -151,10 +151,10 @@ def test_a_reminder_booked_for_the_old_time_does_nothing_if_it_runs(
             select(ScheduledTask).where(ScheduledTask.key == reminder_key(event_id, "day-before"))
         ).one()
         task.payload = {**task.payload, "starts_at": (FUN_DAY_AT - timedelta(days=1)).isoformat()}
-    queued = db.scalar(select(func.count(OutboundMessage.id)))
+    queued = db.scalar(select(func.count(OutboundRecord.id)))
     clock.now = FUN_DAY_AT - timedelta(days=1)
     assert run_due_tasks(sessions, clock(), settings=SETTINGS) == 1
-    assert db.scalar(select(func.count(OutboundMessage.id))) == queued
+    assert db.scalar(select(func.count(OutboundRecord.id))) == queued
 
 
 def test_a_cancelled_event_tells_those_coming_maybe_and_waiting_and_sends_no_reminder(

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.flow import Settings
 from models.consent import Topic, record_consent
 from models.inspections import Inspection
-from models.messages import OutboundMessage
+from models.messages import OutboundRecord
 from models.tenants import Area, Tenant
 from participation import inspection_steps
 from scheduler.dispatcher import Dispatcher
@@ -155,7 +155,7 @@ def test_a_notice_due_outside_the_sending_window_waits_in_the_outbox_until_it_op
 
     run_at(sessions, clock, notice_due)
     db.expire_all()
-    (queued,) = db.scalars(select(OutboundMessage))
+    (queued,) = db.scalars(select(OutboundRecord))
     assert (queued.kind, queued.topic, queued.next_attempt_at) == (
         "notice",
         "inspections",
@@ -354,7 +354,7 @@ def test_a_notice_the_window_would_hold_until_the_walk_began_is_not_sent(
     deliver_at(dispatcher, clock, utc(2026, 3, 17, 9, 0))
     assert received(fake_twilio, tenant) == []
     with sessions.begin() as session:
-        assert session.scalars(select(OutboundMessage)).all() == []
+        assert session.scalars(select(OutboundRecord)).all() == []
 
 
 def test_a_tenant_who_opted_out_of_inspection_messages_gets_nothing_while_a_neighbour_does(

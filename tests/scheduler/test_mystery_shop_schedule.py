@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.flow import Settings
 from doorstep.config import Config, ConfigError
 from models.consent import Topic, record_consent
-from models.messages import OutboundMessage, OutboxStatus
+from models.messages import OutboundRecord, OutboxStatus
 from models.mystery_shopping import MysteryShopCheckIn, response_rate
 from models.schedule import ScheduledTask, TaskStatus
 from models.tenants import Tenant
@@ -68,10 +68,10 @@ def run_at(sessions: sessionmaker[Session], clock: Clock, moment: datetime) -> i
     return run_due_tasks(sessions, clock())
 
 
-def notices(db: Session, containing: str = "") -> list[OutboundMessage]:
+def notices(db: Session, containing: str = "") -> list[OutboundRecord]:
     db.expire_all()
     rows = db.scalars(
-        select(OutboundMessage).where(OutboundMessage.kind == "notice").order_by(OutboundMessage.id)
+        select(OutboundRecord).where(OutboundRecord.kind == "notice").order_by(OutboundRecord.id)
     )
     return [row for row in rows if containing in row.body]
 

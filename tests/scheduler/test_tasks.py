@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.flow import Settings
 from bot.sending_window import UK_TIME
-from models.messages import InboundMessage
+from models.messages import InboundRecord
 from models.schedule import ScheduledTask, TaskStatus, schedule
 from scheduler.dispatcher import Dispatcher
 from scheduler.process import SchedulerProcess
@@ -43,7 +43,7 @@ def test_a_task_due_while_the_scheduler_was_down_runs_once_when_it_comes_back(
     assert run_due_tasks(sessions, clock()) == 1
     assert run_due_tasks(sessions, clock()) == 0
     db.expire_all()
-    assert [m.body for m in db.scalars(select(InboundMessage))] == [""]
+    assert [m.body for m in db.scalars(select(InboundRecord))] == [""]
     (task,) = tasks(db)
     assert task.status == TaskStatus.PENDING and task.due_at > clock()
 

@@ -230,7 +230,7 @@ def test_a_draft_answers_with_where_to_read_it_and_every_field_in_its_format(
         "report": report,
     }
     read = client.get(f"/api/v1/broadcasts/{made['id']}", headers=officer).get_json()
-    assert read == {**made, "volunteers": []}
+    assert read == {**made, "volunteers": [], "volunteer_count": 0, "answerers_withheld": False}
 
 
 def test_the_document_keeps_every_operation_id_of_broadcasts(client: FlaskClient) -> None:

@@ -19,7 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models.events import Event, answer_rsvp, reminder_key
-from models.messages import OutboundMessage
+from models.messages import OutboundRecord
 from models.schedule import ScheduledTask
 from models.tenants import Area
 from tests.factories import create_area, create_tenant
@@ -78,7 +78,7 @@ def test_an_officer_books_an_event_and_the_area_is_invited(
     assert booked["local_starts_at"] == "2026-07-04T12:00:00+01:00"
     assert (booked["capacity"], booked["most_per_party"], booked["invited"]) == (30, 4, 1)
     assert booked["counts"]["yes"] == 0 and booked["series"] == [booked["id"]]
-    assert db.scalars(select(OutboundMessage.tenant_id)).all() == [tenant.id]
+    assert db.scalars(select(OutboundRecord.tenant_id)).all() == [tenant.id]
     assert client.get(f"{EVENTS}/{booked['id']}", headers=officer).json["title"] == "Summer fun day"
     listed = client.get(EVENTS, headers=officer).json
     assert listed["total"] == 1 and listed["items"][0]["id"] == booked["id"]
@@ -253,6 +253,7 @@ def test_an_answer_names_the_tenant_and_is_null_where_nothing_is_known_yet(
         "total": 1,
         "limit": 1,
         "offset": 0,
+        "answerers_withheld": False,
     }
 
 
@@ -325,7 +326,7 @@ def test_moving_an_event_moves_its_reminders_and_tells_those_coming(
         select(ScheduledTask).where(ScheduledTask.key == reminder_key(booked["id"], "day-before"))
     ).one()
     assert task.due_at == datetime(2026, 7, 10, 11, 0, tzinfo=UTC)
-    bodies = db.scalars(select(OutboundMessage.body).where(OutboundMessage.tenant_id == tenant.id))
+    bodies = db.scalars(select(OutboundRecord.body).where(OutboundRecord.tenant_id == tenant.id))
     assert any("has moved to Sat 11 Jul, 12:00" in body for body in bodies)
 
 
@@ -348,7 +349,7 @@ def test_raising_the_capacity_promotes_the_waiting_list(
     response = client.patch(f"{EVENTS}/{booked['id']}", json={"capacity": 2}, headers=officer)
 
     assert response.json["counts"]["yes"] == 2 and response.json["counts"]["waiting"] == 0
-    bodies = db.scalars(select(OutboundMessage.body).where(OutboundMessage.tenant_id == second.id))
+    bodies = db.scalars(select(OutboundRecord.body).where(OutboundRecord.tenant_id == second.id))
     assert any("a place came free" in body for body in bodies)
 
 
@@ -373,7 +374,7 @@ def test_cancelling_tells_those_who_answered_and_a_second_cancel_is_a_conflict(
 
     assert response.status_code == 200 and response.json["status"] == "cancelled"
     assert client.post(f"{EVENTS}/{booked['id']}/cancel", headers=officer).status_code == 409
-    bodies = db.scalars(select(OutboundMessage.body).where(OutboundMessage.tenant_id == tenant.id))
+    bodies = db.scalars(select(OutboundRecord.body).where(OutboundRecord.tenant_id == tenant.id))
     assert any("is cancelled" in body for body in bodies)
 
 

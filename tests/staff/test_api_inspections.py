@@ -27,7 +27,7 @@ from models.inspections import (
     notice_key,
     reminder_key,
 )
-from models.messages import OutboundMessage
+from models.messages import OutboundRecord
 from models.schedule import ScheduledTask, TaskStatus
 from models.tenants import Area, Tenant
 from tests.factories import create_area, create_tenant
@@ -552,7 +552,7 @@ def test_a_tenant_told_about_a_walk_hears_when_it_moves(
     )
 
     assert response.status_code == 200
-    queued = db.scalars(select(OutboundMessage.tenant_id)).all()
+    queued = db.scalars(select(OutboundRecord.tenant_id)).all()
     assert queued == [told.id]
 
 
@@ -638,7 +638,7 @@ def test_a_tenant_told_about_a_walk_hears_when_it_is_cancelled(
     response = client.post(f"{INSPECTIONS}/{walk['id']}/cancel", headers=officer)
 
     assert response.status_code == 200
-    assert db.scalars(select(OutboundMessage.tenant_id)).all() == [told.id]
+    assert db.scalars(select(OutboundRecord.tenant_id)).all() == [told.id]
 
 
 def test_a_cancelled_walk_cannot_be_changed_cancelled_closed_or_given_findings(
@@ -799,7 +799,7 @@ def test_an_action_is_marked_done_once_after_the_walk_is_closed_and_its_reporter
     assert too_soon.status_code == 409 and "once it is closed" in too_soon.json["error"]
     clock.advance(days=18)
     assert client.post(f"{one}/close", headers=officer).status_code == 200
-    told_of_outcome = db.scalar(select(func.count(OutboundMessage.id)))
+    told_of_outcome = db.scalar(select(func.count(OutboundRecord.id)))
     clock.advance(days=3)
     first = client.post(done, headers=officer)
     clock.advance(days=1)
@@ -808,7 +808,7 @@ def test_an_action_is_marked_done_once_after_the_walk_is_closed_and_its_reporter
     assert first.status_code == 200 and first.json["done_at"] == "2026-03-24T10:00:00+00:00"
     assert second.status_code == 200 and second.json["done_at"] == first.json["done_at"]
     to_reporter = db.scalars(
-        select(OutboundMessage).where(OutboundMessage.tenant_id == reporter.id)
+        select(OutboundRecord).where(OutboundRecord.tenant_id == reporter.id)
     ).all()
     assert len(to_reporter) == (told_of_outcome or 0) + 1  # told it is done once, not twice
 

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models.consent import Topic, record_consent
-from models.messages import InboundMessage, OutboundMessage
+from models.messages import InboundRecord, OutboundRecord
 from models.tenants import Identity, Tenant
 from tests.factories import create_tenant
 from tests.helpers import Clock, Phone, TelegramChat
@@ -26,8 +26,8 @@ def tenant_with_phone(db: Session, phone: Phone, name: str = "Ann Example") -> T
     return tenant
 
 
-def inbox_item(db: Session, body: str = PROBLEM) -> InboundMessage:
-    found = db.scalar(select(InboundMessage).where(InboundMessage.body == body))
+def inbox_item(db: Session, body: str = PROBLEM) -> InboundRecord:
+    found = db.scalar(select(InboundRecord).where(InboundRecord.body == body))
     assert found is not None and found.inbox == "open"
     return found
 
@@ -124,7 +124,7 @@ def test_an_inbox_reply_is_queued_in_the_outbox_on_the_tenants_sms_number(
     assert response.status_code == 201
     queued = response.json
     assert (queued["direction"], queued["status"], queued["channel"]) == ("out", "queued", "sms")
-    row = db.get(OutboundMessage, queued["id"])
+    row = db.get(OutboundRecord, queued["id"])
     assert row is not None
     assert (row.channel, row.address, row.tenant_id) == ("sms", phone.number, tenant.id)
     assert (row.status, row.in_reply_to) == ("queued", message.id)
@@ -148,7 +148,7 @@ def test_an_inbox_reply_to_a_telegram_message_goes_back_to_that_chat(
         headers=api_token("admin"),
     )
     assert response.status_code == 201
-    row = db.get(OutboundMessage, response.json["id"])
+    row = db.get(OutboundRecord, response.json["id"])
     assert row is not None
     assert (row.channel, row.address) == ("telegram", str(chat.chat_id))
 
@@ -170,7 +170,7 @@ def test_a_reply_that_cannot_go_is_refused_with_422_and_its_reason(
         f"/api/v1/inbox/{message.id}/reply", json={"text": text}, headers=api_token("officer")
     )
     assert response.status_code == 422 and response.json["error"].startswith(reason)
-    assert db.scalar(select(OutboundMessage).where(OutboundMessage.status == "queued")) is None
+    assert db.scalar(select(OutboundRecord).where(OutboundRecord.status == "queued")) is None
 
 
 def test_a_reply_to_a_tenant_who_opted_out_is_refused_with_422(
@@ -239,7 +239,7 @@ def test_replying_to_a_message_that_is_not_in_the_inbox_is_404(
     client: FlaskClient, phone: Phone, db: Session, api_token: Headers
 ) -> None:
     phone.text("Hi")  # the start of a registration: answered by the bot, not for staff
-    hello = db.scalar(select(InboundMessage).where(InboundMessage.body == "Hi"))
+    hello = db.scalar(select(InboundRecord).where(InboundRecord.body == "Hi"))
     assert hello is not None and hello.inbox is None
     headers = api_token("officer")
     for message_id in (hello.id, 9999):

@@ -11,7 +11,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models.messages import OutboundMessage
+from models.messages import OutboundRecord
 from models.polls import PollVote
 from models.tenants import Area
 from tests.factories import create_area, create_tenant
@@ -248,7 +248,7 @@ def test_closing_early_then_publishing_the_outcome_tells_those_who_took_part_onc
     assert published.status_code == 200 and published.get_json()["told"] == 1
     db.expire_all()
     told = db.scalars(
-        select(OutboundMessage.tenant_id).where(OutboundMessage.body.startswith("You said"))
+        select(OutboundRecord.tenant_id).where(OutboundRecord.body.startswith("You said"))
     ).all()
     assert told == [voter.id]
     again = client.post(f"/api/v1/polls/{poll_id}/outcome", json=outcome, headers=officer)

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.flow import Settings
-from models.messages import OutboundMessage
+from models.messages import OutboundRecord
 from models.repairs import Repair, record_survey
 from models.schedule import ScheduledTask
 from models.tenants import Tenant
@@ -331,7 +331,7 @@ def test_you_said_we_did_reaches_only_those_who_answered_for_those_repairs(
     ]
     for tenant in (silent, other_job, later):
         assert fake_twilio.sent_to(tenant.phone or "") == []
-    topics = set(db.scalars(select(OutboundMessage.topic)))
+    topics = set(db.scalars(select(OutboundRecord.topic)))
     assert topics == {"surveys"}
 
 

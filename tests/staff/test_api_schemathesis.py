@@ -37,7 +37,7 @@ from sqlalchemy.orm import Session
 
 from doorstep.app import create_app
 from doorstep.config import Config
-from models.messages import InboundMessage
+from models.messages import InboundRecord
 from tests.factories import create_area, create_tenant
 from tests.helpers import Phone
 
@@ -70,7 +70,7 @@ def seeded_ids(db: Session, phone: Phone) -> dict[str, int]:
     tenant = create_tenant(db, name="Ann Example", phone=phone.number, area=area)
     db.commit()
     phone.text("The lift in my block is broken again")  # lands in the inbox
-    message_id = db.scalar(select(InboundMessage.id).where(InboundMessage.inbox == "open"))
+    message_id = db.scalar(select(InboundRecord.id).where(InboundRecord.inbox == "open"))
     assert message_id is not None
     return {"area_id": area.id, "tenant_id": tenant.id, "message_id": message_id}
 

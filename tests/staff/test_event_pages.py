@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models.events import Event, EventRsvp, answer_rsvp
-from models.messages import OutboundMessage
+from models.messages import OutboundRecord
 from models.tenants import Area
 from tests.factories import create_event, create_tenant
 from tests.helpers import Clock, StaffBrowser
@@ -66,9 +66,7 @@ def test_an_officer_books_an_event_in_london_time_and_the_area_is_invited(
     assert response.headers["Location"] == f"{LIST}{event.id}"
     assert event.starts_at == datetime(2026, 7, 4, 11, 0, tzinfo=UTC)  # 12:00 BST
     assert (event.capacity, event.most_per_party, event.series_id) == (40, 4, None)
-    invited = db.scalars(
-        select(OutboundMessage).where(OutboundMessage.tenant_id == tenant.id)
-    ).one()
+    invited = db.scalars(select(OutboundRecord).where(OutboundRecord.tenant_id == tenant.id)).one()
     assert invited.body.startswith("Fife Housing Group: Summer fun day, Sat 4 Jul, 12:00")
     page = html_of(officer, f"{LIST}{event.id}")
     assert "Booked the event. 1 tenants are invited." in page and "4 Jul 2026, 12:00" in page
@@ -176,7 +174,7 @@ def test_cancelling_asks_first_then_calls_it_off_and_tells_those_coming(
 
     assert response.status_code == 302
     assert stored(db)[0].status == "cancelled"
-    told = db.scalars(select(OutboundMessage.tenant_id)).all()
+    told = db.scalars(select(OutboundRecord.tenant_id)).all()
     assert told == [coming.id]
     assert officer.client.get(f"{LIST}{event.id}/edit").status_code == 409
 
@@ -250,6 +248,6 @@ def test_an_officer_moves_an_event_and_those_coming_hear_of_it(
 
     assert response.status_code == 302
     assert stored(db)[0].starts_at == datetime(2026, 7, 11, 11, 0, tzinfo=UTC)
-    (told,) = db.scalars(select(OutboundMessage.body)).all()
+    (told,) = db.scalars(select(OutboundRecord.body)).all()
     assert told.startswith("Fife Housing Group: Summer fun day has moved to Sat 11 Jul, 12:00")
     assert "1 tenants will hear of the change." in html_of(officer, f"{LIST}{event.id}")

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models.messages import InboundMessage, InboxState, OutboundMessage
+from models.messages import InboundRecord, InboxState, OutboundRecord
 from scheduler.dispatcher import Dispatcher
 from tests.factories import create_area, create_tenant
 from tests.fakes.twilio_api import FakeTwilio
@@ -29,19 +29,19 @@ def sign_up_and_write(phone: Phone, db: Session, message: str = "The lift is bro
         phone.text("Yes")
     phone.text(message)
     db.expire_all()
-    item = db.scalar(select(InboundMessage).where(InboundMessage.inbox == InboxState.OPEN))
+    item = db.scalar(select(InboundRecord).where(InboundRecord.inbox == InboxState.OPEN))
     db.commit()
     assert item is not None and item.body == message
     return item.id
 
 
-def staff_replies(db: Session, inbound_id: int) -> list[OutboundMessage]:
+def staff_replies(db: Session, inbound_id: int) -> list[OutboundRecord]:
     db.expire_all()
     found = list(
         db.scalars(
-            select(OutboundMessage)
-            .where(OutboundMessage.in_reply_to == inbound_id)
-            .order_by(OutboundMessage.id)
+            select(OutboundRecord)
+            .where(OutboundRecord.in_reply_to == inbound_id)
+            .order_by(OutboundRecord.id)
         )
     )
     db.commit()
@@ -57,7 +57,7 @@ def test_a_tenants_free_text_is_listed_with_their_name_linked(
     staff_as: Staff, phone: Phone, db: Session
 ) -> None:
     item_id = sign_up_and_write(phone, db)
-    tenant_id = db.get(InboundMessage, item_id).tenant_id  # type: ignore[union-attr]
+    tenant_id = db.get(InboundRecord, item_id).tenant_id  # type: ignore[union-attr]
     db.commit()
 
     html = staff_as("viewer").client.get(INBOX).get_data(as_text=True)
@@ -126,7 +126,7 @@ def test_an_empty_reply_is_refused(staff_as: Staff, phone: Phone, db: Session) -
 def test_a_reply_to_a_telegram_message_goes_back_to_that_chat(staff_as: Staff, db: Session) -> None:
     tenant = create_tenant(db, name="Ann Smith", channels=("telegram",))
     chat = tenant.identities[0].address
-    item = InboundMessage(
+    item = InboundRecord(
         tenant_id=tenant.id,
         channel="telegram",
         address=chat,
@@ -158,7 +158,7 @@ def test_a_viewer_sees_no_reply_form_and_cannot_reply_or_mark_done(
     assert viewer.submit(INBOX, f"/staff/inbox/{item_id}/done", {}).status_code == 403
     assert [row for row in staff_replies(db, item_id) if row.body == "Hello"] == []
     db.expire_all()
-    assert db.get(InboundMessage, item_id).inbox == InboxState.OPEN  # type: ignore[union-attr]
+    assert db.get(InboundRecord, item_id).inbox == InboxState.OPEN  # type: ignore[union-attr]
     db.commit()
 
 
@@ -178,7 +178,7 @@ def test_a_reply_to_a_message_that_is_not_in_the_inbox_is_a_404(
     staff_as: Staff, phone: Phone, db: Session
 ) -> None:
     phone.text("Hello")
-    first = db.scalar(select(InboundMessage))
+    first = db.scalar(select(InboundRecord))
     db.commit()
     assert first is not None and first.inbox is None
     status, html = reply(staff_as("officer"), first.id, "Hello")

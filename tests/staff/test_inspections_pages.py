@@ -26,7 +26,7 @@ from models.inspections import (
     mark_all_told,
     record_finding,
 )
-from models.messages import OutboundMessage
+from models.messages import OutboundRecord
 from models.tenants import Area, Tenant
 from tests.factories import create_area, create_inspection, create_tenant
 from tests.fakes.telegram_api import FakeBotApi
@@ -104,7 +104,7 @@ def stored(db: Session) -> list[Inspection]:
 def outbound_to(db: Session, tenant: Tenant) -> int:
     db.expire_all()
     count = db.scalar(
-        select(func.count(OutboundMessage.id)).where(OutboundMessage.tenant_id == tenant.id)
+        select(func.count(OutboundRecord.id)).where(OutboundRecord.tenant_id == tenant.id)
     )
     db.commit()
     return int(count or 0)

@@ -10,7 +10,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models.messages import OutboundMessage
+from models.messages import OutboundRecord
 from models.polls import Poll
 from models.tenants import Area
 from tests.factories import create_tenant
@@ -62,7 +62,7 @@ def test_an_officer_publishes_a_poll_in_polish_too_and_a_polish_tenant_is_invite
     assert poll.question_in("pl") == POLISH["question"]
     assert poll.options_in("pl") == POLISH["options"]
     invitation = db.scalars(
-        select(OutboundMessage).where(OutboundMessage.tenant_id == polish_tenant.id)
+        select(OutboundRecord).where(OutboundRecord.tenant_id == polish_tenant.id)
     ).one()
     assert POLISH["question"] in invitation.body
 

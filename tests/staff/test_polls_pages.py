@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models.messages import OutboundMessage
+from models.messages import OutboundRecord
 from models.polls import Poll, PollVote
 from models.tenants import Area
 from tests.factories import create_area, create_tenant
@@ -46,9 +46,9 @@ def publish(officer: StaffBrowser, **changes: str) -> int:
     return int(response.headers["Location"].rstrip("/").rsplit("/", 1)[1])
 
 
-def notices(db: Session) -> list[OutboundMessage]:
+def notices(db: Session) -> list[OutboundRecord]:
     db.expire_all()
-    return list(db.scalars(select(OutboundMessage).where(OutboundMessage.kind == "notice")))
+    return list(db.scalars(select(OutboundRecord).where(OutboundRecord.kind == "notice")))
 
 
 def test_an_officer_publishes_a_poll_and_the_audience_is_invited_in_the_window(

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from models.messages import OutboundMessage
+from models.messages import OutboundRecord
 from models.repairs import Repair, record_survey
 from models.schedule import ScheduledTask
 from models.tenants import Tenant
@@ -136,14 +136,14 @@ def test_results_alerts_and_an_outcome_published_once(
         },
     )
     assert saved.status_code == 302
-    assert db.scalar(select(func.count(OutboundMessage.id))) == 0  # written, not yet sent
+    assert db.scalar(select(func.count(OutboundRecord.id))) == 0  # written, not yet sent
     page = officer.client.get(PAGE).get_data(as_text=True)
     outcome_id = int(page.split("/staff/repairs/outcomes/", 1)[1].split("/", 1)[0])
     publish = f"/staff/repairs/outcomes/{outcome_id}/publish"
     assert officer.submit(PAGE, publish, {}).status_code == 302
-    assert db.scalar(select(func.count(OutboundMessage.id))) == 2
+    assert db.scalar(select(func.count(OutboundRecord.id))) == 2
     assert officer.submit(PAGE, publish, {}).status_code == 409
-    assert db.scalar(select(func.count(OutboundMessage.id))) == 2
+    assert db.scalar(select(func.count(OutboundRecord.id))) == 2
     assert "published" in officer.client.get(PAGE).get_data(as_text=True)
 
 

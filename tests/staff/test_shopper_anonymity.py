@@ -40,7 +40,7 @@ from models.audit import AuditEntry
 from models.broadcasts import Broadcast
 from models.events import Event
 from models.involvement import InvolvementRequest
-from models.messages import InboundMessage, OutboundMessage
+from models.messages import InboundRecord, OutboundRecord
 from models.mystery_shopping import MysteryShopCheckIn, StaffAlert
 from models.polls import Poll
 from models.staff import StaffUser
@@ -275,8 +275,8 @@ def ids_of_rows(db: Session, clock: Clock) -> dict[str, list[int]]:
         "check_in_id": every(MysteryShopCheckIn.id),
         "alert_id": every(StaffAlert.id),
         "request_id": every(InvolvementRequest.id),
-        "inbound_id": every(InboundMessage.id),
-        "message_id": every(InboundMessage.id),
+        "inbound_id": every(InboundRecord.id),
+        "message_id": every(InboundRecord.id),
         "area_id": every(Area.id),
         "staff_id": every(StaffUser.id),
         "event_id": every(Event.id),
@@ -285,7 +285,7 @@ def ids_of_rows(db: Session, clock: Clock) -> dict[str, list[int]]:
         "year": [clock().year],
         **NOTHING_SEEDED,
     }
-    ids["*"] = sorted({*itertools.chain(*ids.values()), *every(OutboundMessage.id)})
+    ids["*"] = sorted({*itertools.chain(*ids.values()), *every(OutboundRecord.id)})
     db.commit()
     return ids
 

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from doorstep.cli import main
 from models.consent import Consent, ConsentChange, record_consent
 from models.inspections import IssueReport
-from models.messages import InboundMessage, OutboundMessage
+from models.messages import InboundRecord, OutboundRecord
 from models.mystery_shopping import MysteryShopCheckIn
 from models.repairs import Repair
 from models.tenants import Identity, Tenant
@@ -110,7 +110,7 @@ def test_erasing_asks_for_the_name_and_keeps_answers_only_as_anonymous_figures(
 
     assert count(db, Tenant, Tenant.id == ann_id) == 0
     assert count(db, Identity) == 0
-    assert count(db, InboundMessage) == 0 and count(db, OutboundMessage) == 0
+    assert count(db, InboundRecord) == 0 and count(db, OutboundRecord) == 0
     assert count(db, Consent) == 0 and count(db, ConsentChange) == 0
     check_in = db.scalars(select(MysteryShopCheckIn)).one()
     assert (check_in.tenant_id, check_in.ease, check_in.what_happened) == (None, 2, None)

@@ -12,7 +12,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from models.messages import InboundMessage
+from models.messages import InboundRecord
 from scheduler.dispatcher import Dispatcher
 from scheduler.tasks import run_due_tasks
 from tests.broadcast_helpers import (
@@ -215,7 +215,7 @@ def test_a_reply_to_a_broadcast_lands_in_the_inbox_linked_to_it(
     deliver_all(dispatcher)
     assert phone.text("Will the lifts be off all day?")
 
-    linked = db.scalar(select(InboundMessage.broadcast_id).where(InboundMessage.inbox == "open"))
+    linked = db.scalar(select(InboundRecord.broadcast_id).where(InboundRecord.inbox == "open"))
     assert linked == broadcast["id"]
     browser = staff_as("viewer")
     inbox = browser.client.get("/staff/inbox/").get_data(as_text=True)
@@ -239,5 +239,5 @@ def test_a_message_long_after_a_broadcast_is_not_linked_to_it(
     clock.advance(days=8)
     assert phone.text("My boiler is broken")
     assert (
-        db.scalar(select(InboundMessage.broadcast_id).where(InboundMessage.inbox == "open")) is None
+        db.scalar(select(InboundRecord.broadcast_id).where(InboundRecord.inbox == "open")) is None
     )

@@ -9,7 +9,7 @@ from flask import Flask
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from models.messages import InboundMessage, OutboundMessage
+from models.messages import InboundRecord, OutboundRecord
 from models.tenants import Tenant
 from tests.conftest import PUBLIC_URL, TWILIO_TOKEN
 from tests.helpers import Phone, new_sid
@@ -51,8 +51,8 @@ def test_two_first_messages_from_one_new_number_are_both_kept_and_answered(
 
     at_once(app, [send("Hello"), send("Is anyone there?"), send("Hi")])
     assert count(db, Tenant) == 1
-    assert count(db, InboundMessage) == 3
-    answered = db.scalars(select(OutboundMessage.in_reply_to)).all()
+    assert count(db, InboundRecord) == 3
+    answered = db.scalars(select(OutboundRecord.in_reply_to)).all()
     assert len(set(answered)) == 3
 
 
@@ -61,5 +61,5 @@ def test_the_same_message_delivered_twice_at_once_is_kept_and_answered_once(
 ) -> None:
     sid = new_sid()
     at_once(app, [lambda phone: phone.text("Hello", sid=sid)] * 3)
-    assert count(db, InboundMessage) == 1
-    assert count(db, OutboundMessage) == 1
+    assert count(db, InboundRecord) == 1
+    assert count(db, OutboundRecord) == 1

@@ -13,7 +13,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from models.messages import InboundMessage, OutboundMessage
+from models.messages import InboundRecord, OutboundRecord
 from models.tenants import Identity, Tenant
 from models.tombstones import Tombstone
 from tests.factories import create_tenant
@@ -47,8 +47,8 @@ def test_a_replayed_sms_of_an_erased_tenant_is_answered_200_and_stores_nothing(
     assert replay.status_code == 200
     assert rows(db, Tenant) == 0
     assert rows(db, Identity) == 0
-    assert rows(db, InboundMessage) == 0
-    assert rows(db, OutboundMessage) == 0
+    assert rows(db, InboundRecord) == 0
+    assert rows(db, OutboundRecord) == 0
 
 
 def test_a_new_text_from_the_erased_number_is_a_strangers_first_message(
@@ -63,7 +63,7 @@ def test_a_new_text_from_the_erased_number_is_a_strangers_first_message(
     db.expire_all()
     stranger = db.scalars(select(Tenant)).one()
     assert stranger.registered is False and stranger.name is None
-    assert [m.body for m in db.scalars(select(InboundMessage))] == ["Hello"]
+    assert [m.body for m in db.scalars(select(InboundRecord))] == ["Hello"]
 
 
 def test_a_replayed_telegram_update_of_an_erased_tenant_stores_nothing(
@@ -78,9 +78,9 @@ def test_a_replayed_telegram_update_of_an_erased_tenant_stores_nothing(
     db.commit()
     update = updates.text_update(update_id=chat.next_id(), chat_id=chat.chat_id, text=WORDS)
     assert chat.post(update).status_code == 200
-    assert rows(db, InboundMessage) == 1
+    assert rows(db, InboundRecord) == 1
     erase(client, ann.id, api_token)
 
     assert chat.post(update).status_code == 200
 
-    assert rows(db, Tenant) == 0 and rows(db, InboundMessage) == 0
+    assert rows(db, Tenant) == 0 and rows(db, InboundRecord) == 0

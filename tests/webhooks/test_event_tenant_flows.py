@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from models.consent import Topic, record_consent
 from models.conversations import Conversation
 from models.events import Event, EventRsvp
-from models.messages import OutboundMessage
+from models.messages import OutboundRecord
 from models.tenants import Area, Tenant
 from scheduler.dispatcher import Dispatcher
 from tests.conftest import PUBLIC_URL, TWILIO_TOKEN
@@ -282,7 +282,7 @@ def test_a_tenant_opted_out_of_events_gets_no_invitation(
     db.commit()
     db.expire_all()
     invited = set(
-        db.scalars(select(OutboundMessage.tenant_id).where(OutboundMessage.topic == "events"))
+        db.scalars(select(OutboundRecord.tenant_id).where(OutboundRecord.topic == "events"))
     )
     assert invited == {keen.id}
     assert db.get_one(Event, event_id).invited_at == clock()

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from models.broadcasts import BroadcastInterest
 from models.inspections import InspectionRsvp
-from models.messages import InboundMessage
+from models.messages import InboundRecord
 from models.tenants import Identity, Role, Tenant
 from scheduler.dispatcher import Dispatcher
 from tests.broadcast_helpers import create, deliver_all, send
@@ -66,7 +66,7 @@ def test_a_volunteer_answers_an_opportunity_yes_by_sms_and_staff_see_who_offered
     assert thanks.startswith("Thank you for offering to help.")
     shown = client.get(f"/api/v1/broadcasts/{broadcast_id}", headers=officer).get_json()
     assert [v["tenant_id"] for v in shown["volunteers"]] == [member.id]
-    yes = db.scalar(select(InboundMessage).where(InboundMessage.inbox == "open"))
+    yes = db.scalar(select(InboundRecord).where(InboundRecord.inbox == "open"))
     assert yes is not None and yes.broadcast_id == broadcast_id
     page = staff_as("viewer").client.get(f"/staff/broadcasts/{broadcast_id}")
     assert "Ann Smith" in page.get_data(as_text=True).split("Who said YES")[1]

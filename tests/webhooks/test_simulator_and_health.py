@@ -17,7 +17,7 @@ from channels.simulator import SimulatorSms
 from doorstep.app import create_app
 from doorstep.config import Config
 from models.conversations import Conversation
-from models.messages import InboundMessage, OutboundMessage, OutboxStatus
+from models.messages import InboundRecord, OutboundRecord, OutboxStatus
 from scheduler.dispatcher import Dispatcher
 from tests.factories import create_tenant
 from tests.helpers import Clock, Phone, StaffBrowser
@@ -48,7 +48,7 @@ def test_the_simulator_answers_through_the_same_engine_as_sms(
     assert first == {**first, "direction": "in", "text": "Hi"}
     assert reply["direction"] == "out" and "reply with your name" in reply["text"]
     assert reply["segments"] == 1 and reply["encoding"] == "GSM-7"
-    row = db.scalars(select(OutboundMessage)).one()
+    row = db.scalars(select(OutboundRecord)).one()
     assert row.channel == "sms" and row.status == OutboxStatus.DELIVERED
 
 
@@ -158,9 +158,9 @@ def test_a_fault_in_a_flow_still_stores_the_message_apologises_and_clears_the_co
     monkeypatch.setattr(conversation_engine, "continue_flow", broken)
     response = phone.send("Ann Smith")
     assert response.status_code == 200
-    stored = db.scalars(select(InboundMessage).order_by(InboundMessage.id)).all()
+    stored = db.scalars(select(InboundRecord).order_by(InboundRecord.id)).all()
     assert [m.body for m in stored] == ["Hi", "Ann Smith"] and stored[-1].flow == "error"
-    apology = db.scalars(select(OutboundMessage).order_by(OutboundMessage.id.desc())).first()
+    apology = db.scalars(select(OutboundRecord).order_by(OutboundRecord.id.desc())).first()
     assert apology is not None and apology.body.startswith("Sorry, something went wrong")
     assert db.scalars(select(Conversation)).all() == []
     monkeypatch.undo()
@@ -194,7 +194,7 @@ def test_a_reply_typed_in_the_console_reaches_the_tenant_in_the_simulator(
 ) -> None:
     for said in ("Hi", "Ann Smith", "Methil", "Is the drop-in still on Friday?"):
         simulate(client, "07700 900123", said)
-    question = db.scalars(select(InboundMessage).where(InboundMessage.inbox == "open")).one()
+    question = db.scalars(select(InboundRecord).where(InboundRecord.inbox == "open")).one()
     officer = staff_as("officer")
     answer = "Yes, 10 till 12 at the community centre."
     sent = officer.submit("/staff/inbox/", f"/staff/inbox/{question.id}/reply", {"text": answer})

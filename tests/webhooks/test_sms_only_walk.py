@@ -33,7 +33,7 @@ from models.consent import Topic
 from models.conversations import Conversation
 from models.events import Answer, answer_rsvp
 from models.inspections import close_inspection, record_finding
-from models.messages import InboundMessage, OutboundMessage, OutboxStatus
+from models.messages import InboundRecord, OutboundRecord, OutboxStatus
 from models.tenants import Area, Role, find_identity
 from tests.conftest import PUBLIC_URL, TWILIO_TOKEN
 from tests.factories import (
@@ -399,10 +399,10 @@ def test_every_state_of_the_flow_is_reached_and_finished_by_sms_with_digits_and_
     assert not stuck, f"no SMS path finishes from {', '.join(f'{flow_name}.{s}' for s in stuck)}"
     assert walked.finished_paths or walked.handed_over, f"no SMS path finishes {flow_name}"
     db.expire_all()
-    assert db.scalars(select(InboundMessage).where(InboundMessage.flow == "error")).all() == []
+    assert db.scalars(select(InboundRecord).where(InboundRecord.flow == "error")).all() == []
     links = [
         body
-        for body in db.scalars(select(OutboundMessage.body).where(OutboundMessage.channel == "sms"))
+        for body in db.scalars(select(OutboundRecord.body).where(OutboundRecord.channel == "sms"))
         if "http" in body.lower() or "www." in body.lower()
     ]
     assert links == []

@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from werkzeug.test import TestResponse
 
-from models.messages import InboundMessage, OutboundMessage, OutboxStatus, find_inbound
+from models.messages import InboundRecord, OutboundRecord, OutboxStatus, find_inbound
 from models.tenants import Identity, Tenant
 from scheduler.dispatcher import Dispatcher
 from tests.conftest import TELEGRAM_SECRET
@@ -51,7 +51,7 @@ def count(db: Session, model: type) -> int:
 
 
 def nothing_stored(db: Session) -> bool:
-    return count(db, InboundMessage) == count(db, OutboundMessage) == count(db, Tenant) == 0
+    return count(db, InboundRecord) == count(db, OutboundRecord) == count(db, Tenant) == 0
 
 
 def answers(db: Session, chat: TelegramChat) -> list[str]:
@@ -60,9 +60,9 @@ def answers(db: Session, chat: TelegramChat) -> list[str]:
     inbound = find_inbound(db, "telegram", str(chat.sent_update_ids[-1]))
     assert inbound is not None, "the update was not stored"
     bodies = db.scalars(
-        select(OutboundMessage.body)
-        .where(OutboundMessage.in_reply_to == inbound.id)
-        .order_by(OutboundMessage.id)
+        select(OutboundRecord.body)
+        .where(OutboundRecord.in_reply_to == inbound.id)
+        .order_by(OutboundRecord.id)
     )
     return list(bodies)
 
@@ -229,8 +229,8 @@ def test_a_repeated_update_is_stored_once_and_answered_once(
     payload = updates.text_update(update_id=chat.next_id(), chat_id=chat.chat_id, text="Hello")
     for _ in range(3):
         ok(chat.post(payload))
-    assert count(db, InboundMessage) == 1
-    assert count(db, OutboundMessage) == 1
+    assert count(db, InboundRecord) == 1
+    assert count(db, OutboundRecord) == 1
     assert len(deliver(dispatcher, bot_api, chat)) == 1
     assert deliver(dispatcher, bot_api, chat) == []
 
@@ -241,7 +241,7 @@ def test_the_webhook_queues_replies_and_sends_nothing_itself(
     response = ok(chat.say("HELP"))
     assert response.get_json() == {}
     db.expire_all()
-    [row] = db.scalars(select(OutboundMessage))
+    [row] = db.scalars(select(OutboundRecord))
     assert row.status == OutboxStatus.QUEUED
     assert (row.channel, row.address) == ("telegram", str(chat.chat_id))
     assert bot_api.calls_to("sendMessage") == []
@@ -265,8 +265,8 @@ def test_an_edit_or_a_group_message_gets_200_and_no_answer(
 ) -> None:
     response = ok(chat.post(build(chat.next_id(), chat.chat_id)))
     assert response.get_json() == {}
-    assert count(db, OutboundMessage) == 0
-    assert count(db, InboundMessage) == 0
+    assert count(db, OutboundRecord) == 0
+    assert count(db, InboundRecord) == 0
 
 
 # -- joining a chat to a tenant ------------------------------------------------------------
@@ -278,7 +278,7 @@ def test_start_from_a_new_chat_gets_one_welcome_with_a_share_my_number_button(
     [welcome] = say(chat, db, "/start")
     assert WELCOME in welcome
     db.expire_all()
-    [row] = db.scalars(select(OutboundMessage))
+    [row] = db.scalars(select(OutboundRecord))
     assert row.status == OutboxStatus.QUEUED
 
     [sent] = deliver(dispatcher, bot_api, chat)
@@ -286,7 +286,7 @@ def test_start_from_a_new_chat_gets_one_welcome_with_a_share_my_number_button(
     assert buttons(sent) == [{"text": "Share my number", "request_contact": True}]
     assert sent["reply_markup"]["one_time_keyboard"] is True
     db.expire_all()
-    assert db.get(OutboundMessage, row.id).status == OutboxStatus.SENT  # type: ignore[union-attr]
+    assert db.get(OutboundRecord, row.id).status == OutboxStatus.SENT  # type: ignore[union-attr]
 
 
 @pytest.mark.parametrize("shared", [ANN_PHONE, "447700900123", "07700 900123"])
@@ -482,7 +482,7 @@ def test_a_repeated_button_press_is_acknowledged_again_but_answered_once(
     for _ in range(2):
         assert ok(chat.post(press)).get_json()["method"] == "answerCallbackQuery"
     assert answers(db, chat) == ["Please reply with your message to our team."]
-    assert count(db, OutboundMessage) == 2  # the menu and one follow-up
+    assert count(db, OutboundRecord) == 2  # the menu and one follow-up
 
 
 # -- what tenants actually send ------------------------------------------------------------

@@ -14,7 +14,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models.messages import OutboundMessage, OutboxStatus
+from models.messages import OutboundRecord, OutboxStatus
 from models.tenants import Tenant
 from scheduler.dispatcher import Dispatcher
 from tests.conftest import TELEGRAM_SECRET
@@ -70,10 +70,10 @@ def texts_to(db: Session, phone: str) -> list[str]:
     db.expire_all()
     return list(
         db.scalars(
-            select(OutboundMessage.body)
-            .where(OutboundMessage.channel == "sms", OutboundMessage.address == phone)
-            .where(OutboundMessage.in_reply_to.is_(None))
-            .order_by(OutboundMessage.id)
+            select(OutboundRecord.body)
+            .where(OutboundRecord.channel == "sms", OutboundRecord.address == phone)
+            .where(OutboundRecord.in_reply_to.is_(None))
+            .order_by(OutboundRecord.id)
         )
     )
 
@@ -332,7 +332,7 @@ def test_what_was_waiting_for_an_unlinked_chat_is_held_back(
     phone.text("UNLINK")
     db.expire_all()
     waiting = db.scalars(
-        select(OutboundMessage.status).where(OutboundMessage.address == str(chat.chat_id))
+        select(OutboundRecord.status).where(OutboundRecord.address == str(chat.chat_id))
     )
     assert set(waiting) == {OutboxStatus.UNREACHABLE}
 

@@ -6,7 +6,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from models.messages import InboundMessage, OutboundMessage, OutboxStatus
+from models.messages import InboundRecord, OutboundRecord, OutboxStatus
 from models.tenants import Tenant
 from tests.helpers import Phone, new_sid, twiml_messages
 
@@ -28,7 +28,7 @@ def test_a_forged_signature_gets_403_and_stores_nothing(phone: Phone, db: Sessio
     params = {"MessageSid": new_sid(), "From": phone.number, "Body": "HELP"}
     response = phone.post("/webhooks/twilio/sms", params, signature="forged")
     assert response.status_code == 403
-    assert count(db, InboundMessage) == 0 and count(db, Tenant) == 0
+    assert count(db, InboundRecord) == 0 and count(db, Tenant) == 0
 
 
 def test_a_missing_signature_gets_403_and_stores_nothing(client: FlaskClient, db: Session) -> None:
@@ -36,7 +36,7 @@ def test_a_missing_signature_gets_403_and_stores_nothing(client: FlaskClient, db
         "/webhooks/twilio/sms", data={"MessageSid": new_sid(), "From": "+447700900123"}
     )
     assert response.status_code == 403
-    assert count(db, InboundMessage) == 0
+    assert count(db, InboundRecord) == 0
 
 
 def test_a_request_signed_for_other_parameters_is_refused(phone: Phone, db: Session) -> None:
@@ -48,7 +48,7 @@ def test_a_request_signed_for_other_parameters_is_refused(phone: Phone, db: Sess
     )
     tampered = {**signed, "Body": "STOP"}
     assert phone.post("/webhooks/twilio/sms", tampered, signature=signature).status_code == 403
-    assert count(db, InboundMessage) == 0
+    assert count(db, InboundRecord) == 0
 
 
 def test_a_retried_message_sid_is_stored_once_and_answered_once(phone: Phone, db: Session) -> None:
@@ -56,13 +56,13 @@ def test_a_retried_message_sid_is_stored_once_and_answered_once(phone: Phone, db
     first = phone.text("Hello", sid=sid)
     again = phone.text("Hello", sid=sid)
     assert len(first) == 1 and again == []
-    assert count(db, InboundMessage) == 1
-    assert count(db, OutboundMessage) == 1
+    assert count(db, InboundRecord) == 1
+    assert count(db, OutboundRecord) == 1
 
 
 def test_every_field_twilio_sends_is_kept(phone: Phone, db: Session) -> None:
     phone.text("Hello", FromCity="KIRKCALDY", SmsStatus="received", ApiVersion="2010-04-01")
-    stored = db.scalar(select(InboundMessage))
+    stored = db.scalar(select(InboundRecord))
     assert stored is not None
     assert stored.raw["FromCity"] == "KIRKCALDY" and stored.raw["ApiVersion"] == "2010-04-01"
     assert stored.address == phone.number
@@ -73,7 +73,7 @@ def test_replies_sent_as_twiml_are_recorded_as_sent_with_a_status_link(
 ) -> None:
     response = phone.send("Hello")
     assert "ref=" in response.get_data(as_text=True)
-    row = db.scalar(select(OutboundMessage))
+    row = db.scalar(select(OutboundRecord))
     assert row is not None and row.status == OutboxStatus.SENT
     assert twiml_messages(response) == [row.body]
 

@@ -18,7 +18,7 @@ from bot.messages import OutboundMessage as Outgoing
 from bot.messages import SendReceipt
 from channels.base import Channel
 from models.consent import consent_history, opted_out
-from models.messages import OutboundMessage, OutboxStatus
+from models.messages import OutboundRecord, OutboxStatus
 from models.tenants import Tenant
 from scheduler.dispatcher import Dispatcher
 from tests.factories import create_outbound, create_tenant
@@ -46,7 +46,7 @@ def report(
     return phone.post(path, params)
 
 
-def fresh(db: Session, row: OutboundMessage) -> OutboundMessage:
+def fresh(db: Session, row: OutboundRecord) -> OutboundRecord:
     """The row as stored now; commits so no read transaction is left holding SQLite."""
     db.expire_all()
     db.refresh(row)
@@ -62,7 +62,7 @@ def tenant(db: Session, phone: Phone) -> Tenant:
 
 
 @pytest.fixture
-def sent(db: Session, tenant: Tenant, dispatcher: Dispatcher) -> OutboundMessage:
+def sent(db: Session, tenant: Tenant, dispatcher: Dispatcher) -> OutboundRecord:
     """A notice the dispatcher sent through Twilio: status "sent", with Twilio's sid."""
     row = create_outbound(db, tenant=tenant, body="Your repair is booked for Tuesday.")
     db.commit()
@@ -73,7 +73,7 @@ def sent(db: Session, tenant: Tenant, dispatcher: Dispatcher) -> OutboundMessage
 
 
 def test_a_signed_delivered_report_moves_a_sent_row_to_delivered(
-    phone: Phone, sent: OutboundMessage, db: Session, clock: Clock
+    phone: Phone, sent: OutboundRecord, db: Session, clock: Clock
 ) -> None:
     clock.advance(seconds=5)
     response = report(phone, sent.provider_id or "", "delivered")
@@ -84,7 +84,7 @@ def test_a_signed_delivered_report_moves_a_sent_row_to_delivered(
 
 
 def test_a_late_sent_report_does_not_overwrite_delivered(
-    phone: Phone, sent: OutboundMessage, db: Session, clock: Clock
+    phone: Phone, sent: OutboundRecord, db: Session, clock: Clock
 ) -> None:
     sid = sent.provider_id or ""
     report(phone, sid, "delivered")
@@ -98,7 +98,7 @@ def test_a_late_sent_report_does_not_overwrite_delivered(
 
 
 def test_undelivered_then_delivered_keeps_the_first_final_status(
-    phone: Phone, sent: OutboundMessage, db: Session, clock: Clock
+    phone: Phone, sent: OutboundRecord, db: Session, clock: Clock
 ) -> None:
     sid = sent.provider_id or ""
     report(phone, sid, "undelivered", ErrorCode="30003")
@@ -113,7 +113,7 @@ def test_undelivered_then_delivered_keeps_the_first_final_status(
 def test_a_report_with_ref_attaches_twilios_sid_to_a_twiml_reply(phone: Phone, db: Session) -> None:
     twiml = ET.fromstring(phone.send("Hello").get_data(as_text=True))  # noqa: S314 - our own TwiML
     [message] = twiml.iter("Message")
-    reply = db.scalar(select(OutboundMessage))
+    reply = db.scalar(select(OutboundRecord))
     assert reply is not None and reply.provider_id is None
     db.commit()
     action = message.attrib["action"]
@@ -128,7 +128,7 @@ def test_a_report_with_ref_attaches_twilios_sid_to_a_twiml_reply(phone: Phone, d
 
 
 def test_a_ref_cannot_move_a_report_onto_a_row_with_another_sid(
-    phone: Phone, sent: OutboundMessage, db: Session
+    phone: Phone, sent: OutboundRecord, db: Session
 ) -> None:
     original = sent.provider_id
 
@@ -140,7 +140,7 @@ def test_a_ref_cannot_move_a_report_onto_a_row_with_another_sid(
 
 
 def test_a_forged_or_re_pointed_signature_gets_403_and_changes_nothing(
-    phone: Phone, tenant: Tenant, sent: OutboundMessage, db: Session
+    phone: Phone, tenant: Tenant, sent: OutboundRecord, db: Session
 ) -> None:
     params = {"MessageSid": sent.provider_id or "", "MessageStatus": "failed", "ErrorCode": "21610"}
     signed_for_no_ref = RequestValidator(phone.auth_token).compute_signature(
@@ -156,7 +156,7 @@ def test_a_forged_or_re_pointed_signature_gets_403_and_changes_nothing(
 
 
 def test_a_report_without_a_message_status_is_a_400(
-    phone: Phone, sent: OutboundMessage, db: Session
+    phone: Phone, sent: OutboundRecord, db: Session
 ) -> None:
     response = phone.post(STATUS_PATH, {"MessageSid": sent.provider_id or "", "ErrorCode": "30003"})
 
@@ -165,16 +165,16 @@ def test_a_report_without_a_message_status_is_a_400(
 
 
 def test_a_report_for_an_unknown_sid_gets_204_and_changes_nothing(
-    phone: Phone, tenant: Tenant, sent: OutboundMessage, db: Session
+    phone: Phone, tenant: Tenant, sent: OutboundRecord, db: Session
 ) -> None:
-    before = {row.id: (row.status, row.provider_id) for row in db.scalars(select(OutboundMessage))}
+    before = {row.id: (row.status, row.provider_id) for row in db.scalars(select(OutboundRecord))}
     db.commit()
 
     response = report(phone, new_sid(), "failed", ErrorCode="21610")
 
     assert response.status_code == 204
     db.expire_all()
-    after = {row.id: (row.status, row.provider_id) for row in db.scalars(select(OutboundMessage))}
+    after = {row.id: (row.status, row.provider_id) for row in db.scalars(select(OutboundRecord))}
     assert after == before
     assert not opted_out(db, tenant.id, "sms") and consent_history(db, tenant.id) == []
 
@@ -183,7 +183,7 @@ def test_a_report_for_an_unknown_sid_gets_204_and_changes_nothing(
 def test_error_21610_in_a_report_ends_the_row_and_opts_the_tenant_out(
     phone: Phone,
     tenant: Tenant,
-    sent: OutboundMessage,
+    sent: OutboundRecord,
     db: Session,
     dispatcher: Dispatcher,
     fake_twilio: FakeTwilio,

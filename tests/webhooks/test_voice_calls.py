@@ -20,7 +20,7 @@ from models.broadcasts import BroadcastInterest
 from models.consent import opted_out
 from models.events import EventRsvp
 from models.inspections import IssueReport
-from models.messages import InboundMessage, OutboundMessage, OutboxStatus
+from models.messages import InboundRecord, OutboundRecord, OutboxStatus
 from models.mystery_shopping import MysteryShopCheckIn
 from models.tenants import Area, Tenant
 from scheduler.dispatcher import Dispatcher
@@ -99,7 +99,7 @@ def test_a_shopper_on_a_landline_does_the_check_in_with_keys_and_a_voice_note(
     check_in = db.scalars(select(MysteryShopCheckIn)).one()
     assert check_in.finished and check_in.channel == "voice"
     assert (check_in.service, check_in.ease, check_in.sorted_out) == ("phone", 2, "no")
-    note = db.scalars(select(InboundMessage).where(InboundMessage.media.is_not(None))).all()
+    note = db.scalars(select(InboundRecord).where(InboundRecord.media.is_not(None))).all()
     assert [m.media.get("recording") for m in note if m.media.get("recording")] == [RECORDING]
 
 
@@ -162,7 +162,7 @@ def test_star_is_help_and_0_stops_the_calls(client: FlaskClient, db: Session) ->
 def test_a_stranger_is_told_kindly_and_nothing_is_stored(client: FlaskClient, db: Session) -> None:
     heard = Landline(client, "+441314960154").call()
     assert "we do not know this phone number" in heard.text and heard.hung_up
-    assert db.scalars(select(InboundMessage)).all() == []
+    assert db.scalars(select(InboundRecord)).all() == []
     assert db.scalars(select(Tenant)).all() == []
 
 
@@ -233,7 +233,7 @@ def test_a_notice_to_a_landline_goes_as_a_call_when_staff_choose_and_its_outcome
     twiml = placed["twiml"] or ""
     assert twiml.count("Fife Housing Group: The Leven lift is fixed.") == 2  # said twice
     assert 'language="en-GB"' in twiml and "<Gather" not in twiml  # nothing to press
-    row = db.scalars(select(OutboundMessage).where(OutboundMessage.channel == "voice")).one()
+    row = db.scalars(select(OutboundRecord).where(OutboundRecord.channel == "voice")).one()
     assert row.address == GRACE and row.status == OutboxStatus.SENT
 
     status = Landline(client, GRACE)
@@ -243,7 +243,7 @@ def test_a_notice_to_a_landline_goes_as_a_call_when_staff_choose_and_its_outcome
     )
     assert answer.status_code == 204
     db.expire_all()
-    row = db.get(OutboundMessage, row.id)
+    row = db.get(OutboundRecord, row.id)
     assert row is not None
     assert (row.status, row.error_code) == (OutboxStatus.UNDELIVERED, "no-answer")
 
