@@ -8,7 +8,10 @@ shopper is, the audit log gets one line per shopper per page, in the page's tran
 
 Events, broadcasts and polls name who answered them, so for anyone else the role is no
 part of their audience either: not shown, not offered, and kept as it was when they change
-one (the audience then says it holds a role not shown to them, never "everyone").
+one (the audience then says it holds a role not shown to them, never "everyone"). And
+since only one role is ever hidden, whoever answered one picked by that role is a shopper:
+anyone else sees those answers only as counts, and may not answer for a tenant there
+(marking who came, entering a paper vote), where what is accepted would say who answered.
 """
 
 from __future__ import annotations
@@ -26,6 +29,9 @@ from models.mystery_shopping import SHOPPER_ROLE
 from models.staff import StaffUser
 from models.tenants import Tenant
 from staff.audit_trail import note
+
+WHY_WITHHELD = "this is for tenants with a role only staff an admin allows may see"
+ANSWERERS_WITHHELD = f"Who answered is not shown: {WHY_WITHHELD}."
 
 
 def may_see_shoppers(session: Session) -> bool:
@@ -77,12 +83,24 @@ def audience_roles_kept(
     return frozenset(chosen) | kept
 
 
+def picked_by_role(audience: Audience, roles: frozenset[str]) -> bool:
+    """Whether the audience picks its tenants by one of these roles, so that each who
+    answered is shown holding one; not so for everyone, or a list of tenants."""
+    return not (audience.everyone or audience.tenant_ids) and bool(audience.roles & roles)
+
+
+def answerers_withheld(session: Session, audience: Audience) -> bool:
+    """Whether those who answered may be shown to this member only as counts: named, each
+    would be named as holding a role the member may not see."""
+    return picked_by_role(audience, hidden_roles(may_see_shoppers(session)))
+
+
 def audience_shoppers_shown(
     session: Session, audience: Audience, answered: Iterable[int | None]
 ) -> None:
     """Audit lines: a member with leave was shown these tenants (by id) beside an audience
     of mystery shoppers, so shown which of them hold the role."""
-    if audience.everyone or audience.tenant_ids or SHOPPER_ROLE not in audience.roles:
+    if not picked_by_role(audience, frozenset({SHOPPER_ROLE})):
         return
     if may_see_shoppers(session):
         shoppers_shown(session, holding_role(session, SHOPPER_ROLE, answered))

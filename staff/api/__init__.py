@@ -64,8 +64,9 @@ from staff.api import (
     repairs,
     tenants,
 )
-from staff.api.common import BODIES_LEFT_OUT, LARGEST_ID, REFUSALS, DictKeysDocumented, Error
+from staff.api.common import BODIES_LEFT_OUT, REFUSALS, DictKeysDocumented, Error
 from staff.context import clock, sessions
+from staff.lookup import LARGEST_ID
 
 blueprint = Blueprint("api", __name__, url_prefix="/api/v1")
 

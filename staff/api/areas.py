@@ -29,6 +29,7 @@ from staff.api.common import (
     refusals,
 )
 from staff.context import clock, sessions
+from staff.lookup import or_404
 
 blueprint = Resource("areas", __name__, url_prefix="/areas")
 
@@ -59,7 +60,7 @@ def list_areas(query_data: dict[str, int]) -> ResponseReturnValue:
 def one_area(area_id: int) -> ResponseReturnValue:
     """One area"""
     with sessions()() as session:
-        area = _area_or_404(session, area_id)
+        area = or_404(session, Area, area_id, "area")
         return {"area": area, "tenants": tenants_in_area(session, area.id)}
 
 
@@ -88,17 +89,10 @@ def create_area(json_data: dict[str, Any]) -> ResponseReturnValue:
 def change_area(area_id: int, json_data: dict[str, Any]) -> ResponseReturnValue:
     """Change the fields given (officer)"""
     with race_is_a_conflict(NAME_RACE), sessions().begin() as session:
-        area = _area_or_404(session, area_id)
+        area = or_404(session, Area, area_id, "area")
         _apply(session, area, json_data)
         session.flush()
         return {"area": area, "tenants": tenants_in_area(session, area.id)}
-
-
-def _area_or_404(session: Session, area_id: int) -> Area:
-    area = session.get(Area, area_id)
-    if area is None:
-        abort(404, f"there is no area {area_id}")
-    return area
 
 
 def _apply(session: Session, area: Area, changes: dict[str, Any]) -> None:

@@ -25,6 +25,7 @@ TOPICS = tuple(str(topic) for topic in steps.TOPICS)
 LANGUAGES = catalogue.languages()
 TEXTS_REFUSAL = 'must be an object of language code to text, such as {"en": "..."}'
 
+READ_ALONE = ("volunteers", "volunteer_count", "answerers_withheld")  # not in lists or answers
 BroadcastAudience = audience_given("BroadcastAudience", PARTS)
 BroadcastAudienceShown = audience_shown("BroadcastAudienceShown", PARTS)
 
@@ -110,7 +111,8 @@ class BroadcastVolunteer(Representation):
 
 class Broadcast(Representation):
     """A broadcast as shown: read from ``{"broadcast": <models.broadcasts.Broadcast>,
-    "audience": as seen, "report": <delivery_report>}``, with ``volunteers`` when read alone."""
+    "audience": as seen, "report": <delivery_report>}``, with ``volunteers``,
+    ``volunteer_count`` and ``answerers_withheld`` when read alone."""
 
     id = fields.Integer(attribute="broadcast.id")
     kind = fields.String(attribute="broadcast.kind", validate=validate.OneOf(KINDS))
@@ -127,12 +129,23 @@ class Broadcast(Representation):
     created_at = fields.DateTime(attribute="broadcast.created_at")
     report = fields.Nested(DeliveryReport)
     volunteers = fields.List(
-        fields.Nested(BroadcastVolunteer), metadata={"description": "who said YES"}
+        fields.Nested(BroadcastVolunteer),
+        metadata={"description": "who said YES; empty when answerers_withheld"},
+    )
+    volunteer_count = fields.Integer(
+        metadata={"minimum": 0, "description": "how many said YES, withheld or not"}
+    )
+    answerers_withheld = fields.Boolean(
+        metadata={
+            "description": "true for a broadcast picked by a role the token's owner may not "
+            "see (mystery shoppers, without an admin's leave): then volunteers is empty and "
+            "only volunteer_count says how many said YES"
+        }
     )
 
     def on_bind_field(self, field_name: str, field_obj: fields.Field[Any]) -> None:
         super().on_bind_field(field_name, field_obj)
-        field_obj.required = field_name != "volunteers"  # only when one is read alone
+        field_obj.required = field_name not in READ_ALONE  # only when one is read alone
 
 
 class BroadcastLanguage(Representation):

@@ -5,6 +5,9 @@ language's segments and the estimated cost; sending queues it now or schedules i
 (``send_at``, an ISO 8601 time with its offset). Officers write; an urgent notice,
 which ignores the sending window, is for admins only (403 otherwise). Every action
 goes through participation.broadcasts, exactly as the console's do.
+
+Who said YES to one picked by a role the token's owner may not see (mystery shoppers,
+without the admin's leave: staff.shoppers) is counted, not listed.
 """
 
 from __future__ import annotations
@@ -33,7 +36,7 @@ from staff.api.audience_field import as_seen, chosen_audience
 from staff.api.common import Created, Page, Resource, api_role, paged, path_id, refusals, utc_or_422
 from staff.audit_trail import note
 from staff.context import clock, sessions, settings
-from staff.shoppers import audience_shoppers_shown
+from staff.shoppers import answerers_withheld, audience_shoppers_shown
 
 blueprint = Resource("broadcasts", __name__, url_prefix="/broadcasts")
 
@@ -104,13 +107,23 @@ def create_broadcast(json_data: dict[str, Any]) -> ResponseReturnValue:
 @api_role("viewer")
 @blueprint.output(broadcast_schemas.Broadcast, description="the broadcast")
 def one_broadcast(broadcast_id: int) -> ResponseReturnValue:
-    """One broadcast with its report and, for an opportunity, who said YES"""
+    """One broadcast with its report and, for an opportunity, who said YES
+
+    Only how many said YES, with answerers_withheld true, for one picked by a role the
+    token's owner may not see.
+    """
     with sessions().begin() as session:  # showing who said YES may leave an audit line
         broadcast = _broadcast_or_404(session, broadcast_id)
         offered = interested(session, broadcast.id)
         audience = Audience.from_json(broadcast.audience)
         audience_shoppers_shown(session, audience, (v.tenant_id for v in offered))
-        return {**_shown(session, broadcast), "volunteers": offered}
+        withheld = answerers_withheld(session, audience)
+        return {
+            **_shown(session, broadcast),
+            "volunteers": [] if withheld else offered,
+            "volunteer_count": len(offered),
+            "answerers_withheld": withheld,
+        }
 
 
 @blueprint.get(f"/{BROADCAST_ID}/preview", endpoint="preview")

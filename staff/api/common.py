@@ -27,10 +27,10 @@ from sqlalchemy.exc import IntegrityError
 
 from models.staff import role_allows
 from staff.context import zone
+from staff.lookup import LARGEST_ID
 
 F = TypeVar("F", bound=Callable[..., Any])
 DEFAULT_PAGE, LARGEST_PAGE = 50, 200
-LARGEST_ID = 2**31 - 1  # PostgreSQL's integer columns
 LONGEST_TIME = 40
 TIME_EXAMPLE = "such as 2026-03-10T10:30:00Z or 2026-06-10T10:30:00+01:00"
 NOT_AN_OBJECT = "send a JSON object"
@@ -195,6 +195,21 @@ class Text(fields.String):
         text = super()._deserialize(value, attr, data, **kwargs).strip()
         if not _storable(text, lines=self.lines):
             raise self.make_error("control")
+        return text
+
+
+class Words(Text):
+    """Text that must say something: a zero-width space alone is as empty as nothing."""
+
+    default_error_messages = {"empty": "must not be empty"}
+
+    def __init__(self, *, longest: int, **kwargs: Any) -> None:
+        super().__init__(longest=longest, empty=False, **kwargs)
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
+        text = super()._deserialize(value, attr, data, **kwargs)
+        if not any(ch.isprintable() and not ch.isspace() for ch in text):
+            raise self.make_error("empty")
         return text
 
 

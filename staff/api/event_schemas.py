@@ -42,6 +42,7 @@ from staff.api.common import (
     TenantRef,
     Text,
     TrueOrFalse,
+    Words,
     page_of,
 )
 
@@ -58,21 +59,6 @@ GIVEN_TIME = {
 
 EventAudience = audience_given("EventAudience", AUDIENCE_PARTS)
 EventAudienceShown = audience_shown("EventAudienceShown", AUDIENCE_PARTS)
-
-
-class Words(Text):
-    """A short text that must say something: spaces and invisible characters alone do not."""
-
-    default_error_messages = {"empty": "must not be empty"}
-
-    def __init__(self, *, longest: int, **kwargs: Any) -> None:
-        super().__init__(longest=longest, empty=False, **kwargs)
-
-    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
-        text = super()._deserialize(value, attr, data, **kwargs)
-        if not any(ch.isprintable() and not ch.isspace() for ch in text):
-            raise self.make_error("empty")
-        return text
 
 
 class WholeNumber(fields.Integer):
@@ -226,5 +212,20 @@ class EventAttendanceResult(Representation):
     attended = fields.Integer(metadata={"minimum": 0})
 
 
+class EventRsvpPage(Representation):
+    """A page of answers, as every list is paged, and whether they are withheld."""
+
+    items = fields.List(fields.Nested(EventRsvp))
+    total = fields.Integer(metadata={"description": "all that match; 0 when withheld"})
+    limit = fields.Integer()
+    offset = fields.Integer()
+    answerers_withheld = fields.Boolean(
+        metadata={
+            "description": "true for an event picked by a role the token's owner may not see "
+            "(mystery shoppers, without an admin's leave): then no answer is listed, items is "
+            "empty and total 0, and only the event's counts say how many answered"
+        }
+    )
+
+
 EventPage = page_of(Event)
-EventRsvpPage = page_of(EventRsvp)

@@ -6,6 +6,10 @@ moment in summer and in winter, so it is refused, not guessed. Booking, changing
 cancelling go through participation.event_steps, so tenants hear of it in the same transaction,
 exactly as when staff use the console. Only a scheduled event can be changed or
 cancelled; anything else is a 409.
+
+Who answered an event picked by a role the token's owner may not see (mystery shoppers,
+without the admin's leave: staff.shoppers) is theirs to count, not to read: its answers
+list none, and who came is not theirs to mark (403), since what it accepts would say.
 """
 
 from __future__ import annotations
@@ -36,11 +40,13 @@ from staff.api import event_schemas
 from staff.api.audience_field import as_seen, chosen_audience
 from staff.api.common import Created, Page, Resource, api_role, paged, path_id, refusals, utc_or_422
 from staff.context import clock, sessions, settings, zone
+from staff.shoppers import WHY_WITHHELD, answerers_withheld, audience_shoppers_shown
 
 blueprint = Resource("events", __name__, url_prefix="/events")
 
 EVENT_ID = path_id("event_id")
 TIMES = ("starts_at", "ends_at", "rsvp_by")
+NOT_YOURS_TO_MARK = f"you cannot mark who came here: {WHY_WITHHELD}"
 
 
 @blueprint.get("", endpoint="list")
@@ -153,11 +159,23 @@ def cancel_event(event_id: int) -> ResponseReturnValue:
 @blueprint.input(Page, location="query")
 @blueprint.output(event_schemas.EventRsvpPage, description="a page of answers")
 def list_rsvps(event_id: int, query_data: dict[str, int]) -> ResponseReturnValue:
-    """The answers: coming, then the waiting list in order, maybe, no"""
+    """The answers: coming, then the waiting list in order, maybe, no
+
+    None, with answerers_withheld true, for an event picked by a role the token's owner
+    may not see: the event's counts say how many answered.
+    """
     limit, offset = query_data["limit"], query_data["offset"]
-    with sessions()() as session:
-        every = rsvps_for(session, _event_or_404(session, event_id).id)
-    return paged(every[offset : offset + limit], total=len(every), limit=limit, offset=offset)
+    with sessions().begin() as session:  # showing shoppers' answers leaves an audit line
+        event = _event_or_404(session, event_id)
+        if answerers_withheld(session, event.audience):
+            return {**paged([], total=0, limit=limit, offset=offset), "answerers_withheld": True}
+        every = rsvps_for(session, event.id)
+        shown = every[offset : offset + limit]
+        audience_shoppers_shown(session, event.audience, (rsvp.tenant_id for rsvp in shown))
+    return {
+        **paged(shown, total=len(every), limit=limit, offset=offset),
+        "answerers_withheld": False,
+    }
 
 
 @blueprint.post(f"/{EVENT_ID}/attendance", endpoint="attendance")
@@ -170,11 +188,14 @@ def list_rsvps(event_id: int, query_data: dict[str, int]) -> ResponseReturnValue
 def attendance(event_id: int, json_data: dict[str, Any]) -> ResponseReturnValue:
     """Record who came (officer), among those who answered
 
-    409 before the event starts; 422 for a tenant who did not answer.
+    409 before the event starts; 422 for a tenant who did not answer; 403 for an event
+    picked by a role the token's owner may not see.
     """
     tenant_ids = json_data["tenant_ids"]
     with sessions().begin() as session:
         event = _event_or_404(session, event_id)
+        if answerers_withheld(session, event.audience):  # a 422 would say who answered
+            abort(403, NOT_YOURS_TO_MARK)
         if event.starts_at > clock()():
             abort(409, f"event {event_id} has not started yet; record who came afterwards")
         answered = {rsvp.tenant_id for rsvp in rsvps_for(session, event.id)}

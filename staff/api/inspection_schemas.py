@@ -15,7 +15,6 @@ from marshmallow import ValidationError, fields, validate
 
 from models.inspections import LONGEST_PLACE, LONGEST_WORDS, InspectionStatus
 from staff.api.common import (
-    LARGEST_ID,
     AreaRef,
     Body,
     LocalTime,
@@ -27,8 +26,10 @@ from staff.api.common import (
     Representation,
     TenantRef,
     Text,
+    Words,
     page_of,
 )
+from staff.lookup import LARGEST_ID
 
 LONGEST_OFFICER = LONGEST_RESPONSIBLE = 120
 LONGEST_NOTES = LONGEST_WORDS * 4
@@ -46,21 +47,6 @@ STARTS_AT = {
 
 
 # --- fields --------------------------------------------------------------------------------
-
-
-class Words(Text):
-    """Text that must say something: a zero-width space alone is as empty as nothing."""
-
-    default_error_messages = {"empty": "must not be empty"}
-
-    def __init__(self, *, longest: int, **kwargs: Any) -> None:
-        super().__init__(longest=longest, empty=False, **kwargs)
-
-    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
-        text = super()._deserialize(value, attr, data, **kwargs)
-        if not any(ch.isprintable() and not ch.isspace() for ch in text):
-            raise self.make_error("empty")
-        return text
 
 
 class Blank(Text):

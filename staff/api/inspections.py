@@ -36,17 +36,9 @@ from models.inspections import (
 from models.tenants import Area
 from participation import inspection_steps
 from staff.api import inspection_schemas as schemas
-from staff.api.common import (
-    LARGEST_ID,
-    Created,
-    Resource,
-    api_role,
-    paged,
-    path_id,
-    refusals,
-    utc_or_422,
-)
+from staff.api.common import Created, Resource, api_role, paged, path_id, refusals, utc_or_422
 from staff.context import clock, inspection_days, sessions, settings, zone
+from staff.lookup import LARGEST_ID, or_404
 
 blueprint = Resource("inspections", __name__, url_prefix="/inspections")
 
@@ -84,7 +76,7 @@ def list_inspections(query_data: dict[str, Any]) -> ResponseReturnValue:
 def one_inspection(inspection_id: int) -> ResponseReturnValue:
     """One walk with its RSVPs, the reports it was given and its findings"""
     with sessions()() as session:
-        return _details(session, _inspection_or_404(session, inspection_id))
+        return _details(session, or_404(session, Inspection, inspection_id, "inspection"))
 
 
 @blueprint.post("", endpoint="create")
@@ -223,7 +215,7 @@ def finding_done(inspection_id: int, finding_id: int) -> InspectionFinding:
     hearing it is done; marking it twice changes nothing.
     """
     with sessions().begin() as session:
-        inspection = _inspection_or_404(session, inspection_id, lock=True)
+        inspection = or_404(session, Inspection, inspection_id, "inspection", lock=True)
         finding = session.get(InspectionFinding, finding_id)
         if finding is None or finding.inspection_id != inspection.id:
             abort(404, f"inspection {inspection_id} has no finding {finding_id}")
@@ -315,19 +307,8 @@ def _inspections_page(
     return list(found), total
 
 
-def _inspection_or_404(session: Session, inspection_id: int, *, lock: bool = False) -> Inspection:
-    """The walk; ``lock`` holds it, so two staff closing it at once do not both succeed."""
-    query = select(Inspection).where(Inspection.id == inspection_id)
-    if lock:
-        query = query.with_for_update(of=Inspection)
-    inspection = session.scalar(query)
-    if inspection is None:
-        abort(404, f"there is no inspection {inspection_id}")
-    return inspection
-
-
 def _scheduled_or_409(session: Session, inspection_id: int, done: str) -> Inspection:
-    inspection = _inspection_or_404(session, inspection_id, lock=True)
+    inspection = or_404(session, Inspection, inspection_id, "inspection", lock=True)
     if not inspection.open:
         abort(409, f"inspection {inspection_id} is {inspection.status}; it cannot be {done}")
     return inspection

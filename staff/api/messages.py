@@ -12,10 +12,12 @@ from flask.typing import ResponseReturnValue
 
 from models.messages import tenant_messages
 from models.mystery_shopping import messages_naming_a_shopper
+from models.tenants import Tenant
 from staff.api import message_schemas
 from staff.api.common import Page, Resource, api_role, paged, refusals
-from staff.api.tenants import TENANT_ID, tenant_or_404
+from staff.api.tenants import TENANT_ID
 from staff.context import sessions
+from staff.lookup import or_404
 from staff.shoppers import may_see_shoppers, shoppers_shown
 
 blueprint = Resource("messages", __name__, url_prefix="/tenants")
@@ -35,7 +37,7 @@ def list_messages(tenant_id: int, query_data: dict[str, int]) -> ResponseReturnV
     """
     limit, offset = query_data["limit"], query_data["offset"]
     with sessions().begin() as session:
-        tenant_or_404(session, tenant_id)
+        or_404(session, Tenant, tenant_id, "tenant")
         sees = may_see_shoppers(session)
         naming = messages_naming_a_shopper(session, tenant_id)
         found, total = tenant_messages(

@@ -9,6 +9,10 @@ or closing after the close, an outcome before it or twice) is a 409; input that
 cannot be (too many options, a question too long for 2 SMS) is a 422 with the reason.
 The question and options, and later the outcome, may come in other languages too
 (``translations``); a translation with a different number of options is a 422.
+
+A vote for a tenant in a poll picked by a role the token's owner may not see (mystery
+shoppers, without the admin's leave: staff.shoppers) is refused (403): whether it replaced
+one would say who answered.
 """
 
 from __future__ import annotations
@@ -36,22 +40,15 @@ from models.tenants import Tenant
 from participation import poll_steps
 from staff.api import poll_schemas
 from staff.api.audience_field import as_seen, chosen_audience
-from staff.api.common import (
-    LARGEST_ID,
-    Created,
-    Page,
-    Resource,
-    api_role,
-    paged,
-    path_id,
-    refusals,
-    utc_or_422,
-)
+from staff.api.common import Created, Page, Resource, api_role, paged, path_id, refusals, utc_or_422
 from staff.context import clock, sessions, settings
+from staff.lookup import LARGEST_ID
+from staff.shoppers import WHY_WITHHELD, answerers_withheld
 
 blueprint = Resource("polls", __name__, url_prefix="/polls")
 
 POLL_ID = path_id("poll_id")
+NOT_YOURS_TO_ENTER = f"you cannot enter a paper or phone answer here: {WHY_WITHHELD}"
 
 
 @blueprint.get("", endpoint="list")
@@ -157,11 +154,14 @@ def vote_for_tenant(poll_id: int, json_data: dict[str, Any]) -> ResponseReturnVa
 
     It counts as the tenant's vote (their household's, in a poll of one vote per
     household) and replaces any earlier one; the tenant's own later vote replaces it in
-    turn. 409 once the poll has closed.
+    turn. 409 once the poll has closed; 403 for a poll picked by a role the token's owner
+    may not see.
     """
     number = json_data["option"]
     with sessions().begin() as session:
         poll = _poll_or_404(session, poll_id)
+        if answerers_withheld(session, poll.chosen_audience):
+            abort(403, NOT_YOURS_TO_ENTER)
         tenant = _tenant_or_422(session, json_data["tenant_id"])
         if not 1 <= number <= len(poll.options):
             abort(422, f"option: choose 1 to {len(poll.options)}")

@@ -19,7 +19,6 @@ from models.tenants import InvalidPhoneNumber, Tenant, find_tenant_by_phone, nor
 from participation import repair_steps
 from staff.api import repair_schemas as schemas
 from staff.api.common import (
-    LARGEST_ID,
     Created,
     Resource,
     api_role,
@@ -29,6 +28,7 @@ from staff.api.common import (
     utc_or_422,
 )
 from staff.context import clock, sessions, settings, zone
+from staff.lookup import LARGEST_ID
 
 blueprint = Resource("repairs", __name__, url_prefix="/repairs")
 

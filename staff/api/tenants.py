@@ -10,7 +10,7 @@ unknown language, role or area); either way the reason starts with the field's n
 The mystery-shopper role is shown, given and taken only by a token whose owner
 an admin let see shoppers (staff.shoppers); anyone else's changes leave it as it was.
 
-``tenant_or_404`` is shared with the resources below a tenant (messages).
+
 """
 
 from __future__ import annotations
@@ -40,7 +40,6 @@ from models.tenants import (
 )
 from staff.api import tenant_schemas
 from staff.api.common import (
-    LARGEST_ID,
     Created,
     Resource,
     api_role,
@@ -51,6 +50,7 @@ from staff.api.common import (
 )
 from staff.audit_trail import note
 from staff.context import clock, sessions
+from staff.lookup import LARGEST_ID, or_404
 from staff.shoppers import hidden_roles, may_see_shoppers, roles_kept, roles_shown, shoppers_shown
 
 blueprint = Resource("tenants", __name__, url_prefix="/tenants")
@@ -86,7 +86,7 @@ def list_tenants(query_data: dict[str, Any]) -> ResponseReturnValue:
 def one_tenant(tenant_id: int) -> ResponseReturnValue:
     """One tenant"""
     with sessions().begin() as session:
-        return _as_seen(session, [tenant_or_404(session, tenant_id)])[0]
+        return _as_seen(session, [or_404(session, Tenant, tenant_id, "tenant")])[0]
 
 
 @blueprint.post("", endpoint="create")
@@ -115,7 +115,7 @@ def create_tenant(json_data: dict[str, Any]) -> ResponseReturnValue:
 def change_tenant(tenant_id: int, json_data: dict[str, Any]) -> ResponseReturnValue:
     """Change the fields given (officer); the others stay"""
     with race_is_a_conflict(PHONE_RACE), sessions().begin() as session:
-        tenant = tenant_or_404(session, tenant_id)
+        tenant = or_404(session, Tenant, tenant_id, "tenant")
         _apply(session, tenant, json_data)
         tenant.updated_at = clock()()
         session.flush()
@@ -201,13 +201,6 @@ def _as_seen(session: Session, tenants: list[Tenant]) -> list[dict[str, Any]]:
         }
         for tenant in tenants
     ]
-
-
-def tenant_or_404(session: Session, tenant_id: int) -> Tenant:
-    tenant = session.get(Tenant, tenant_id)
-    if tenant is None:
-        abort(404, f"there is no tenant {tenant_id}")
-    return tenant
 
 
 def _apply(session: Session, tenant: Tenant, changes: dict[str, Any]) -> None:

@@ -7,7 +7,7 @@ from flask.typing import ResponseReturnValue
 
 from models.mystery_shopping import resolve_alert
 from staff.context import clock, sessions
-from staff.pages.common import LARGEST_ID
+from staff.lookup import LARGEST_ID
 from staff.pages.inspection_forms import ConfirmForm
 
 

@@ -18,7 +18,8 @@ from models.staff import StaffRole
 from models.tenants import Area
 from staff.auth import require_role
 from staff.context import sessions
-from staff.pages.common import csv_download, or_404, tidy
+from staff.lookup import or_404
+from staff.pages.common import csv_download, tidy
 
 blueprint = Blueprint("areas", __name__, url_prefix="/staff/areas")
 

@@ -18,8 +18,8 @@ from models.audit import AuditAction, AuditEntry, AuditFilter, audit_lines
 from models.staff import StaffRole, StaffUser
 from staff.auth import require_role
 from staff.context import sessions
+from staff.lookup import LARGEST_ID
 from staff.pages.common import (
-    LARGEST_ID,
     PAGE_SIZE,
     csv_download,
     last_page,

@@ -48,6 +48,7 @@ from participation import broadcasts as steps
 from staff.audit_trail import note
 from staff.auth import require_role
 from staff.context import clock, sessions, settings, zone
+from staff.lookup import or_404
 from staff.pages.audiences import describe
 from staff.pages.broadcast_forms import (
     CHANNEL_LABELS,
@@ -56,15 +57,14 @@ from staff.pages.broadcast_forms import (
     ScheduleForm,
     broadcast_form_class,
 )
-from staff.pages.common import (
-    PAGE_SIZE,
-    last_page,
-    or_404,
-    page_number,
-    use_time_filters,
-)
+from staff.pages.common import PAGE_SIZE, last_page, page_number, use_time_filters
 from staff.pages.inspection_forms import ConfirmForm, utc_from_local
-from staff.shoppers import audience_shoppers_shown, may_see_shoppers
+from staff.shoppers import (
+    ANSWERERS_WITHHELD,
+    answerers_withheld,
+    audience_shoppers_shown,
+    may_see_shoppers,
+)
 
 blueprint = Blueprint("broadcasts", __name__, url_prefix="/staff/broadcasts")
 use_time_filters(blueprint)
@@ -190,10 +190,6 @@ def _render_broadcast(
 ) -> str:
     sent = broadcast.status == BroadcastStatus.SENT
     preview = None if sent else steps.preview(db, broadcast, settings(), segment_price())
-    replies = replies_to(db, broadcast.id)
-    volunteers = interested(db, broadcast.id)
-    answered = [reply.tenant_id for reply in replies] + [v.tenant_id for v in volunteers]
-    audience_shoppers_shown(db, Audience.from_json(broadcast.audience), answered)
     return render_template(
         "pages/broadcast.html",
         broadcast=broadcast,
@@ -205,14 +201,32 @@ def _render_broadcast(
         price=segment_price(),
         report=delivery_report(db, broadcast.id) if sent else None,
         refresh=REFRESH_SECONDS if sent else None,
-        replies=replies,
-        names=tenant_names(db, (reply.tenant_id for reply in replies)),
-        volunteers=volunteers,
+        **_who_answered(db, broadcast),
         language_names=dict(catalogue.language_names()),
         confirm_form=ConfirmForm(formdata=None),
         schedule_form=schedule_form or ScheduleForm(formdata=None),
         window=settings().sending_window.describe(),
     )
+
+
+def _who_answered(db: Session, broadcast: Broadcast) -> dict[str, object]:
+    """Who replied and who said YES: by name where this member may see them (noted when
+    they are shoppers), else only how many, and why."""
+    replies, volunteers = replies_to(db, broadcast.id), interested(db, broadcast.id)
+    chosen = Audience.from_json(broadcast.audience)
+    answered = [reply.tenant_id for reply in replies] + [v.tenant_id for v in volunteers]
+    audience_shoppers_shown(db, chosen, answered)
+    counted = {"volunteers": len(volunteers), "replies": len(replies)}
+    if answerers_withheld(db, chosen):
+        return {"replies": [], "volunteers": [], "counted": counted, "withheld": ANSWERERS_WITHHELD}
+    names = tenant_names(db, (reply.tenant_id for reply in replies))
+    return {
+        "replies": replies,
+        "names": names,
+        "volunteers": volunteers,
+        "counted": counted,
+        "withheld": None,
+    }
 
 
 def _describe_audience(db: Session, broadcast: Broadcast) -> str:

@@ -8,26 +8,16 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import TypeVar
 
-from flask import Blueprint, Response, abort, request
-from sqlalchemy.orm import Session
+from flask import Blueprint, Response, request
 from wtforms import SelectMultipleField
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from staff.context import zone
 
-LARGEST_ID = 2**31 - 1  # no row has a larger id, and SQLite cannot even compare one
 PAGE_SIZE = 50
 LAST_PAGE = 100_000  # far beyond any real list; keeps OFFSET inside what databases accept
 Row = TypeVar("Row")
 CSV_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def or_404(db: Session, model: type[Row], number: int, what: str) -> Row:
-    """The row staff asked for by its number, or 404 saying there is no such one."""
-    row = db.get(model, number) if 0 < number <= LARGEST_ID else None
-    if row is None:
-        abort(404, f"There is no {what} number {number}.")
-    return row
 
 
 def local_time(moment: datetime | None) -> str:

@@ -39,18 +39,19 @@ from models.staff import StaffRole
 from participation import event_steps
 from staff.auth import require_role
 from staff.context import clock, sessions, settings, zone
+from staff.lookup import or_404
 from staff.pages.audiences import describe
-from staff.pages.common import (
-    csv_download,
-    last_page,
-    local_time,
-    or_404,
-    page_number,
-    use_time_filters,
-)
+from staff.pages.common import csv_download, last_page, local_time, page_number, use_time_filters
 from staff.pages.event_forms import KIND_LABELS, AttendanceForm, EventForm
 from staff.pages.inspection_forms import ConfirmForm
-from staff.shoppers import audience_shoppers_shown, hidden_roles, may_see_shoppers
+from staff.shoppers import (
+    ANSWERERS_WITHHELD,
+    WHY_WITHHELD,
+    answerers_withheld,
+    audience_shoppers_shown,
+    hidden_roles,
+    may_see_shoppers,
+)
 
 blueprint = Blueprint("events", __name__, url_prefix="/staff/events")
 use_time_filters(blueprint)
@@ -62,6 +63,7 @@ ANSWER_LABELS: dict[str, str] = {
     Answer.NO: "Not coming",
 }
 NO_NAME = "A tenant with no name yet"
+NOT_YOURS_TO_MARK = f"You cannot mark who came here: {WHY_WITHHELD}."
 PAGE = 50
 
 
@@ -188,7 +190,8 @@ def cancel(event_id: int) -> ResponseReturnValue:
 def show(event_id: int) -> ResponseReturnValue:
     with sessions().begin() as db:
         event = or_404(db, Event, event_id, "event")
-        rsvps = rsvps_for(db, event.id)
+        withheld = answerers_withheld(db, event.audience)  # then the counts alone
+        rsvps = [] if withheld else rsvps_for(db, event.id)
         form = AttendanceForm(formdata=None)
         form.came.choices = [(rsvp.tenant_id, rsvp.tenant.name or NO_NAME) for rsvp in rsvps]
         form.came.data = [rsvp.tenant_id for rsvp in rsvps if rsvp.attended]
@@ -204,6 +207,7 @@ def show(event_id: int) -> ResponseReturnValue:
             attendance=form,
             started=event.starts_at <= clock()(),
             no_name=NO_NAME,
+            withheld=ANSWERERS_WITHHELD if withheld else None,
         )
 
 
@@ -212,6 +216,8 @@ def show(event_id: int) -> ResponseReturnValue:
 def attendance(event_id: int) -> ResponseReturnValue:
     with sessions().begin() as db:
         event = or_404(db, Event, event_id, "event")
+        if answerers_withheld(db, event.audience):  # what it accepts would say who answered
+            abort(403, NOT_YOURS_TO_MARK)
         if event.starts_at > clock()():
             abort(409, "The event has not started yet: mark who came once it has.")
         rsvps = rsvps_for(db, event.id)
@@ -228,7 +234,14 @@ def attendance(event_id: int) -> ResponseReturnValue:
 
 
 def _sign_in_rows(db: Session, event: Event) -> list[tuple[str, str, int, str]]:
-    """Those coming, then the waiting list and maybes: name, phone, party, answer."""
+    """Those coming, then the waiting list and maybes: name, phone, party, answer.
+
+    A sheet is nothing but names, so where they may not be shown it is refused, and where
+    they are shown as shoppers the audit log says so."""
+    if answerers_withheld(db, event.audience):
+        abort(403, ANSWERERS_WITHHELD)
+    rsvps = [rsvp for rsvp in rsvps_for(db, event.id) if rsvp.answer != Answer.NO]
+    audience_shoppers_shown(db, event.audience, (rsvp.tenant_id for rsvp in rsvps))
     return [
         (
             rsvp.tenant.name or NO_NAME,
@@ -236,15 +249,14 @@ def _sign_in_rows(db: Session, event: Event) -> list[tuple[str, str, int, str]]:
             rsvp.party,
             answer_label(rsvp.answer),
         )
-        for rsvp in rsvps_for(db, event.id)
-        if rsvp.answer != Answer.NO
+        for rsvp in rsvps
     ]
 
 
 @blueprint.get("/<int:event_id>/sign-in.csv")
 @require_role(StaffRole.VIEWER)
 def sign_in_csv(event_id: int) -> Response:
-    with sessions()() as db:
+    with sessions().begin() as db:
         event = or_404(db, Event, event_id, "event")
         rows = [(*row, "") for row in _sign_in_rows(db, event)]
         when = local_time(event.starts_at)
@@ -258,7 +270,7 @@ def sign_in_csv(event_id: int) -> Response:
 @blueprint.get("/<int:event_id>/sign-in")
 @require_role(StaffRole.VIEWER)
 def sign_in_sheet(event_id: int) -> str:
-    with sessions()() as db:
+    with sessions().begin() as db:
         event = or_404(db, Event, event_id, "event")
         return render_template(
             "pages/event_sign_in.html", event=event, rows=_sign_in_rows(db, event)

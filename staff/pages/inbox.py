@@ -20,8 +20,8 @@ from models.messages import InboundRecord, InboxState, inbox_items
 from models.staff import StaffRole
 from staff.auth import require_role
 from staff.context import clock, sessions
+from staff.lookup import LARGEST_ID
 from staff.pages.common import (
-    LARGEST_ID,
     PAGE_SIZE,
     csv_download,
     last_page,

@@ -11,7 +11,8 @@ from sqlalchemy import and_, func, not_, select
 from sqlalchemy.orm import Session
 
 from models.inspections import Inspection, InspectionStatus, rsvps_for
-from staff.pages.common import LARGEST_ID, PAGE_SIZE
+from staff.lookup import LARGEST_ID
+from staff.pages.common import PAGE_SIZE
 
 NO_NAME = "A tenant with no name yet"
 

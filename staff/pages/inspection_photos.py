@@ -15,7 +15,7 @@ from models.inspections import IssueReport
 from models.staff import StaffRole
 from staff.auth import require_role
 from staff.context import sessions, telegram
-from staff.pages.common import LARGEST_ID
+from staff.lookup import LARGEST_ID
 
 blueprint = Blueprint("inspection_photos", __name__, url_prefix="/staff/inspections/reports")
 

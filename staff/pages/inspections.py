@@ -43,7 +43,8 @@ from models.staff import StaffRole
 from participation import inspection_steps
 from staff.auth import require_role
 from staff.context import clock, inspection_days, sessions, settings, zone
-from staff.pages.common import LARGEST_ID, last_page, or_404, page_number, use_time_filters
+from staff.lookup import LARGEST_ID, or_404
+from staff.pages.common import last_page, page_number, use_time_filters
 from staff.pages.inspection_forms import ConfirmForm, FindingForm, InspectionForm, WalkSearch
 from staff.pages.inspection_lists import WalkFilter, attendance, walks
 

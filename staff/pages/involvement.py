@@ -18,7 +18,8 @@ from models.mystery_shopping import SHOPPER_ROLE
 from models.staff import StaffRole
 from staff.auth import require_role
 from staff.context import clock, sessions, settings
-from staff.pages.common import LARGEST_ID, PAGE_SIZE, last_page, page_number, use_time_filters
+from staff.lookup import LARGEST_ID
+from staff.pages.common import PAGE_SIZE, last_page, page_number, use_time_filters
 from staff.pages.inspection_forms import ConfirmForm
 from staff.pages.tenants import role_label
 from staff.shoppers import hidden_roles, may_see_shoppers, shoppers_shown

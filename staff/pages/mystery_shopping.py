@@ -36,15 +36,9 @@ from models.mystery_shopping import (
 from models.staff import StaffRole
 from staff.auth import require_role
 from staff.context import clock, sessions, zone
+from staff.lookup import or_404
 from staff.pages.alerts import resolve_from_form
-from staff.pages.common import (
-    PAGE_SIZE,
-    csv_download,
-    last_page,
-    or_404,
-    page_number,
-    use_time_filters,
-)
+from staff.pages.common import PAGE_SIZE, csv_download, last_page, page_number, use_time_filters
 from staff.shoppers import may_see_shoppers, shoppers_shown
 
 blueprint = Blueprint("mystery_shopping", __name__, url_prefix="/staff/mystery-shopping")

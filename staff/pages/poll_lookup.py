@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from models.tenants import InvalidPhoneNumber, Tenant, find_tenant_by_phone, normalise_phone
-from staff.pages.common import LARGEST_ID
+from staff.lookup import LARGEST_ID
 
 LONGEST_TENANT_NUMBER = 9  # digits; anything longer is a phone number
 

@@ -31,14 +31,9 @@ from models.tenants import Area
 from participation import poll_steps
 from staff.auth import require_role
 from staff.context import clock, sessions, settings, zone
+from staff.lookup import or_404
 from staff.pages.audiences import describe
-from staff.pages.common import (
-    PAGE_SIZE,
-    last_page,
-    or_404,
-    page_number,
-    use_time_filters,
-)
+from staff.pages.common import PAGE_SIZE, last_page, page_number, use_time_filters
 from staff.pages.inspection_forms import ConfirmForm
 from staff.pages.poll_forms import (
     OutcomeForm,
@@ -49,10 +44,12 @@ from staff.pages.poll_forms import (
     poll_form_class,
 )
 from staff.pages.poll_lookup import tenant_named
-from staff.shoppers import may_see_shoppers
+from staff.shoppers import WHY_WITHHELD, answerers_withheld, may_see_shoppers
 
 blueprint = Blueprint("polls", __name__, url_prefix="/staff/polls")
 use_time_filters(blueprint)
+
+NOT_YOURS_TO_ENTER = f"You cannot enter a paper or phone answer here: {WHY_WITHHELD}."
 
 
 @blueprint.get("/")
@@ -142,8 +139,15 @@ def render_poll(
         outcome_form=outcome_form or outcome_form_class()(formdata=None),
         languages=dict(catalogue.language_names()),
         confirm=ConfirmForm(formdata=None),
+        not_yours_to_enter=NOT_YOURS_TO_ENTER if _not_yours(db, poll) else None,
     )
     return page, status
+
+
+def _not_yours(db: Session, poll: Poll) -> bool:
+    """Whether this member may not vote for a tenant here: whether the vote is taken, or
+    replaces one, or changes how many took part, would say who answered."""
+    return answerers_withheld(db, poll.chosen_audience)
 
 
 @blueprint.get("/<int:poll_id>")
@@ -158,6 +162,8 @@ def show(poll_id: int) -> ResponseReturnValue:
 def paper_vote(poll_id: int) -> ResponseReturnValue:
     with sessions().begin() as db:
         poll = or_404(db, Poll, poll_id, "poll")
+        if _not_yours(db, poll):
+            abort(403, NOT_YOURS_TO_ENTER)
         form = PaperVoteForm()
         form.choice.choices = [SelectChoice(n, label) for n, label in enumerate(poll.options)]
         if not form.validate_on_submit():

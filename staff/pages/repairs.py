@@ -33,8 +33,9 @@ from participation import repair_steps
 from staff.audit_trail import note
 from staff.auth import require_role
 from staff.context import clock, sessions, settings, zone
+from staff.lookup import or_404
 from staff.pages.alerts import resolve_from_form
-from staff.pages.common import or_404, use_time_filters
+from staff.pages.common import use_time_filters
 from staff.pages.inspection_forms import ConfirmForm
 from staff.pages.repair_forms import OutcomeForm, RepairImportForm
 

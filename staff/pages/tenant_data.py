@@ -21,7 +21,7 @@ from models.tenants import Tenant
 from staff.audit_trail import note
 from staff.auth import require_role
 from staff.context import clock, sessions
-from staff.pages.common import or_404
+from staff.lookup import or_404
 
 blueprint = Blueprint("tenant_data", __name__, url_prefix="/staff/tenants")
 

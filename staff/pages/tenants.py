@@ -45,13 +45,12 @@ from models.tenants import Area, Role, Tenant, keep_phone_identities, search_ten
 from staff.audit_trail import note
 from staff.auth import require_role
 from staff.context import sessions
+from staff.lookup import LARGEST_ID, or_404
 from staff.pages.common import (
-    LARGEST_ID,
     PAGE_SIZE,
     CheckboxList,
     csv_download,
     last_page,
-    or_404,
     page_number,
     tidy,
     use_time_filters,

@@ -32,7 +32,8 @@ from staff import accounts
 from staff.audit_trail import acting
 from staff.auth import require_role
 from staff.context import clock, sessions, settings
-from staff.pages.common import LARGEST_ID, or_404, use_time_filters
+from staff.lookup import LARGEST_ID, or_404
+from staff.pages.common import use_time_filters
 
 blueprint = Blueprint("users", __name__, url_prefix="/staff/users")
 use_time_filters(blueprint)

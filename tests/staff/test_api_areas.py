@@ -83,7 +83,7 @@ def test_reading_an_area_that_does_not_exist_is_404_with_a_reason(
     client: FlaskClient, api_token: Headers
 ) -> None:
     response = client.get("/api/v1/areas/31", headers=api_token("viewer"))
-    assert response.status_code == 404 and response.json["error"] == "there is no area 31"
+    assert response.status_code == 404 and response.json["error"] == "There is no area number 31."
 
 
 def test_an_officer_adds_an_area_with_postcode_prefixes_and_homes(

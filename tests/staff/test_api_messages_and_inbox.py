@@ -69,7 +69,8 @@ def test_the_message_log_of_a_tenant_that_does_not_exist_is_404(
     client: FlaskClient, api_token: Headers
 ) -> None:
     response = client.get("/api/v1/tenants/555/messages", headers=api_token("viewer"))
-    assert response.status_code == 404 and response.json["error"] == "there is no tenant 555"
+    assert response.status_code == 404
+    assert response.json["error"] == "There is no tenant number 555."
 
 
 @pytest.mark.parametrize("query", ["limit=0", "limit=abc", "offset=-1"])

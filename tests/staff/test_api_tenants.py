@@ -261,7 +261,7 @@ def test_reading_a_tenant_that_does_not_exist_is_404_with_a_reason(
 ) -> None:
     response = client.get("/api/v1/tenants/4242", headers=api_token("viewer"))
     assert response.status_code == 404
-    assert response.json == {"error": "there is no tenant 4242", "status": 404}
+    assert response.json == {"error": "There is no tenant number 4242.", "status": 404}
     too_big = client.get(f"/api/v1/tenants/{2**64}", headers=api_token("viewer"))
     assert too_big.status_code == 404
 

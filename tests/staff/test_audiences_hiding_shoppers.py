@@ -1,11 +1,16 @@
 """Events, notices and polls aimed at mystery shoppers, as staff without the admin's leave
 meet them: the role is not offered, is refused when sent anyway (from a form or the API),
 stays in an audience they change, and is described only as "a role not shown to you".
-Staff with the leave choose and read it as before."""
+Who answered one is counted but never named to them (tests/staff/test_shopper_anonymity.py
+walks every page for that), and they may not answer for a tenant there (mark who came, enter
+a paper vote), since what is accepted would say who answered. Staff with the leave choose,
+read and enter it as before; an audience of any other role is named to everyone.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -16,15 +21,21 @@ from sqlalchemy.orm import Session, sessionmaker
 from models.broadcasts import Broadcast
 from models.events import Event
 from models.polls import Poll
-from models.tenants import Area
+from models.tenants import Area, Tenant
 from tests.conftest import make_staff
-from tests.helpers import StaffBrowser
+from tests.factories import create_tenant
+from tests.helpers import Clock, Phone, StaffBrowser
 from tests.staff.shopper_leave import let_see_shoppers
 
 Staff = Callable[[str], StaffBrowser]
 Headers = dict[str, str]
 NOT_SHOWN = "Tenants with a role not shown to you"
 REFUSED = "Only staff an admin lets see mystery shoppers may choose that role."
+WHY = "this is for tenants with a role only staff an admin allows may see"
+WITHHELD = f"Who answered is not shown: {WHY}."
+NOT_YOURS_TO_MARK = f"You cannot mark who came here: {WHY}."
+NOT_YOURS_TO_ENTER = f"You cannot enter a paper or phone answer here: {WHY}."
+DURING_THE_EVENT = datetime(2026, 3, 20, 15, 0, tzinfo=UTC)
 EVENT = {
     "title": "Tea and a catch-up",
     "kind": "community",
@@ -77,6 +88,19 @@ def book_for(client: FlaskClient, headers: Headers, roles: list[str]) -> int:
     )
     assert booked.status_code == 201, booked.json
     return int(booked.json["id"])  # type: ignore[index]
+
+
+def tenant_holding(db: Session, phone: Phone, area: Area, role: str) -> Tenant:
+    """Ann Smith of Methil, texting from the ``phone`` fixture's number, with this role."""
+    tenant = create_tenant(db, name="Ann Smith", phone=phone.number, area=area)
+    tenant.set_roles({role})
+    db.commit()
+    return tenant
+
+
+def coming_by_sms(phone: Phone) -> None:
+    assert "Are you coming?" in phone.text("EVENTS")[0]
+    assert phone.text("1")[0].startswith("Thank you, see you at Tea and a catch-up")
 
 
 def stored_roles(db: Session, event_id: int) -> list[str]:
@@ -277,3 +301,102 @@ def test_a_token_without_the_leave_reads_a_notice_and_a_poll_for_shoppers_as_wit
     assert read_notice["audience"] == listed_notices["items"][0]["audience"] == notice_withheld
     assert read_poll["audience"] == listed_polls["items"][0]["audience"] == withheld
     assert seen["audience"] == {**withheld, "roles": ["mystery_shopper"], "roles_withheld": False}
+
+
+def test_only_staff_the_admin_allows_mark_who_came_at_an_event_for_shoppers(
+    client: FlaskClient,
+    sessions: sessionmaker[Session],
+    db: Session,
+    staff_as: Staff,
+    api_token: Callable[[str], Headers],
+    phone: Phone,
+    methil: Area,
+    clock: Clock,
+) -> None:
+    shopper = tenant_holding(db, phone, methil, "mystery_shopper")
+    permitted = permitted_token(sessions, db)
+    event_id = book_for(client, permitted, ["mystery_shopper"])
+    coming_by_sms(phone)
+    clock.now = DURING_THE_EVENT
+    officer, blind = staff_as("officer"), api_token("officer")
+    page, marked = f"/staff/events/{event_id}", f"/api/v1/events/{event_id}/attendance"
+
+    shown = officer.client.get(page).text
+    by_form = officer.submit(page, f"{page}/attendance", {"came": [shopper.id]})
+    by_token = client.post(marked, json={"tenant_ids": [shopper.id]}, headers=blind)
+    stranger = client.post(marked, json={"tenant_ids": [shopper.id + 1]}, headers=blind)
+    allowed = client.post(marked, json={"tenant_ids": [shopper.id]}, headers=permitted)
+
+    assert WITHHELD in shown and "Tick everyone who came" not in shown
+    assert by_form.status_code == 403 and NOT_YOURS_TO_MARK in by_form.text
+    assert by_token.status_code == stranger.status_code == 403, "a 422 would say who answered"
+    assert f"you cannot mark who came here: {WHY}" in by_token.text
+    assert allowed.status_code == 200 and allowed.json == {"marked": 1, "attended": 1}
+
+
+def test_only_staff_the_admin_allows_enter_a_paper_vote_in_a_poll_for_shoppers(
+    client: FlaskClient,
+    sessions: sessionmaker[Session],
+    db: Session,
+    staff_as: Staff,
+    api_token: Callable[[str], Headers],
+    phone: Phone,
+    methil: Area,
+) -> None:
+    shopper = tenant_holding(db, phone, methil, "mystery_shopper")
+    permitted = permitted_token(sessions, db)
+    poll = client.post(
+        "/api/v1/polls",
+        json={
+            "question": "Which evening suits you?",
+            "options": ["Tuesday", "Thursday"],
+            "closes_at": "2026-03-31T17:00:00Z",
+            "audience": {"roles": ["mystery_shopper"]},
+        },
+        headers=permitted,
+    ).json
+    assert poll is not None
+    officer = staff_as("officer")
+    page, votes = f"/staff/polls/{poll['id']}", f"/api/v1/polls/{poll['id']}/votes"
+    vote = {"tenant_id": shopper.id, "option": 1, "source": "phone"}
+
+    shown = officer.client.get(page).text
+    by_form = officer.submit(
+        page, f"{page}/votes", {"tenant": phone.number, "choice": "0", "source": "phone"}
+    )
+    by_token = client.post(votes, json=vote, headers=api_token("officer"))
+    allowed = client.post(votes, json=vote, headers=permitted)
+    results = client.get(f"/api/v1/polls/{poll['id']}/results", headers=permitted).json
+
+    assert NOT_YOURS_TO_ENTER in shown and "Record the vote" not in shown
+    assert by_form.status_code == 403 and NOT_YOURS_TO_ENTER in by_form.text
+    assert by_token.status_code == 403, "whether it replaced a vote would say who answered"
+    assert f"you cannot enter a paper or phone answer here: {WHY}" in by_token.text
+    assert allowed.status_code == 201 and allowed.json is not None
+    assert allowed.json["replaced"] is None, "the refused votes were not counted"
+    assert results is not None and results["took_part"] == 1
+
+
+def test_who_answered_an_event_for_another_role_is_named_to_staff_without_the_leave(
+    client: FlaskClient,
+    db: Session,
+    staff_as: Staff,
+    api_token: Callable[[str], Headers],
+    phone: Phone,
+    methil: Area,
+) -> None:
+    tenant_holding(db, phone, methil, "resident_inspector")
+    headers = api_token("officer")
+    event_id = book_for(client, headers, ["resident_inspector"])
+    coming_by_sms(phone)
+    viewer = staff_as("viewer")
+
+    pages = [f"/staff/events/{event_id}{page}" for page in ("", "/sign-in", "/sign-in.csv")]
+    shown = [viewer.client.get(page) for page in pages]
+    rsvps = client.get(f"/api/v1/events/{event_id}/rsvps", headers=headers).json
+
+    for page, answer in zip(pages, shown, strict=True):
+        assert answer.status_code == 200 and "Ann Smith" in answer.text, page
+        assert WITHHELD not in answer.text
+    assert rsvps is not None and rsvps["answerers_withheld"] is False
+    assert [rsvp["tenant"]["name"] for rsvp in rsvps["items"]] == ["Ann Smith"]

@@ -4,14 +4,15 @@ A shopper gets the monthly invitation, checks in by signed SMS with words nobody
 would write, and looks at MENU (which lists her check-in); a neighbour asks by JOIN to
 become a shopper, and an officer with leave grants it. That officer also books an event,
 offers a task and asks a poll for mystery shoppers only, and the shopper says she is
-coming, offers to help and votes, all by SMS. Then staff without the admin's
-leave (viewer and officer, console and API tokens) walk every console page the app
-answers GET on (read from its URL map) and every read in the API (read from its OpenAPI
-document), so a page or an operation added later is walked too. No answer may show the
-shopper's words beside anything that identifies her (name, phone, tenant id or link),
-show either tenant with the mystery-shopper role, show that role as (part of) the audience
-of an event, a broadcast or a poll (each names who answered it), or date an anonymous
-answer finer than the day.
+coming, offers to help and votes, all by SMS, and the neighbour (a shopper now) says
+maybe. Then staff without the admin's leave (viewer and officer, console and API tokens)
+walk every console page the app answers GET on (read from its URL map) and every read in
+the API (read from its OpenAPI document), so a page or an operation added later is walked
+too. No answer may show the shopper's words beside anything that identifies her (name,
+phone, tenant id or link), show either tenant with the mystery-shopper role, show that role
+as (part of) the audience of an event, a broadcast or a poll, name anyone who answered one
+of those (they are shoppers: only the counts show), or date an anonymous answer finer than
+the day.
 
 The same walk by a permitted member finds all of it, so the walk can fail; and each time
 a permitted member is shown who a shopper is, the audit log says so.
@@ -59,6 +60,9 @@ WHAT_HAPPENED = "Waited 25 minutes on hold then was cut off"
 IMPROVE = "Ring back whenever the line drops"
 WORDS = (WHAT_HAPPENED, IMPROVE)
 SHOPPER, NEIGHBOUR, INSPECTOR = "Morag Quigley", "Iain Dunnet", "Ann Smith"
+WITHHELD = (
+    "Who answered is not shown: this is for tenants with a role only staff an admin allows may see."
+)
 ROLE = re.compile(r"mystery[ _-]?shopper", re.IGNORECASE)  # "Mystery shopping" is no role
 INVITED_AT = datetime(2026, 3, 3, 10, 0, tzinfo=UTC)  # the first Tuesday, 10:00 GMT
 CHECK_IN_AT = datetime(2026, 3, 3, 14, 37, tzinfo=UTC)
@@ -143,6 +147,9 @@ class Walk:
     def page(self, wanted: str) -> str:
         return next(text for path, status, text in self.answers if path == wanted and status == 200)
 
+    def answer(self, wanted: str) -> tuple[int, str]:
+        return next((status, text) for path, status, text in self.answers if path == wanted)
+
 
 # --- the seed: an invitation, a check-in by SMS, MENU, a JOIN request granted ---------------
 
@@ -177,6 +184,9 @@ def seed(
     assert phone.text("YES")[0].startswith("Thank you for offering to help.")
     assert "Which evening suits you" in phone.text("VOTE")[0]
     assert phone.text("1")[0].startswith("Thank you. You voted Tuesday.")
+    neighbours_phone = phone_of(app, neighbour)
+    assert "Are you coming?" in neighbours_phone.text("EVENTS")[0]
+    assert neighbours_phone.text("3")[0]  # maybe
     clock.now = CHECK_IN_AT + timedelta(hours=1)
     phone.text("The close door at number 12 will not lock")  # for the inbox, with her name
     clock.now = CHECK_IN_AT + timedelta(hours=2)
@@ -204,11 +214,13 @@ def invite_this_month(sessions: sessionmaker[Session], clock: Clock) -> None:
     assert run_due_tasks(sessions, clock()) >= 1
 
 
-def ask_to_join(app: Flask, tenant: Tenant, choice: str) -> None:
+def phone_of(app: Flask, tenant: Tenant) -> Phone:
     assert tenant.phone is not None
-    their_phone = Phone(
-        app.test_client(), tenant.phone, auth_token=TWILIO_TOKEN, public_url=PUBLIC_URL
-    )
+    return Phone(app.test_client(), tenant.phone, auth_token=TWILIO_TOKEN, public_url=PUBLIC_URL)
+
+
+def ask_to_join(app: Flask, tenant: Tenant, choice: str) -> None:
+    their_phone = phone_of(app, tenant)
     for said in ("JOIN", choice, "1"):
         their_phone.text(said)
 
@@ -403,6 +415,9 @@ def leaks_in(path: str, text: str, seeded: Seeded) -> Iterator[str]:
             yield f"{person.name} shown with the role: {role.group(0)!r}"
     if AUDIENCE_PAGE.search(path) and (role := ROLE.search(text)):
         yield f"the role shown on a page of what tenants answered: {role.group(0)!r}"
+    for person in (seeded.shopper, seeded.neighbour):
+        if AUDIENCE_PAGE.search(path) and person.named_in(path, text):
+            yield f"{person.name} named as answering something for shoppers"
     if said or "mystery-shop" in path or "check-ins" in path:
         shown = [minute for minute in seeded.minutes if minute in text]
         if shown:
@@ -493,10 +508,16 @@ def test_staff_without_the_grant_find_no_page_that_links_a_check_in_to_its_shopp
         f"/staff/mystery-shopping/{seeded.ids['check_in_id'][0]}",
     }
     event, offer, poll = (seeded.ids[name][0] for name in ("event_id", "broadcast_id", "poll_id"))
-    for answered in (f"/staff/events/{event}", f"/staff/broadcasts/{offer}"):
-        assert SHOPPER in seen.page(answered), "who answered is still shown"
     for page in (f"/staff/events/{event}", f"/staff/broadcasts/{offer}", f"/staff/polls/{poll}"):
         assert "<dd>Tenants with a role not shown to you</dd>" in seen.page(page)
+    for answered in (f"/staff/events/{event}", f"/staff/broadcasts/{offer}"):
+        assert WITHHELD in seen.page(answered), "who answered is counted, and said why not named"
+    event_page = seen.page(f"/staff/events/{event}")
+    assert "<strong>1</strong> coming" in event_page and "<strong>1</strong> maybe" in event_page
+    assert "<strong>1</strong> said YES" in seen.page(f"/staff/broadcasts/{offer}")
+    for sheet in (f"/staff/events/{event}/sign-in", f"/staff/events/{event}/sign-in.csv"):
+        status, text = seen.answer(sheet)
+        assert status == 403 and WITHHELD in text, sheet
 
 
 @pytest.mark.parametrize("role", ["viewer", "officer"])
@@ -514,8 +535,13 @@ def test_tokens_without_the_grant_find_no_api_answer_that_links_a_check_in_to_it
     messages = seen.page(f"/api/v1/tenants/{seeded.shopper.id}/messages")
     assert "The close door at number 12 will not lock" in messages
     event, offer = seeded.ids["event_id"][0], seeded.ids["broadcast_id"][0]
-    assert SHOPPER in seen.page(f"/api/v1/events/{event}/rsvps")
-    assert SHOPPER in seen.page(f"/api/v1/broadcasts/{offer}"), "who offered is still shown"
+    rsvps = json.loads(seen.page(f"/api/v1/events/{event}/rsvps"))
+    assert (rsvps["items"], rsvps["total"], rsvps["answerers_withheld"]) == ([], 0, True)
+    counts = json.loads(seen.page(f"/api/v1/events/{event}"))["counts"]
+    assert (counts["yes"], counts["maybe"]) == (1, 1), "who answered is still counted"
+    offered = json.loads(seen.page(f"/api/v1/broadcasts/{offer}"))
+    assert offered["volunteers"] == [] and offered["answerers_withheld"] is True
+    assert offered["volunteer_count"] == 1, "who offered is still counted"
     for path in (f"/api/v1/events/{event}", f"/api/v1/broadcasts/{offer}"):
         audience = json.loads(seen.page(path))["audience"]
         assert (audience["roles"], audience["roles_withheld"]) == ([], True)
@@ -540,6 +566,12 @@ def test_a_permitted_member_walking_the_same_pages_sees_who_the_shopper_is(
     assert f"/staff/events/{event}: {SHOPPER} shown with the role" in found
     assert f"/staff/broadcasts/{offer}: {SHOPPER} shown with the role" in found
     assert "<dd>Tenants with a role: Mystery shoppers</dd>" in seen.page(f"/staff/events/{event}")
+    event_pages = ("", "/sign-in", "/sign-in.csv")
+    for answered in [f"/staff/events/{event}{page}" for page in event_pages]:
+        for person in (SHOPPER, NEIGHBOUR):
+            assert f"{answered}: {person} named as answering something for shoppers" in found
+    assert f"/staff/broadcasts/{offer}: {SHOPPER} named as answering something" in found
+    assert not seen.paths_with(WITHHELD)
 
 
 def test_a_permitted_token_sees_the_shopper_by_name_and_her_check_in_in_her_messages(
@@ -547,16 +579,25 @@ def test_a_permitted_token_sees_the_shopper_by_name_and_her_check_in_in_her_mess
 ) -> None:
     headers = token(sessions, "viewer", sees=True)
 
+    event, offer = seeded.ids["event_id"][0], seeded.ids["broadcast_id"][0]
+
     check_ins = client.get("/api/v1/mystery-shopping/check-ins", headers=headers).json
     messages = client.get(f"/api/v1/tenants/{seeded.shopper.id}/messages", headers=headers).json
     tenant = client.get(f"/api/v1/tenants/{seeded.shopper.id}", headers=headers).json
+    rsvps = client.get(f"/api/v1/events/{event}/rsvps", headers=headers).json
+    offered = client.get(f"/api/v1/broadcasts/{offer}", headers=headers).json
 
     assert check_ins is not None and messages is not None and tenant is not None
+    assert rsvps is not None and offered is not None
     (item,) = check_ins["items"]
     assert item["shopper"] == {"id": seeded.shopper.id, "name": SHOPPER}
     assert item["started_at"] == CHECK_IN_AT.isoformat() and item["channel"] == "sms"
     assert IMPROVE in [message["body"] for message in messages["items"]]
     assert tenant["roles"] == ["mystery_shopper"]
+    assert [rsvp["tenant"]["name"] for rsvp in rsvps["items"]] == [SHOPPER, NEIGHBOUR]
+    assert rsvps["answerers_withheld"] is False
+    assert [volunteer["name"] for volunteer in offered["volunteers"]] == [SHOPPER]
+    assert offered["volunteer_count"] == 1 and offered["answerers_withheld"] is False
 
 
 def test_each_view_of_a_named_response_writes_one_audit_line_and_blind_views_write_none(
@@ -591,22 +632,26 @@ def test_a_permitted_member_shown_who_answered_something_for_shoppers_leaves_an_
     seeded: Seeded,
 ) -> None:
     event, offer = seeded.ids["event_id"][0], seeded.ids["broadcast_id"][0]
+    event_pages = [f"/staff/events/{event}{page}" for page in ("", "/sign-in", "/sign-in.csv")]
     blind = signed_in(app, sessions, "officer", sees=False)
-    assert blind.client.get(f"/staff/events/{event}").status_code == 200
+    for page in event_pages:
+        assert blind.client.get(page).status_code in (200, 403)
     assert blind.client.get(f"/staff/broadcasts/{offer}").status_code == 200
     assert shopper_views(db, blind.email) == []
 
     sees = signed_in(app, sessions, "viewer", sees=True)
-    assert SHOPPER in sees.client.get(f"/staff/events/{event}").text
+    for page in event_pages:
+        assert SHOPPER in sees.client.get(page).text, page
     assert SHOPPER in sees.client.get(f"/staff/broadcasts/{offer}").text
     headers = token(sessions, "viewer", sees=True)
+    assert SHOPPER in client.get(f"/api/v1/events/{event}/rsvps", headers=headers).text
     assert client.get(f"/api/v1/broadcasts/{offer}", headers=headers).status_code == 200
 
-    assert shopper_views(db, sees.email) == [
-        ("console", seeded.shopper.id),
-        ("console", seeded.shopper.id),
-    ]
-    assert shopper_views(db, "api-viewer-sees@fhg.example") == [("api", seeded.shopper.id)]
+    shopper, neighbour = seeded.shopper.id, seeded.neighbour.id  # both answered the event
+    on_event_pages = [("console", shopper), ("console", neighbour)] * len(event_pages)
+    assert shopper_views(db, sees.email) == [*on_event_pages, ("console", shopper)]
+    api_views = [("api", shopper), ("api", neighbour), ("api", shopper)]
+    assert shopper_views(db, "api-viewer-sees@fhg.example") == api_views
 
 
 def test_a_permitted_token_reading_check_ins_writes_one_audit_line_per_shopper_named(
