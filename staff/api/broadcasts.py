@@ -36,6 +36,7 @@ from staff.api.audience_field import as_seen, chosen_audience
 from staff.api.common import Created, Page, Resource, api_role, paged, path_id, refusals, utc_or_422
 from staff.audit_trail import note
 from staff.context import clock, sessions, settings
+from staff.lookup import or_404
 from staff.shoppers import answerers_withheld, audience_shoppers_shown
 
 blueprint = Resource("broadcasts", __name__, url_prefix="/broadcasts")
@@ -113,7 +114,7 @@ def one_broadcast(broadcast_id: int) -> ResponseReturnValue:
     token's owner may not see.
     """
     with sessions().begin() as session:  # showing who said YES may leave an audit line
-        broadcast = _broadcast_or_404(session, broadcast_id)
+        broadcast = or_404(session, Broadcast, broadcast_id, "broadcast")
         offered = interested(session, broadcast.id)
         audience = Audience.from_json(broadcast.audience)
         audience_shoppers_shown(session, audience, (v.tenant_id for v in offered))
@@ -139,7 +140,7 @@ def preview_broadcast(broadcast_id: int) -> ResponseReturnValue:
     """
     price = float(current_app.config.get("SMS_SEGMENT_PRICE", 0.04))
     with sessions()() as session:
-        broadcast = _broadcast_or_404(session, broadcast_id)
+        broadcast = or_404(session, Broadcast, broadcast_id, "broadcast")
         preview = steps.preview(session, broadcast, settings(), price)
     return {"preview": preview, "price_per_segment": price}
 
@@ -185,7 +186,7 @@ def send_broadcast(broadcast_id: int, json_data: dict[str, Any]) -> ResponseRetu
 def broadcast_report(broadcast_id: int) -> ResponseReturnValue:
     """The live delivery report"""
     with sessions()() as session:
-        return delivery_report(session, _broadcast_or_404(session, broadcast_id).id)
+        return delivery_report(session, or_404(session, Broadcast, broadcast_id, "broadcast").id)
 
 
 @blueprint.post(f"/{BROADCAST_ID}/resend-failed", endpoint="resend_failed")
@@ -195,7 +196,7 @@ def broadcast_report(broadcast_id: int) -> ResponseReturnValue:
 def resend_failed(broadcast_id: int) -> ResponseReturnValue:
     """Queue again only the messages that failed (officer)"""
     with sessions().begin() as session:
-        broadcast = _broadcast_or_404(session, broadcast_id)
+        broadcast = or_404(session, Broadcast, broadcast_id, "broadcast")
         _may_send(broadcast)
         try:
             queued = steps.resend_failed(session, broadcast, now=clock()(), settings=settings())
@@ -210,20 +211,13 @@ def resend_failed(broadcast_id: int) -> ResponseReturnValue:
 # --- finding and showing them --------------------------------------------------------------
 
 
-def _broadcast_or_404(session: Session, broadcast_id: int) -> Broadcast:
-    broadcast = session.get(Broadcast, broadcast_id)
-    if broadcast is None:
-        abort(404, f"there is no broadcast {broadcast_id}")
-    return broadcast
-
-
 def _may_send(broadcast: Broadcast) -> None:
     if broadcast.urgent and not role_allows(g.api_staff_role, StaffRole.ADMIN):
         abort(403, "only an admin may send an urgent notice")
 
 
 def _sendable_or_refuse(session: Session, broadcast_id: int) -> Broadcast:
-    broadcast = _broadcast_or_404(session, broadcast_id)
+    broadcast = or_404(session, Broadcast, broadcast_id, "broadcast")
     _may_send(broadcast)
     if broadcast.status == BroadcastStatus.SENT:
         abort(409, "this broadcast has been sent already")

@@ -19,7 +19,6 @@ from typing import Any
 
 from flask import abort, g, url_for
 from flask.typing import ResponseReturnValue
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models.events import (
@@ -40,6 +39,7 @@ from staff.api import event_schemas
 from staff.api.audience_field import as_seen, chosen_audience
 from staff.api.common import Created, Page, Resource, api_role, paged, path_id, refusals, utc_or_422
 from staff.context import clock, sessions, settings, zone
+from staff.lookup import or_404
 from staff.shoppers import WHY_WITHHELD, answerers_withheld, audience_shoppers_shown
 
 blueprint = Resource("events", __name__, url_prefix="/events")
@@ -114,7 +114,7 @@ def create_event(json_data: dict[str, Any]) -> ResponseReturnValue:
 def one_event(event_id: int) -> ResponseReturnValue:
     """One event with its answers counted"""
     with sessions()() as session:
-        return _details_shown(session, _event_or_404(session, event_id))
+        return _details_shown(session, or_404(session, Event, event_id, "event"))
 
 
 @blueprint.patch(f"/{EVENT_ID}", endpoint="change")
@@ -166,7 +166,7 @@ def list_rsvps(event_id: int, query_data: dict[str, int]) -> ResponseReturnValue
     """
     limit, offset = query_data["limit"], query_data["offset"]
     with sessions().begin() as session:  # showing shoppers' answers leaves an audit line
-        event = _event_or_404(session, event_id)
+        event = or_404(session, Event, event_id, "event")
         if answerers_withheld(session, event.audience):
             return {**paged([], total=0, limit=limit, offset=offset), "answerers_withheld": True}
         every = rsvps_for(session, event.id)
@@ -193,7 +193,7 @@ def attendance(event_id: int, json_data: dict[str, Any]) -> ResponseReturnValue:
     """
     tenant_ids = json_data["tenant_ids"]
     with sessions().begin() as session:
-        event = _event_or_404(session, event_id)
+        event = or_404(session, Event, event_id, "event")
         if answerers_withheld(session, event.audience):  # a 422 would say who answered
             abort(403, NOT_YOURS_TO_MARK)
         if event.starts_at > clock()():
@@ -224,18 +224,8 @@ def _details_shown(session: Session, event: Event) -> dict[str, Any]:
 # --- finding them --------------------------------------------------------------------------
 
 
-def _event_or_404(session: Session, event_id: int, *, lock: bool = False) -> Event:
-    query = select(Event).where(Event.id == event_id)
-    if lock:
-        query = query.with_for_update()
-    event = session.scalar(query)
-    if event is None:
-        abort(404, f"there is no event {event_id}")
-    return event
-
-
 def _scheduled_or_409(session: Session, event_id: int, done: str) -> Event:
-    event = _event_or_404(session, event_id, lock=True)
+    event = or_404(session, Event, event_id, "event", lock=True)
     if not event.open:
         abort(409, f"event {event_id} is {event.status}; it cannot be {done}")
     return event

@@ -42,7 +42,7 @@ from staff.api import poll_schemas
 from staff.api.audience_field import as_seen, chosen_audience
 from staff.api.common import Created, Page, Resource, api_role, paged, path_id, refusals, utc_or_422
 from staff.context import clock, sessions, settings
-from staff.lookup import LARGEST_ID
+from staff.lookup import LARGEST_ID, or_404
 from staff.shoppers import WHY_WITHHELD, answerers_withheld
 
 blueprint = Resource("polls", __name__, url_prefix="/polls")
@@ -73,7 +73,7 @@ def list_polls(query_data: dict[str, int]) -> ResponseReturnValue:
 def one_poll(poll_id: int) -> ResponseReturnValue:
     """One poll"""
     with sessions()() as session:
-        return _shown(session, _poll_or_404(session, poll_id), clock()())
+        return _shown(session, or_404(session, Poll, poll_id, "poll"), clock()())
 
 
 @blueprint.post("", endpoint="create")
@@ -130,7 +130,7 @@ def create_poll(json_data: dict[str, Any]) -> ResponseReturnValue:
 def poll_results(poll_id: int) -> ResponseReturnValue:
     """Votes and percentages per option, and responses per area against homes"""
     with sessions()() as session:
-        poll = _poll_or_404(session, poll_id)
+        poll = or_404(session, Poll, poll_id, "poll")
         counted = results(session, poll)
         return {
             "poll_id": poll.id,
@@ -159,7 +159,7 @@ def vote_for_tenant(poll_id: int, json_data: dict[str, Any]) -> ResponseReturnVa
     """
     number = json_data["option"]
     with sessions().begin() as session:
-        poll = _poll_or_404(session, poll_id)
+        poll = or_404(session, Poll, poll_id, "poll")
         if answerers_withheld(session, poll.chosen_audience):
             abort(403, NOT_YOURS_TO_ENTER)
         tenant = _tenant_or_422(session, json_data["tenant_id"])
@@ -193,7 +193,7 @@ def close_poll(poll_id: int) -> ResponseReturnValue:
     """Close an open poll now (officer); no vote counts after"""
     now = clock()()
     with sessions().begin() as session:
-        poll = _poll_or_404(session, poll_id)
+        poll = or_404(session, Poll, poll_id, "poll")
         if not poll.open_at(now):
             abort(409, "this poll has closed already")
         poll_steps.close_early(session, poll, now=now)
@@ -215,7 +215,7 @@ def publish_outcome(poll_id: int, json_data: dict[str, Any]) -> ResponseReturnVa
     """
     now = clock()()
     with sessions().begin() as session:
-        poll = _poll_or_404(session, poll_id)
+        poll = or_404(session, Poll, poll_id, "poll")
         if poll.open_at(now):
             abort(409, "publish the outcome once the poll has closed")
         if poll.outcome_published_at is not None:
@@ -249,13 +249,6 @@ def _shown(session: Session, poll: Poll, now: datetime) -> dict[str, Any]:
 
 
 # --- what the schemas cannot judge alone -----------------------------------------------------
-
-
-def _poll_or_404(session: Session, poll_id: int) -> Poll:
-    poll = session.get(Poll, poll_id)
-    if poll is None:
-        abort(404, f"there is no poll {poll_id}")
-    return poll
 
 
 def _options_or_422(labels: list[str]) -> list[str]:
