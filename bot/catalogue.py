@@ -123,13 +123,13 @@ _worded_for: ContextVar[str | None] = ContextVar("worded_for", default=None)
 
 
 @contextmanager
-def worded_for(channel: str) -> Iterator[None]:
-    """Compose a message for ``channel``: each text in its wording there, where it has one.
+def worded_for(wording: str | None) -> Iterator[None]:
+    """Compose a message in a channel's ``wording``: each text worded so where it can be.
 
     A notice phoned to a landline is composed by the same code as its SMS; inside this,
     "Reply EVENTS ..." texts come out as they are said on a call.
     """
-    token = _worded_for.set(channel)
+    token = _worded_for.set(wording)
     try:
         yield
     finally:
@@ -137,9 +137,7 @@ def worded_for(channel: str) -> Iterator[None]:
 
 
 def template(language: str, key: str) -> str:
-    channel = _worded_for.get()
-    if channel is not None:
-        key = for_channel(key, channel)
+    key = worded(key, _worded_for.get())
     text = _own(language, key)
     if text is None:
         text = _own(DEFAULT_LANGUAGE, key)
@@ -148,14 +146,16 @@ def template(language: str, key: str) -> str:
     return text
 
 
-def for_channel(key: str, channel: str) -> str:
-    """``voice.help.reply`` on a phone call, where that wording exists; else ``key`` itself.
+def worded(key: str, wording: str | None) -> str:
+    """``voice.help.reply`` in the ``voice`` wording, where that exists; else ``key`` itself.
 
     A call cannot be answered by text, so what a text says ("Reply EVENTS") is said
     another way there; any text without a spoken version is said as it is written.
     """
-    spoken = f"{channel}.{key}"
-    return spoken if spoken in entries(DEFAULT_LANGUAGE) else key
+    if wording is None:
+        return key
+    other = f"{wording}.{key}"
+    return other if other in entries(DEFAULT_LANGUAGE) else key
 
 
 def render(language: str, key: str, **values: object) -> str:

@@ -8,8 +8,9 @@ gets nothing but the confirmation, an answer to HELP, and START.
 from __future__ import annotations
 
 from bot import catalogue
-from bot.flow import Reply, Turn
+from bot.flow import Turn
 from bot.matching import normalise
+from bot.messages import Reply
 from models.consent import Topic, record_consent
 
 STOP_WORDS = frozenset(

@@ -18,12 +18,11 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from bot import catalogue
-from bot.messages import InboundMessage
+from bot.messages import InboundMessage, Reply
+from bot.presentation import Presentation, Trait, presentation_of
 from bot.sending_window import UK_TIME, SendingWindow
 from models.conversations import save_progress
 from models.tenants import Identity, Tenant
-
-VOICE = "voice"  # the channel of phone calls
 
 
 @dataclass(frozen=True)
@@ -45,20 +44,12 @@ class Answer:
 
 
 @dataclass(frozen=True)
-class Reply:
-    text: str
-    options: tuple[str, ...] = ()  # rendered labels, numbered from 1
-    ask_for_contact: bool = False
-    about_consent: bool = False  # STOP/START/HELP answers reach even an opted-out tenant
-    language: str | None = None  # worded in this language, not the tenant's (an English poll)
-
-
-@dataclass(frozen=True)
 class Settings:
     """What flows need to know about the landlord and the clock's rules."""
 
     landlord: str = "your landlord"
     contact: str = "your housing officer"
+    repairs: str = "your housing officer"  # the repairs line, told to anyone who writes of danger
     conversation_timeout: timedelta = timedelta(hours=24)
     timezone: ZoneInfo = UK_TIME  # built once, from the TIMEZONE setting
     sending_window: SendingWindow = field(default_factory=SendingWindow)
@@ -87,7 +78,8 @@ class Turn:
     @property
     def language(self) -> str:
         """The tenant's language; on a call, English where calls cannot speak theirs."""
-        if self.channel == VOICE and self.tenant.language not in self.settings.spoken_languages:
+        speaks = self.tenant.language in self.settings.spoken_languages
+        if Trait.HEARS in self.presentation.traits and not speaks:
             return catalogue.DEFAULT_LANGUAGE
         return self.tenant.language
 
@@ -95,11 +87,19 @@ class Turn:
     def channel(self) -> str:
         return self.identity.channel
 
+    @property
+    def presentation(self) -> Presentation:
+        """How this turn's channel shows what we say, and what it lets the tenant do."""
+        return presentation_of(self.channel)
+
+    def can(self, trait: Trait) -> bool:
+        return trait in self.presentation.traits
+
     def text(self, key: str, **values: object) -> str:
         """The text in the tenant's language, in the wording of this channel where it has one."""
         return catalogue.render(
             self.language,
-            catalogue.for_channel(key, self.channel),
+            catalogue.worded(key, self.presentation.wording),
             landlord=self.settings.landlord,
             contact=self.settings.contact,
             **values,
@@ -109,7 +109,7 @@ class Turn:
         """``text`` in another language than the tenant's: a poll staff wrote only in English."""
         return catalogue.render(
             language,
-            catalogue.for_channel(key, self.channel),
+            catalogue.worded(key, self.presentation.wording),
             landlord=self.settings.landlord,
             contact=self.settings.contact,
             **values,
@@ -167,11 +167,11 @@ class Flow:
     keywords: tuple[str, ...] = ()  # catalogue keys of words that start it
     menu_label: str | None = None
     offered_to: Callable[[Tenant], bool] = everyone
-    channels: frozenset[str] | None = None  # None: every channel
+    needs: frozenset[Trait] = frozenset()  # what the channel must let the tenant do
     resumable: bool = True
 
     def offered(self, tenant: Tenant, channel: str) -> bool:
-        return (self.channels is None or channel in self.channels) and self.offered_to(tenant)
+        return presentation_of(channel).traits.issuperset(self.needs) and self.offered_to(tenant)
 
 
 def yes_no() -> tuple[Option, Option]:

@@ -1,23 +1,23 @@
 """Queueing a message nobody asked for: an invitation, a notice, a reminder, an outcome.
 
 It goes in the outbox like a reply, but waits for the sending window, carries the
-topic its consent is checked against when it is sent, and is rendered for the
-channel (GSM-7 for SMS where the words allow).
+topic its consent is checked against when it is sent, and is shown as its channel
+shows it (bot/presentation.py).
 
 A notice to an estate goes to tens of thousands of tenants at once, so queue_notices
 renders each language and channel once, works out the window once, and inserts the
 rows in bulk a page at a time, without an ORM object per row.
 
 Staff may write a notice (or a poll) in English only. A tenant of another language
-then gets the English message with a one-line note in theirs saying why (InEnglish):
-on the same message while the whole fits 2 SMS, else as a short SMS just before it,
-so neither the note nor the 2-SMS limit is ever given up.
+then gets the English message with a one-line note in theirs saying why (InEnglish);
+each channel decides where the note goes (by SMS: on the same message while the whole
+fits 2 SMS, else as a short SMS just before it).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import cache
 from itertools import islice
@@ -27,9 +27,9 @@ from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from bot import catalogue
-from bot.flow import VOICE, Reply, Settings
-from bot.outbox import BUTTON_CHANNELS, render_for_channel
-from bot.sms import count_segments, fit_for_sms, fits
+from bot.flow import Settings
+from bot.messages import Reply
+from bot.presentation import Rendered, Trait, has, presentation_of
 from models.messages import OutboundKind, OutboundRecord
 from models.tenants import CHUNK, Identity, Recipient, Tenant
 
@@ -57,14 +57,15 @@ def english_for(language: str, english: str) -> Notice:
     return english if language == ENGLISH else InEnglish(english, language)
 
 
-def sms_bodies(notice: Notice) -> list[str]:
-    """The SMS a notice goes as, in order: one, or the note just before the message."""
-    if isinstance(notice, str):
-        return [fit_for_sms(notice)]
-    together = fit_for_sms(f"{notice.text}\n{notice.note}")
-    if fits(together):
-        return [together]
-    return [fit_for_sms(notice.note), fit_for_sms(notice.text)]
+def parts(notice: Notice) -> tuple[str, str | None]:
+    """The message and, for a tenant of another language, the note that says it is English."""
+    return (notice, None) if isinstance(notice, str) else (notice.text, notice.note)
+
+
+def rendered_on(kind: str, language: str, notice: Notice) -> list[Rendered]:
+    """Each message ``notice`` goes as on channels of ``kind``, in order."""
+    text, note = parts(notice)
+    return presentation_of(kind).notice(ENGLISH if note else language, text, note)
 
 
 def queue_notice(
@@ -79,15 +80,15 @@ def queue_notice(
     urgent: bool = False,
 ) -> OutboundRecord:
     """Queue ``text`` (already in the tenant's language) for the first allowed moment."""
-    body, segments = _body(identity.channel, tenant.language, text)
+    rendered = presentation_of(identity.channel).reply(tenant.language, Reply(text))
     row = OutboundRecord(
         tenant_id=tenant.id,
         channel=identity.channel,
         address=identity.address,
-        body=body,
+        body=rendered.body,
         kind=OutboundKind.NOTICE,
         topic=topic,
-        segments=segments,
+        segments=rendered.segments,
         next_attempt_at=now if urgent else settings.sending_window.first_moment(now),
         created_at=now,
     )
@@ -118,24 +119,25 @@ def queue_notices(
     send_at = now if urgent else settings.sending_window.first_moment(now)
 
     @cache
-    def bodies_for(channel: str, language: str) -> list[tuple[str, int, dict[str, Any]]]:
-        if channel == VOICE:
-            return [_call(text_in, language, settings, keyword_on_1)]
-        return [(body, segments, {}) for body, segments in _bodies(channel, text_in(language))]
+    def bodies_for(kind: str, language: str) -> list[Rendered]:
+        if has(kind, Trait.HEARS):
+            return _call(kind, text_in, language, settings, keyword_on_1)
+        return rendered_on(kind, language, text_in(language))
 
     def rows(recipient: Recipient) -> Iterator[dict[str, Any]]:
-        for body, segments, choices in bodies_for(recipient.channel, recipient.language):
-            yield row(recipient, body, segments) | {"choices": choices}
+        for rendered in bodies_for(recipient.channel, recipient.language):
+            yield row(recipient, rendered)
 
-    def row(recipient: Recipient, body: str, segments: int) -> dict[str, Any]:
+    def row(recipient: Recipient, rendered: Rendered) -> dict[str, Any]:
         return {
             "tenant_id": recipient.tenant_id,
             "channel": recipient.channel,
             "address": recipient.address,
-            "body": body,
+            "body": rendered.body,
+            "choices": dict(rendered.choices),
             "kind": OutboundKind.NOTICE,
             "topic": topic,
-            "segments": segments,
+            "segments": rendered.segments,
             "next_attempt_at": send_at,
             "created_at": now,
             "broadcast_id": broadcast_id,
@@ -151,37 +153,24 @@ def queue_notices(
 
 
 def _call(
-    text_in: Callable[[str], Notice], language: str, settings: Settings, keyword_on_1: str | None
-) -> tuple[str, int, dict[str, Any]]:
+    kind: str,
+    text_in: Callable[[str], Notice],
+    language: str,
+    settings: Settings,
+    keyword_on_1: str | None,
+) -> list[Rendered]:
     """What a call says, in a language Twilio speaks: theirs, else English (no note needed:
     a voice reading English says so by itself)."""
+    shown = presentation_of(kind)
     spoken = language if language in settings.spoken_languages else ENGLISH
-    with catalogue.worded_for(VOICE):
+    with catalogue.worded_for(shown.wording):
         notice = text_in(spoken)
     if isinstance(notice, InEnglish):
         notice, spoken = notice.text, ENGLISH
     if keyword_on_1:
         notice = f"{notice} {catalogue.render(spoken, f'voice.press_1.{keyword_on_1.lower()}')}"
-    # said twice: a call is often picked up, or heard, only from its second sentence
-    said = f"{notice} {catalogue.render(spoken, 'voice.repeat')} {notice}"
-    return said, 1, {"language": spoken, "keyword_on_1": keyword_on_1}
-
-
-def _bodies(channel: str, notice: Notice) -> list[tuple[str, int]]:
-    """Each message the notice goes as on ``channel``, and its segments (1 where none)."""
-    if channel in BUTTON_CHANNELS:
-        text = notice if isinstance(notice, str) else f"{notice.text}\n{notice.note}"
-        return [(text, 1)]
-    return [(body, count_segments(body).segments) for body in sms_bodies(notice)]
-
-
-def _body(channel: str, language: str, text: str) -> tuple[str, int]:
-    """The text as sent on ``channel``, and the segments it costs (1 where there are none)."""
-    body = render_for_channel(channel, language, Reply(text))
-    if channel in BUTTON_CHANNELS:
-        return body, 1
-    body = fit_for_sms(body)
-    return body, count_segments(body).segments
+    said = shown.notice(spoken, notice)
+    return [replace(each, choices={**each.choices, "keyword_on_1": keyword_on_1}) for each in said]
 
 
 def _pages(recipients: Iterable[Recipient], size: int) -> Iterator[list[Recipient]]:

@@ -1,9 +1,8 @@
 """Turning a turn's replies into outbox rows, and deciding at send time who may get them.
 
-SMS gets the options as numbered lines and a "Reply 1, 2 or 3" line, because a
-basic phone has no buttons; Telegram gets the same words with the options as
-buttons. Consent and reachability are checked again when a row is sent,
-because a tenant may say STOP between the queueing and the sending.
+Each reply is shown as its channel shows it (bot/presentation.py). Consent and
+reachability are checked again when a row is sent, because a tenant may say STOP
+between the queueing and the sending.
 """
 
 from __future__ import annotations
@@ -15,8 +14,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot import catalogue
-from bot.flow import VOICE, Reply, Turn
-from bot.sms import count_segments, fit_for_sms, fits, to_gsm7
+from bot.flow import Turn
+from bot.messages import Reply
+from bot.presentation import presentation_of
 from models.consent import Consent, Topic, opted_out, record_consent
 from models.messages import (
     ClaimedRow,
@@ -28,60 +28,28 @@ from models.messages import (
 )
 from models.tenants import Identity, find_identity
 
-BUTTON_CHANNELS = frozenset({"telegram"})
-TELEGRAM_LONGEST = 4096  # the Bot API's limit for one message
-
-
-def render_for_channel(channel: str, language: str, reply: Reply) -> str:
-    language = reply.language or language  # a reply worded in English for a tenant of another
-    if channel == VOICE:
-        return spoken(language, reply)
-    if channel in BUTTON_CHANNELS or not reply.options:
-        text = reply.text
-    else:
-        numbered = "\n".join(f"{n} {label}" for n, label in enumerate(reply.options, start=1))
-        numbers = catalogue.numbers_list(language, len(reply.options))
-        answer = catalogue.render(language, "choice.reply", numbers=numbers)
-        text = f"{reply.text}\n{numbered}\n{answer}"
-    return text if channel in BUTTON_CHANNELS else fit_for_sms(text)
-
-
-def spoken(language: str, reply: Reply) -> str:
-    """A reply as a call says it: the words, then "For Yes, press 1." for each option."""
-    keys = (
-        catalogue.render(language, "voice.press", option=label, number=n)
-        for n, label in enumerate(reply.options, start=1)
-    )
-    return " ".join((reply.text, *keys))
-
 
 def queue_replies(turn: Turn) -> list[OutboundRecord]:
-    rows = [
-        OutboundRecord(
-            tenant_id=turn.tenant.id,
-            channel=turn.channel,
-            address=turn.identity.address,
-            body=(body := render_for_channel(turn.channel, turn.language, reply)),
-            choices=_buttons(turn.channel, turn.language, reply),
-            kind=OutboundKind.CONSENT if reply.about_consent else OutboundKind.REPLY,
-            in_reply_to=turn.inbound_id,
-            segments=count_segments(body).segments if turn.channel not in BUTTON_CHANNELS else 1,
-            next_attempt_at=turn.now,
-            created_at=turn.now,
+    shown = presentation_of(turn.channel)
+    rows = []
+    for reply in turn.replies:
+        rendered = shown.reply(turn.language, reply)
+        rows.append(
+            OutboundRecord(
+                tenant_id=turn.tenant.id,
+                channel=turn.channel,
+                address=turn.identity.address,
+                body=rendered.body,
+                choices=dict(rendered.choices),
+                kind=OutboundKind.CONSENT if reply.about_consent else OutboundKind.REPLY,
+                in_reply_to=turn.inbound_id,
+                segments=rendered.segments,
+                next_attempt_at=turn.now,
+                created_at=turn.now,
+            )
         )
-        for reply in turn.replies
-    ]
     turn.session.add_all(rows)
     return rows
-
-
-def _buttons(channel: str, language: str, reply: Reply) -> dict[str, object]:
-    if channel == VOICE:  # how many keys the call waits for
-        return {"options": list(reply.options)} if reply.options else {}
-    if channel not in BUTTON_CHANNELS:
-        return {}
-    button = catalogue.render(language, "telegram.share_button") if reply.ask_for_contact else None
-    return {"options": list(reply.options), "contact_button": button}
 
 
 def hold_reason(session: Session, row: OutboundRecord) -> OutboxStatus | None:
@@ -177,27 +145,24 @@ def queue_staff_reply(
 
     The row records who wrote it, so the tenant's thread shows which officer answered.
     """
-    typed = storable(text).strip()
-    body = typed if inbound.channel in BUTTON_CHANNELS else to_gsm7(typed)
-    if not body:
+    shown = presentation_of(inbound.channel)
+    typed = shown.typed(storable(text).strip())
+    if not typed:
         raise CannotReply("write a reply first")
-    if len(body) > TELEGRAM_LONGEST:
-        raise CannotReply(f"keep the reply under {TELEGRAM_LONGEST} characters")
-    if inbound.channel not in BUTTON_CHANNELS and not fits(body):
-        raise CannotReply(
-            "keep the reply to 2 text messages (306 plain characters, fewer with symbols)"
-        )
+    if (refused := shown.refusal(typed)) is not None:
+        raise CannotReply(refused)
     if inbound.tenant_id is not None and opted_out(session, inbound.tenant_id, inbound.channel):
         raise CannotReply("this tenant has opted out of messages on this channel")
+    rendered = shown.reply(catalogue.DEFAULT_LANGUAGE, Reply(typed))
     row = OutboundRecord(
         tenant_id=inbound.tenant_id,
         channel=inbound.channel,
         address=inbound.address,
-        body=body,
+        body=rendered.body,
         kind=OutboundKind.REPLY,
         in_reply_to=inbound.id,
         sent_by_staff_id=staff_id,
-        segments=count_segments(body).segments if inbound.channel not in BUTTON_CHANNELS else 1,
+        segments=rendered.segments,
         next_attempt_at=now,
         created_at=now,
     )

@@ -13,10 +13,11 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
-from typing import Literal
+from typing import Literal, TypeVar
 
 Encoding = Literal["GSM-7", "UCS-2"]
 Cut = Callable[[str], str]  # typed words in, the same words cut to some length out
+T = TypeVar("T")
 
 # GSM 03.38 default alphabet, in table order 0x00-0x7F (0x1B is the escape to the extension).
 GSM7_BASIC: frozenset[str] = frozenset(
@@ -208,24 +209,44 @@ def fit(compose: Callable[[Cut], str], *, shortest: int = 0) -> str:
 
 def fitting(compose: Callable[[Cut], str], *, shortest: int = 0) -> Cut:
     """The gentlest cut of the typed words that makes what ``compose`` writes fit 2 SMS."""
-    longest = longest_cut(compose, shortest=shortest)
+    return fitting_where(compose, _fits_as_sent, shortest=shortest)
+
+
+def fitting_where(
+    compose: Callable[[Cut], T], fits: Callable[[T], bool], *, shortest: int = 0
+) -> Cut:
+    """The gentlest cut of the typed words that makes what ``compose`` writes pass ``fits``."""
+    longest = longest_cut_where(compose, fits, shortest=shortest)
     return _whole if longest is None else partial(cut, longest=longest)
 
 
 def longest_cut(compose: Callable[[Cut], str], *, shortest: int = 0) -> int | None:
     """The longest the typed words may be for what ``compose`` writes to fit 2 SMS; None
-    when they fit whole.
+    when they fit whole."""
+    return longest_cut_where(compose, _fits_as_sent, shortest=shortest)
+
+
+def longest_cut_where(
+    compose: Callable[[Cut], T], fits: Callable[[T], bool], *, shortest: int = 0
+) -> int | None:
+    """The longest the typed words may be for what ``compose`` writes to pass ``fits``;
+    None when they pass whole.
 
     Never less than ``shortest``: a text that cannot fit even so goes that short, one
     segment dearer, rather than cut to nothing (or not at all).
     """
-    whole = compose(_whole)
-    if _fits_as_sent(whole):
+    lengths: list[int] = []
+
+    def measured(words: str) -> str:
+        lengths.append(len(words))
+        return words
+
+    if fits(compose(measured)):
         return None
-    low, high = shortest, len(whole)
+    low, high = shortest, max([*lengths, shortest])
     while low < high:
         middle = (low + high + 1) // 2
-        if _fits_as_sent(compose(partial(cut, longest=middle))):
+        if fits(compose(partial(cut, longest=middle))):
             low = middle
         else:
             high = middle - 1

@@ -8,10 +8,11 @@ from datetime import datetime
 from bot.messages import OutboundMessage, SendReceipt
 from bot.sms import count_segments
 from channels.base import Channel
+from channels.presentations import SMS
 
 
 class SimulatorSms(Channel):
-    name = "sms"
+    name = SMS
 
     def _send(self, message: OutboundMessage) -> SendReceipt:
         segments = count_segments(message.text).segments

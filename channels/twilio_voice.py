@@ -2,13 +2,16 @@
 
 Many tenants who are offline have only a landline. A call speaks the same words the
 bot would text, in the tenant's language where Twilio has a voice for it, and takes
-key presses (and, for words, a voice note) as the answers.
+key presses (and, for words, a voice note) as the answers. A notice call asks the
+voice webhook what to say once it is answered, with Twilio's answering-machine
+detection: a person hears the notice, a machine gets a short message to call back.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
 from twilio.base.exceptions import TwilioRestException
 from twilio.http import HttpClient
@@ -17,7 +20,8 @@ from twilio.twiml.voice_response import Gather, VoiceResponse
 
 from bot.messages import OutboundMessage, SendReceipt
 from channels.base import Channel, OutcomeUnknown, TemporaryFailure
-from channels.twilio_sms import translate_error
+from channels.presentations import VOICE
+from channels.twilio_sms import LONGEST_SID, translate_error
 
 # Our language code -> Twilio's language and a voice that speaks it. Twilio has no
 # Scottish Gaelic voice: a Gaelic speaker's calls are in English.
@@ -33,15 +37,42 @@ VOICES: Mapping[str, tuple[str, str]] = {
 SPOKEN_LANGUAGES = frozenset(VOICES)
 KEY_WAIT = 8  # seconds a caller has to press a key
 LONGEST_VOICE_NOTE = 120  # seconds
+# Wait for an answering machine's greeting to end, so the message left is heard whole.
+MACHINE_DETECTION = "DetectMessageEnd"
 CLOCK_SKEW = timedelta(minutes=5)
-# What a call's status report means for the message it carried.
-CALL_OUTCOMES: Mapping[str, str] = {
-    "completed": "delivered",
-    "busy": "undelivered",
-    "no-answer": "undelivered",
-    "canceled": "failed",
-    "failed": "failed",
-}
+
+
+class NotACall(ValueError):
+    """The form posted to the call webhook lacks what every Twilio call carries."""
+
+
+class CallStep(NamedTuple):
+    """What one of Twilio's requests during a call says: whose call, and what they did."""
+
+    call_id: str
+    number: str  # the tenant's end of the line, as Twilio gave it
+    digits: str  # the keys pressed, if any
+    recording_url: str  # a voice note just left, if any
+    answered_by: str  # a call we placed: "human", "machine_end_beep", ... ("" if not asked)
+
+
+def parse_call(form: Mapping[str, str]) -> CallStep:
+    sid = form.get("CallSid", "")
+    outbound = form.get("Direction", "").startswith("outbound")  # a notice we phoned
+    number = form.get("To" if outbound else "From", "")
+    if not sid or len(sid) > LONGEST_SID or not number:
+        raise NotACall("CallSid and From are required")
+    return CallStep(
+        sid,
+        number,
+        form.get("Digits", ""),
+        form.get("RecordingUrl", ""),
+        form.get("AnsweredBy", ""),
+    )
+
+
+def answered_by_machine(answered_by: str) -> bool:
+    return answered_by.startswith(("machine", "fax"))
 
 
 def say(verb: VoiceResponse | Gather, text: str, language: str) -> None:
@@ -81,7 +112,7 @@ def notice_call(message: OutboundMessage, answer_url: str) -> VoiceResponse:
 
 
 class TwilioVoice(Channel):
-    name = "voice"
+    name = VOICE
 
     def __init__(
         self,
@@ -99,13 +130,19 @@ class TwilioVoice(Channel):
         self.status_callback = status_callback
 
     def _send(self, message: OutboundMessage) -> SendReceipt:
-        twiml = str(notice_call(message, self.answer_url))
-        params: dict[str, object] = {"to": message.address, "from_": self.from_number}
+        """Place the call; once answered, Twilio asks the voice webhook what this notice says."""
+        params: dict[str, object] = {
+            "to": message.address,
+            "from_": self.from_number,
+            "url": f"{self.answer_url}?notice={message.reference}",
+            "method": "POST",
+            "machine_detection": MACHINE_DETECTION,
+        }
         if self.status_callback:
             params["status_callback"] = f"{self.status_callback}?ref={message.reference}"
             params["status_callback_method"] = "POST"
         try:
-            created = self.client.calls.create(twiml=twiml, **params)
+            created = self.client.calls.create(**params)
         except TwilioRestException as exc:
             raise translate_error(exc) from exc
         except OSError as exc:
@@ -126,7 +163,7 @@ class TwilioVoice(Channel):
 class SimulatorVoice(Channel):
     """The call stand-in for demos and tests: the outbox row is what the phone said."""
 
-    name = "voice"
+    name = VOICE
 
     def _send(self, message: OutboundMessage) -> SendReceipt:
         return SendReceipt(f"SIMCALL{message.reference}", delivered=True)

@@ -22,7 +22,9 @@ from sqlalchemy.orm import Session
 
 from bot import catalogue
 from bot.flow import Settings
-from bot.notices import Notice, english_for, queue_notices, sms_bodies
+from bot.message_kinds import declare
+from bot.notices import Notice, english_for, queue_notices, rendered_on
+from bot.presentation import Trait, kind_with
 from bot.sms import (
     MAX_SEGMENTS,
     count_segments,
@@ -40,11 +42,16 @@ from models.broadcasts import (
 )
 from models.consent import Topic
 from models.schedule import cancel, schedule
-from models.tenants import Channel, Recipient
+from models.tenants import Recipient
 
 SEND_TASK = "broadcast_send"
 TOPICS = (Topic.NEWS, Topic.EVENTS, Topic.INSPECTIONS, Topic.SURVEYS)
 DEFAULT_LANGUAGE = "en"
+# each kind's frame around staff's words; on a call, 1 answers an opportunity as YES does by text
+KINDS = {
+    BroadcastKind.NOTICE: declare("broadcasts.notice"),
+    BroadcastKind.OPPORTUNITY: declare("broadcasts.opportunity", answered_by="YES"),
+}
 
 
 class CannotBroadcast(ValueError):
@@ -132,7 +139,7 @@ def text_in(broadcast: Broadcast, settings: Settings) -> Callable[[str], Notice]
     def written(language: str) -> str:
         return catalogue.render(
             language,
-            f"broadcasts.{broadcast.kind}",
+            KINDS[BroadcastKind(broadcast.kind)].key,
             landlord=settings.landlord,
             notice=broadcast.texts[language],
         )
@@ -156,7 +163,7 @@ def language_costs(broadcast: Broadcast, settings: Settings) -> tuple[LanguageCo
 
 def _cost(language: str, notice: Notice) -> LanguageCost:
     """What the notice costs; with the note in a short SMS of its own, the two added up."""
-    bodies = sms_bodies(notice)
+    bodies = [each.body for each in rendered_on(texting(), language, notice)]
     counts = [count_segments(body) for body in bodies]
     body = "\n\n".join(bodies)
     return LanguageCost(
@@ -169,6 +176,11 @@ def _cost(language: str, notice: Notice) -> LanguageCost:
         tuple(part for each in bodies for part in split_segments(each)),
         in_english=not isinstance(notice, str),
     )
+
+
+def texting() -> str:
+    """The kind of channel that texts phones: the one a broadcast's cost is counted on."""
+    return kind_with(Trait.TYPES, Trait.PHONE)
 
 
 def problems(costs: tuple[LanguageCost, ...]) -> tuple[str, ...]:
@@ -188,10 +200,11 @@ def preview(session: Session, broadcast: Broadcast, settings: Settings, price: f
     segments_in = {cost.language: cost.segments for cost in costs}
     by_channel: Counter[str] = Counter()
     sms_segments = 0
+    sms = texting()
     for page in _audience(session, broadcast):
         for recipient in page:
             by_channel[recipient.channel] += 1
-            if recipient.channel == Channel.SMS:  # a chat or a call costs no segments
+            if recipient.channel == sms:  # a chat or a call costs no segments
                 sms_segments += segments_in.get(recipient.language, segments_in[DEFAULT_LANGUAGE])
     return Preview(
         dict(by_channel),
@@ -219,8 +232,7 @@ def send(session: Session, broadcast: Broadcast, *, now: datetime, settings: Set
     """Queue it to everyone in its audience now; how many were queued."""
     _sendable(broadcast, settings)
     framed = text_in(broadcast, settings)
-    # on a call, 1 answers an opportunity as YES does by text
-    keyword_on_1 = "YES" if broadcast.kind == BroadcastKind.OPPORTUNITY else None
+    keyword_on_1 = KINDS[BroadcastKind(broadcast.kind)].answered_by
     queued = 0
     for page in _audience(session, broadcast):
         queued += queue_notices(

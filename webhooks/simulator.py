@@ -18,6 +18,7 @@ from twilio.twiml.voice_response import VoiceResponse
 
 from bot.messages import InboundMessage
 from bot.sms import count_segments
+from channels.presentations import SMS
 from models.messages import OutboxStatus, thread
 from models.tenants import InvalidPhoneNumber, normalise_phone
 from webhooks.context import receiver, sessions, unavailable_when_database_is_down
@@ -56,7 +57,7 @@ def send() -> ResponseReturnValue:
     address = _phone_from(data.get("phone"))
     text = str(data.get("text") or "")[:LONGEST_MESSAGE]
     message = InboundMessage(
-        channel="sms",
+        channel=SMS,
         address=address,
         provider_id=f"SIM{uuid.uuid4().hex}",
         text=text,
@@ -73,7 +74,7 @@ def phone_thread() -> ResponseReturnValue:
 
 def _thread(address: str) -> list[dict[str, Any]]:
     with sessions()() as session:
-        seen = thread(session, "sms", address)
+        seen = thread(session, SMS, address)
     return [
         {
             "direction": direction,

@@ -8,22 +8,23 @@ MessageSid gets an empty response.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from flask import Blueprint, Response, abort, current_app, request
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from twilio.request_validator import RequestValidator
 from twilio.twiml.messaging_response import MessagingResponse
 
+from bot.call_retries import call_again, waiting_to_call_again
 from bot.outbox import opted_out_at_provider
-from channels.twilio_sms import parse_form
-from channels.twilio_voice import CALL_OUTCOMES
+from channels.twilio_sms import NotAnSms, parse_form
+from channels.twilio_status import NotAReport, parse_status
 from models.messages import OutboundRecord, OutboxStatus, apply_provider_status
 from models.tenants import InvalidPhoneNumber, normalise_phone
 from webhooks.context import clock, receiver, sessions, unavailable_when_database_is_down
 
 blueprint = Blueprint("twilio", __name__, url_prefix="/webhooks/twilio")
-OPT_OUT_ERROR = "21610"
-LONGEST_SID = 64
 
 
 def _signed_by_twilio() -> bool:
@@ -44,15 +45,11 @@ def require_signature() -> None:
 @blueprint.post("/sms")
 @unavailable_when_database_is_down
 def inbound_sms() -> Response:
-    form = request.form.to_dict()
-    sid = form.get("MessageSid") or form.get("SmsSid") or ""
-    if not sid or not form.get("From") or len(sid) > LONGEST_SID:
-        abort(400, "MessageSid and From are required")
     try:
-        address = normalise_phone(form["From"])
-    except InvalidPhoneNumber:
-        address = form["From"][:64]  # a short code or sender id: keep it as Twilio gave it
-    received = receiver().receive(parse_form(form, address), inline_status=OutboxStatus.SENT)
+        message = parse_form(request.form.to_dict(), address=_address)
+    except NotAnSms as exc:
+        abort(400, str(exc))
+    received = receiver().receive(message, inline_status=OutboxStatus.SENT)
     twiml = MessagingResponse()
     status_url = current_app.config["PUBLIC_URL"] + "/webhooks/twilio/status"
     for reply in received.inline:
@@ -60,26 +57,40 @@ def inbound_sms() -> Response:
     return Response(str(twiml), mimetype="application/xml")
 
 
+def _address(sender: str) -> str:
+    try:
+        return normalise_phone(sender)
+    except InvalidPhoneNumber:
+        return sender[:64]  # a short code or sender id: keep it as Twilio gave it
+
+
 @blueprint.post("/status")
 @unavailable_when_database_is_down
 def delivery_status() -> tuple[str, int]:
-    sid = request.form.get("MessageSid") or request.form.get("CallSid") or ""
-    status = request.form.get("MessageStatus") or request.form.get("SmsStatus") or ""
-    error_code = request.form.get("ErrorCode") or None
-    call_status = request.form.get("CallStatus", "")
-    if call_status in CALL_OUTCOMES:  # a notice phoned to a landline: answered, or not
-        status = CALL_OUTCOMES[call_status]
-        error_code = error_code or (None if call_status == "completed" else call_status)
-    if not sid or not status:
-        abort(400, "MessageSid and MessageStatus are required")
+    try:
+        report = parse_status(request.form.to_dict())
+    except NotAReport as problem:
+        abort(400, str(problem))
     with sessions().begin() as session:
-        row = _outbound_for(session, sid, request.args.get("ref", ""))
-        if row is not None:
+        row = _outbound_for(session, report.provider_id, request.args.get("ref", ""))
+        if row is not None and not waiting_to_call_again(row):
             now = clock()()
-            apply_provider_status(row, status, error_code=error_code, now=now)
-            if error_code == OPT_OUT_ERROR:
-                opted_out_at_provider(session, row, code=error_code, now=now)
+            if not _called_again(row, report.error_code, now):
+                apply_provider_status(row, report.status, error_code=report.error_code, now=now)
+            if report.opted_out:
+                opted_out_at_provider(session, row, code=report.error_code or "", now=now)
     return "", 204
+
+
+def _called_again(row: OutboundRecord, error_code: str | None, now: datetime) -> bool:
+    """A notice call that was busy or rang out goes back in the queue while tries are left."""
+    return call_again(
+        row,
+        error_code=error_code,
+        now=now,
+        window=receiver().settings.sending_window,
+        most_attempts=current_app.config["CALL_ATTEMPTS"],
+    )
 
 
 def _outbound_for(session: Session, sid: str, ref: str) -> OutboundRecord | None:

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, current_app, request
 
+from channels.twilio_voice import NotACall, parse_call
 from webhooks.context import unavailable_when_database_is_down
-from webhooks.twilio import LONGEST_SID, require_signature
+from webhooks.twilio import require_signature
 from webhooks.voice_calls import BadCallRequest, CallRequest, answer
 
 blueprint = Blueprint("twilio_voice", __name__, url_prefix="/webhooks/twilio")
@@ -19,19 +20,19 @@ blueprint.before_request(require_signature)
 @blueprint.post("/voice")
 @unavailable_when_database_is_down
 def call() -> Response:
-    form = request.form
-    sid = form.get("CallSid", "")
-    outbound = form.get("Direction", "").startswith("outbound")  # a notice we phoned
-    number = form.get("To" if outbound else "From", "")
-    if not sid or len(sid) > LONGEST_SID or not number:
-        abort(400, "CallSid and From are required")
+    form = request.form.to_dict()
+    try:
+        call = parse_call(form)
+    except NotACall as problem:
+        abort(400, str(problem))
     step = CallRequest(
-        call_id=sid,
-        number=number,
+        call_id=call.call_id,
+        number=call.number,
         args=request.args.to_dict(),
-        digits=form.get("Digits", ""),
-        recording_url=form.get("RecordingUrl", ""),
-        raw=form.to_dict(),
+        digits=call.digits,
+        recording_url=call.recording_url,
+        answered_by=call.answered_by,
+        raw=form,
     )
     try:
         said = answer(step, current_app.config["PUBLIC_URL"] + request.path)

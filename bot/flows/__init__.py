@@ -18,6 +18,7 @@ from bot.flows import (
     registration,
     repair_survey,
     report_issue,
+    stranger_call,
     telegram_code,
     telegram_link,
     unlink,
@@ -25,6 +26,7 @@ from bot.flows import (
     vote,
 )
 from bot.matching import normalise
+from bot.presentation import Trait
 
 MENU_ENTRIES: tuple[Flow, ...] = (
     message_team.FLOW,
@@ -51,6 +53,7 @@ FLOWS: dict[str, Flow] = {
         inspection_more.FLOW,
         repair_survey.FLOW,
         opportunity.FLOW,
+        stranger_call.FLOW,
     )
 }
 
@@ -61,6 +64,11 @@ def flow_for_keyword(turn: Turn, text: str) -> Flow | None:
     """The flow a keyword starts (REPORT, SHOP, ...), if it is offered to this tenant here."""
     if text.strip().lower().startswith(TELEGRAM_START):
         return FLOWS["menu"] if turn.tenant.registered else FLOWS["telegram_link"]
+    return flow_named_by(turn, text)
+
+
+def flow_named_by(turn: Turn, text: str) -> Flow | None:
+    """The flow whose keyword the whole text is, if it is offered to this tenant here."""
     said = normalise(text).upper()
     for flow in FLOWS.values():
         said_its_word = any(said in catalogue.keyword_forms(key) for key in flow.keywords)
@@ -70,4 +78,8 @@ def flow_for_keyword(turn: Turn, text: str) -> Flow | None:
 
 
 def first_contact_flow(turn: Turn) -> Flow:
-    return FLOWS["telegram_link" if turn.channel == "telegram" else "registration"]
+    """A stranger on a chat account links it to their phone; on a phone, they register;
+    on a call, where nobody can register, what they say goes to staff."""
+    if turn.can(Trait.HEARS):
+        return FLOWS["stranger_call"]
+    return FLOWS["telegram_link" if turn.can(Trait.ACCOUNT) else "registration"]

@@ -16,10 +16,11 @@ from __future__ import annotations
 
 from bot import catalogue
 from bot.event_notices import tell_promoted
-from bot.flow import Answer, Flow, Option, Question, Reply, Turn, registered
+from bot.flow import Answer, Flow, Option, Question, Turn, registered
 from bot.matching import match_choice
-from bot.outbox import render_for_channel
-from bot.sms import Cut, fitting
+from bot.messages import Reply
+from bot.presentation import fitting_everywhere
+from bot.sms import Cut
 from models.events import Answer as RsvpAnswer
 from models.events import Event, EventsError, answer_rsvp, rsvp_of, upcoming_for
 
@@ -81,11 +82,10 @@ def event_choices(turn: Turn) -> list[Option]:
     def lines(shorten: Cut) -> tuple[str, ...]:
         return tuple(_line(turn, shorten(title), when, said) for title, when, said in known)
 
-    def listed(shorten: Cut) -> str:
-        which = Reply(turn.text("events.which"), lines(shorten))
-        return render_for_channel("sms", turn.language, which)
+    def listed(shorten: Cut) -> Reply:
+        return Reply(turn.text("events.which"), lines(shorten))
 
-    shown = lines(fitting(listed, shortest=SHORTEST_TITLE))
+    shown = lines(fitting_everywhere(turn.language, listed, shortest=SHORTEST_TITLE))
     return [Option(str(n), text=line) for n, line in enumerate(shown)]
 
 
@@ -115,11 +115,10 @@ def coming_values(turn: Turn) -> dict[str, str]:
         title, venue = shorten(event.title), shorten(event.venue)
         return {"event": title, "when": when, "venue": venue, "said": you_said}
 
-    def asked(shorten: Cut) -> str:
-        question = turn.text("events.are_you_coming", **values(shorten))
-        return render_for_channel("sms", turn.language, Reply(question, labels))
+    def asked(shorten: Cut) -> Reply:
+        return Reply(turn.text("events.are_you_coming", **values(shorten)), labels)
 
-    return values(fitting(asked))
+    return values(fitting_everywhere(turn.language, asked))
 
 
 def take_coming(turn: Turn, answer: Answer) -> str | None:

@@ -5,8 +5,9 @@ Each finding is its own short message, so the list never has to squeeze into one
 
 from __future__ import annotations
 
-from bot.flow import Flow, Reply, Turn, registered
+from bot.flow import Flow, Turn, registered
 from bot.inspection_notices import full_list
+from bot.messages import Reply
 from models.inspections import latest_closed
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot import catalogue
 from bot.flow import Answer, Flow, Option, Question, Turn
+from bot.presentation import Trait
 
 
 def _languages(_turn: Turn) -> list[Option]:
@@ -24,5 +25,5 @@ FLOW = Flow(
     questions={"choose": Question("language.prompt", choose, options=_languages)},
     menu_label="menu.language",
     resumable=False,
-    channels=frozenset({"sms", "telegram"}),  # each name is in its own script: a list to read
+    needs=frozenset({Trait.TYPES}),  # each name is in its own script: a list to read
 )

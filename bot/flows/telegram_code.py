@@ -6,6 +6,7 @@ Asking again replaces the code: a tenant holds one live code (models/link_codes.
 from __future__ import annotations
 
 from bot.flow import Flow, Turn
+from bot.presentation import Trait
 from models.link_codes import new_link_code
 
 
@@ -17,6 +18,6 @@ FLOW = Flow(
     name="telegram_code",
     begin=begin,
     keywords=("keyword.telegram",),
-    channels=frozenset({"sms"}),
+    needs=frozenset({Trait.TYPES, Trait.PHONE}),
     resumable=False,
 )

@@ -22,11 +22,11 @@ from bot.flow import Answer, Flow, Question, Turn
 from bot.flows import registration
 from bot.matching import normalise
 from bot.notices import queue_notice
+from bot.presentation import Trait, kind_with
 from models.consent import Topic
 from models.link_codes import CODE_LENGTH, redeem_link_code
 from models.merging import merge_tenant_into
 from models.tenants import (
-    Channel,
     InvalidPhoneNumber,
     Tenant,
     ensure_identity,
@@ -111,7 +111,7 @@ def _by_phone(turn: Turn, shared: str) -> str | None:
     if known is not None:
         return _linked(turn, known)
     turn.tenant.phone = phone
-    ensure_identity(turn.session, turn.tenant, Channel.SMS, phone)
+    ensure_identity(turn.session, turn.tenant, _texting(), phone)
     return "name"
 
 
@@ -131,7 +131,8 @@ def _tell_by_sms(turn: Turn, tenant: Tenant) -> None:
 
     At once, like a reply: if it was not them, every hour counts.
     """
-    phone = next((i for i in tenant.identities if i.channel == Channel.SMS and i.reachable), None)
+    texting = _texting()
+    phone = next((i for i in tenant.identities if i.channel == texting and i.reachable), None)
     if phone is None:
         return
     text = catalogue.render(
@@ -168,6 +169,15 @@ QUESTIONS = {
     "name_again": Question("registration.ask_name_again", take_name),
 }
 
+
+def _texting() -> str:
+    """The kind of channel that texts a phone number: where a linked chat is told of."""
+    return kind_with(Trait.TYPES, Trait.PHONE)
+
+
 FLOW = Flow(
-    name="telegram_link", begin=begin, questions=QUESTIONS, channels=frozenset({"telegram"})
+    name="telegram_link",
+    begin=begin,
+    questions=QUESTIONS,
+    needs=frozenset({Trait.ACCOUNT}),
 )

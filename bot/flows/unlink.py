@@ -10,12 +10,12 @@ is told nothing, and writes next as a stranger.
 from __future__ import annotations
 
 from bot.flow import Flow, Turn
+from bot.presentation import Trait
 from models.merging import unlink_telegram
-from models.tenants import Channel
 
 
 def begin(turn: Turn) -> None:
-    if turn.channel != Channel.SMS:
+    if not (turn.can(Trait.TYPES) and turn.can(Trait.PHONE)):
         turn.say("unlink.by_sms")
         return
     unlinked = unlink_telegram(turn.session, turn.tenant, turn.now)

@@ -9,8 +9,9 @@ the area's next walk; staff listen to it in the console.
 
 from __future__ import annotations
 
-from bot.flow import VOICE, Answer, Flow, Question, Turn, registered
+from bot.flow import Answer, Flow, Question, Turn, registered
 from bot.messages import VOICE_NOTE
+from bot.presentation import Trait
 from models.inspections import ReportCategory, file_report
 
 
@@ -39,6 +40,6 @@ FLOW = Flow(
     keywords=("keyword.report",),
     menu_label="menu.report",
     offered_to=registered,
-    channels=frozenset({VOICE}),
+    needs=frozenset({Trait.HEARS}),
     resumable=False,
 )

@@ -25,6 +25,7 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length
 
 from bot import catalogue
+from bot.presentation import Trait, kinds_with, presentation_of
 from models.broadcasts import LONGEST_TEXT, BroadcastKind
 from participation.broadcasts import TOPICS
 from staff.pages.audiences import AudienceRoles
@@ -36,7 +37,11 @@ TOPIC_LABELS = {
     "inspections": "Estate inspections",
     "surveys": "Surveys and consultations",
 }
-CHANNEL_LABELS = {"sms": "SMS", "telegram": "Telegram"}
+
+
+def channel_labels() -> dict[str, str]:
+    """The channels a broadcast can go by (those tenants read), as staff call them."""
+    return {kind: presentation_of(kind).label for kind in kinds_with(Trait.TYPES)}
 
 
 class BroadcastForm(FlaskForm):
@@ -53,7 +58,7 @@ class BroadcastForm(FlaskForm):
     roles = AudienceRoles("Roles")
     channels = CheckboxList(
         "Only tenants reachable by (none ticked: SMS, else Telegram)",
-        choices=[SelectChoice(value, label) for value, label in CHANNEL_LABELS.items()],
+        choices=lambda: [SelectChoice(value, label) for value, label in channel_labels().items()],
     )
     tenants_csv = FileField(
         "Or a list of tenants (CSV: a column of phone numbers or tenant ids)",

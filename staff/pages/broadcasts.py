@@ -51,11 +51,11 @@ from staff.context import clock, sessions, settings, zone
 from staff.lookup import or_404
 from staff.pages.audiences import describe
 from staff.pages.broadcast_forms import (
-    CHANNEL_LABELS,
     TOPIC_LABELS,
     BroadcastForm,
     ScheduleForm,
     broadcast_form_class,
+    channel_labels,
 )
 from staff.pages.common import PAGE_SIZE, last_page, page_number, use_time_filters
 from staff.pages.inspection_forms import ConfirmForm, utc_from_local
@@ -169,7 +169,7 @@ def _audience(db: Session, form: BroadcastForm) -> tuple[Audience | None, list[s
             area_ids=frozenset(form.areas.data or ()),
             roles=frozenset(form.roles.data or ()),
             tenant_ids=frozenset(tenant_ids),
-            channels=tuple(c for c in CHANNEL_LABELS if c in (form.channels.data or ())),
+            channels=tuple(c for c in channel_labels() if c in (form.channels.data or ())),
         )
     except EmptyAudience as problem:
         form.everyone.errors = [f"{str(problem).capitalize()}."]
@@ -234,7 +234,8 @@ def _describe_audience(db: Session, broadcast: Broadcast) -> str:
     areas = {area.id: area.name for area in all_areas(db)}
     described = describe(chosen, areas, sees_shoppers=may_see_shoppers(db))
     if chosen.channels:
-        described += " (by " + " or ".join(CHANNEL_LABELS.get(c, c) for c in chosen.channels) + ")"
+        labels = channel_labels()
+        described += " (by " + " or ".join(labels.get(c, c) for c in chosen.channels) + ")"
     return described
 
 

@@ -15,13 +15,16 @@ import textstat
 
 from bot import catalogue
 from bot.consent_words import START_WORDS, STOP_WORDS
-from bot.flow import Flow, Question, Reply
-from bot.outbox import render_for_channel
+from bot.flow import Flow, Question
+from bot.messages import Reply
+from bot.presentation import presentation_of
+from channels.presentations import SMS
 from tests.bot.test_catalogue import REALISTIC, _questions, _turn_for
 
 EASIEST_ALLOWED = 70  # Flesch reading ease: 70-80 is "fairly easy", plain English
 SENTENCE_WORDS = 6
-NOT_WORDS = ("keyword.", "language.", "format.")  # what tenants type, locale codes, patterns
+# What tenants type, locale codes, patterns, and the words that mean danger (bot.danger).
+NOT_WORDS = ("keyword.", "language.", "format.", "safety_words.")
 # Words and acronyms from the landlord's own papers that tenants should never have to decode.
 JARGON = (
     "co-production",
@@ -113,7 +116,7 @@ def test_every_question_says_exactly_what_to_send_back(
         for option in question.options_for(turn)
     )
     prompt = catalogue.render("en", question.prompt, **REALISTIC)
-    sms = render_for_channel("sms", "en", Reply(prompt, labels))
+    sms = presentation_of(SMS).reply("en", Reply(prompt, labels)).body
     if callable(question.options) or labels:  # the numbers to reply are listed under it
         assert callable(question.options) or sms.endswith(
             catalogue.render(

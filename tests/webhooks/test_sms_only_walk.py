@@ -4,7 +4,7 @@ A basic phone gives us no links, buttons or photos to count on, so each question
 say what to send back and be answerable with a number or a few words. The walk starts
 each flow with its keyword (or its MENU number, or, for signing up, any first text),
 then from each question it reaches tries every listed number and, for a free-text
-question, plain words, a digit, and SKIP where the question offers it. Each path is
+question, plain words, a digit, a greeting, and SKIP where the question offers it. Each path is
 replayed from a fresh tenant through the signed Twilio webhook, so no answer leaks
 into the next; the tenant's conversation row says where each path left them.
 
@@ -27,6 +27,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot import catalogue
 from bot.flow import Flow
 from bot.flows import FLOWS
+from bot.presentation import presentation_of
+from channels.presentations import SMS
 from models.audiences import Audience
 from models.broadcasts import BroadcastKind, create_broadcast
 from models.consent import Topic
@@ -61,7 +63,7 @@ NOT_ASKED_BY_SMS = {
 
 
 def offered_on_sms(flow: Flow) -> bool:
-    return flow.channels is None or "sms" in flow.channels
+    return presentation_of(SMS).traits.issuperset(flow.needs)
 
 
 SMS_FLOWS = sorted(name for name, flow in FLOWS.items() if offered_on_sms(flow))
@@ -305,12 +307,13 @@ def check_question(stop: Stop) -> None:
 
 
 def answers_to(question: str) -> list[str]:
-    """What a basic phone would send back: a listed number; or words, a digit, SKIP if offered."""
+    """What a basic phone would send back: a listed number; or words, a digit, a greeting,
+    SKIP if offered."""
     numbers = numbers_offered(question)
     if numbers:
         return numbers
     skip = catalogue.render("en", "keyword.skip")
-    return [WORDS, DIGIT, *([skip] if skip in question else [])]
+    return [WORDS, DIGIT, FIRST_TEXT, *([skip] if skip in question else [])]
 
 
 # --- exploring a flow -------------------------------------------------------------------------
