@@ -1,5 +1,5 @@
 """Telegram through python-telegram-bot: parse webhook updates, send with the ``Bot``, and
-fetch the photos tenants sent, for staff to see.
+fetch the files tenants sent (channels/media.py), to keep for staff.
 
 The ``Bot`` lives on one event loop in a thread of its own for the life of the
 process, so its HTTP connection pool is reused; each send is handed to that loop
@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 
 from telegram import (
     Bot,
+    Contact,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     KeyboardButton,
@@ -33,7 +34,15 @@ from telegram.error import (
     TelegramError,
 )
 
-from bot.messages import InboundMessage, OutboundMessage, SendReceipt
+from bot.messages import (
+    SPOKEN,
+    VOICE_NOTE,
+    Attachment,
+    ContactCard,
+    InboundMessage,
+    OutboundMessage,
+    SendReceipt,
+)
 from channels.base import (
     Channel,
     OutcomeUnknown,
@@ -42,6 +51,9 @@ from channels.base import (
     RecipientUnreachable,
     TemporaryFailure,
 )
+from channels.media import Fetched, TooBig
+from channels.presentations import TELEGRAM
+from channels.telegram_media import attachments_of
 
 # Opt in to PTB's announced behaviour: time periods as timedelta, without warnings.
 os.environ.setdefault("PTB_TIMEDELTA", "true")
@@ -49,6 +61,7 @@ os.environ.setdefault("PTB_TIMEDELTA", "true")
 COMMAND_WORDS = {"/help": "HELP", "/menu": "MENU", "/stop": "STOP", "/lang": "LANG"}
 SEND_TIMEOUT_SECONDS = 60
 LONGEST_ID = 64
+LONGEST_NAME, LONGEST_PHONE = 120, 40  # of a contact card: as a tenant's name, a number
 T = TypeVar("T")
 
 
@@ -71,7 +84,7 @@ def _translate(update: Update, data: Mapping[str, Any]) -> InboundMessage | None
     query = update.callback_query
     if query is not None:
         return InboundMessage(
-            channel="telegram",
+            channel=TELEGRAM,
             address=str(query.from_user.id),
             provider_id=provider_id,
             text=_text(query.data),
@@ -84,20 +97,36 @@ def _translate(update: Update, data: Mapping[str, Any]) -> InboundMessage | None
     sender = message.from_user
     contact = message.contact
     own_contact = contact is not None and sender is not None and contact.user_id == sender.id
+    attachments = attachments_of(message)
     return InboundMessage(
-        channel="telegram",
+        channel=TELEGRAM,
         address=str(message.chat.id),
         provider_id=provider_id,
-        text=_command_word(_text(message.text or message.caption)),
-        photo_ids=(message.photo[-1].file_id,) if message.photo else (),
+        text=_words(_command_word(_text(message.text or message.caption)), attachments),
+        attachments=attachments,
         location=(message.location.latitude, message.location.longitude)
         if message.location
         else None,
+        place=", ".join(filter(None, (message.venue.title, message.venue.address)))
+        if message.venue
+        else None,
         shared_phone=contact.phone_number if own_contact and contact else None,
-        shared_other_contact=contact is not None and not own_contact,
+        contact_card=_card(contact) if contact is not None and not own_contact else None,
         sender_name=sender.first_name if sender else None,
         raw=dict(data),
     )
+
+
+def _words(text: str, attachments: tuple[Attachment, ...]) -> str:
+    """A voice message without a caption says VOICE_NOTE, as a voice note on a call does."""
+    if not text.strip() and any(attachment.kind in SPOKEN for attachment in attachments):
+        return VOICE_NOTE
+    return text
+
+
+def _card(contact: Contact) -> ContactCard:
+    name = " ".join(filter(None, (contact.first_name, contact.last_name)))
+    return ContactCard(name=name[:LONGEST_NAME], phone=contact.phone_number[:LONGEST_PHONE])
 
 
 def _text(value: object) -> str:
@@ -116,7 +145,7 @@ def _command_word(text: str) -> str:
 
 
 class TelegramBot(Channel):
-    name = "telegram"
+    name = TELEGRAM
 
     def __init__(self, token: str, *, api_url: str | None = None) -> None:
         root = (api_url or "https://api.telegram.org").rstrip("/")
@@ -155,24 +184,34 @@ class TelegramBot(Channel):
             raise TemporaryFailure("Telegram had a problem", code=type(exc).__name__) from exc
         return SendReceipt(str(sent.message_id))
 
-    def download_photo(self, file_id: str) -> bytes:
-        """A photo a tenant sent, by its file id, so staff can look at it in the console.
+    def fetch_media(self, source: str, *, max_bytes: int) -> Fetched:
+        """A file a tenant sent, by its file id: getFile, then the download it points to.
 
-        Telegram keeps files for a while only: a file it no longer has is a
-        PermanentFailure; a network fault, a TemporaryFailure.
+        Telegram keeps files for a while only, and hands out files of at most 20 MB: a
+        file it no longer has is a PermanentFailure, one too big is TooBig; a network
+        fault, a TemporaryFailure.
         """
         try:
-            return self._run(self._download(file_id))
-        except (BadRequest, InvalidToken) as exc:
+            return Fetched(self._run(self._download(source, max_bytes)))
+        except BadRequest as exc:
+            if "too big" in exc.message.lower():
+                raise TooBig("Telegram will not hand out a file this big") from exc
             raise PermanentFailure("Telegram no longer has that file", code="400") from exc
+        except InvalidToken as exc:
+            raise PermanentFailure("Telegram refused the bot's token", code="401") from exc
         except (NetworkError, TimeoutError) as exc:
             raise TemporaryFailure("lost Telegram mid-download", code=type(exc).__name__) from exc
         except TelegramError as exc:
             raise TemporaryFailure("Telegram had a problem", code=type(exc).__name__) from exc
 
-    async def _download(self, file_id: str) -> bytes:
+    async def _download(self, file_id: str, max_bytes: int) -> bytes:
         file = await self._bot.get_file(file_id)
-        return bytes(await file.download_as_bytearray())
+        if file.file_size is not None and file.file_size > max_bytes:
+            raise TooBig(f"{file.file_size} bytes", size=file.file_size)
+        content = bytes(await file.download_as_bytearray())
+        if len(content) > max_bytes:
+            raise TooBig(f"{len(content)} bytes", size=len(content))
+        return content
 
     def set_webhook(self, url: str, secret: str) -> bool:
         return self._run(

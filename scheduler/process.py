@@ -4,7 +4,8 @@ APScheduler only keeps time here: every round it runs whatever tasks in the
 database have fallen due, so work booked by the web workers is seen without
 telling this process anything, and a round missed while the process was down
 is caught up once (coalesce) on the next start. The dispatcher runs in its own
-thread so that replies go out within a second.
+thread so that replies go out within a second. The files tenants send are fetched
+from their provider every few seconds (scheduler/media_fetch.py).
 """
 
 from __future__ import annotations
@@ -21,11 +22,13 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.flow import Settings
 from models.schedule import ScheduledTask, TaskStatus
 from scheduler.dispatcher import Dispatcher
+from scheduler.media_fetch import MediaFetcher
 from scheduler.mystery_shop_tasks import MysteryShopPlan, book_invitation
 from scheduler.tasks import PURGE_KEY, book_purge, run_due_tasks
 
 log = logging.getLogger(__name__)
 ROUND_SECONDS = 15
+MEDIA_ROUND_SECONDS = 5  # a file is fetched within seconds of its message
 
 
 class SchedulerProcess:
@@ -38,6 +41,7 @@ class SchedulerProcess:
         settings: Settings,
         retention_days: float,
         mystery_shop: MysteryShopPlan | None = None,
+        media: MediaFetcher | None = None,
     ) -> None:
         self.session_factory = session_factory
         self.dispatcher = dispatcher
@@ -57,6 +61,14 @@ class SchedulerProcess:
             id="run-due-tasks",
             replace_existing=True,
         )
+        if media is not None:
+            self.scheduler.add_job(
+                media.run_once,
+                "interval",
+                seconds=MEDIA_ROUND_SECONDS,
+                id="fetch-media",
+                replace_existing=True,
+            )
         self._dispatch_thread = threading.Thread(
             target=dispatcher.run_until, args=(self.stop_event,), name="dispatcher", daemon=True
         )

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot import wording
 from bot.flow import Settings
+from models.media import purge_before
 from models.messages import InboundRecord, OutboundRecord
 from models.schedule import ScheduledTask, TaskStatus, claim_due_tasks, schedule
 from scheduler.broadcast_tasks import HANDLERS as BROADCAST_HANDLERS
@@ -38,8 +39,10 @@ DEFAULT_SETTINGS = Settings()  # frozen: safe to share
 def purge_message_bodies(
     session: Session, task: ScheduledTask, now: datetime, settings: Settings
 ) -> None:
-    """Blank message bodies older than the retention period; then book tomorrow's run."""
+    """Blank message bodies older than the retention period, and drop their files; then book
+    tomorrow's run."""
     cutoff = now - timedelta(days=float(task.payload.get("retention_days", 365)))
+    purge_before(session, cutoff)
     session.execute(
         update(InboundRecord).where(InboundRecord.received_at < cutoff).values(body=PURGED, raw={})
     )

@@ -200,7 +200,9 @@ def channels(
 ) -> Iterator[dict[str, Channel]]:
     """The real Twilio and Telegram adapters, talking to the offline stand-ins."""
     built = build_channels(
-        replace(config, telegram_api_url=bot_api.root_url), twilio_http_client=fake_twilio
+        replace(config, telegram_api_url=bot_api.root_url),
+        twilio_http_client=fake_twilio,
+        twilio_media=fake_twilio.media.session,
     )
     yield built
     for channel in built.values():

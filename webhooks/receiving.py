@@ -19,10 +19,12 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot import catalogue
+from bot.attachments import expect_files
 from bot.engine import Outcome, handle
-from bot.flow import Reply, Settings
-from bot.messages import InboundMessage
-from bot.outbox import hold_reason, render_for_channel
+from bot.flow import Settings
+from bot.messages import InboundMessage, Reply
+from bot.outbox import hold_reason
+from bot.presentation import presentation_of
 from models.conversations import Conversation
 from models.messages import (
     InboundRecord,
@@ -128,29 +130,31 @@ class Receiver:
             if find_inbound(session, message.channel, message.provider_id) is not None:
                 return Received(duplicate=True)
             identity = identity_for(session, message.channel, message.address)
-            session.add(
-                InboundRecord(
-                    tenant_id=identity.tenant_id,
-                    channel=message.channel,
-                    address=message.address,
-                    provider_id=message.provider_id,
-                    body=storable(message.text),
-                    raw=storable_fields(message.raw),
-                    received_at=now,
-                    flow="error",
-                )
+            record = InboundRecord(
+                tenant_id=identity.tenant_id,
+                channel=message.channel,
+                address=message.address,
+                provider_id=message.provider_id,
+                body=storable(message.text),
+                raw=storable_fields(message.raw),
+                received_at=now,
+                flow="error",
             )
+            session.add(record)
+            session.flush()
+            expect_files(session, record.id, message, now)  # its files are fetched all the same
             session.execute(
                 delete(Conversation).where(Conversation.tenant_id == identity.tenant_id)
             )
             language = identity.tenant.language
             sorry = Reply(catalogue.render(language, "error.sorry"))
-            body = render_for_channel(message.channel, language, sorry)
+            shown = presentation_of(message.channel).reply(language, sorry)
             apology = OutboundRecord(
                 tenant_id=identity.tenant_id,
                 channel=message.channel,
                 address=message.address,
-                body=body,
+                body=shown.body,
+                segments=shown.segments,
                 next_attempt_at=now,
                 created_at=now,
             )

@@ -1,13 +1,16 @@
-"""Console pages: a tenant's photo with their report, fetched from Telegram when asked.
+"""Console pages: a tenant's photo with their report.
 
-Only the Telegram file id is kept with a report; the photo itself stays with
-Telegram, which keeps files for a limited time. So a photo may be gone (404), or
-Telegram may not answer (502): staff get a short page saying which, never an error.
+A photo is kept with the report since doorstep keeps the files tenants send (the
+report's page shows them from there, staff/pages/media.py), and this address sends
+staff on to it. A report from before that holds only Telegram's file id, and its
+photo is fetched from Telegram when asked; Telegram keeps files for a limited time,
+so it may be gone (404), or Telegram may not answer (502): staff get a short page
+saying which, never an error.
 """
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort
+from flask import Blueprint, Response, abort, redirect, url_for
 from flask.typing import ResponseReturnValue
 
 from channels.base import ChannelError, PermanentFailure
@@ -20,6 +23,7 @@ from staff.lookup import LARGEST_ID
 blueprint = Blueprint("inspection_photos", __name__, url_prefix="/staff/inspections/reports")
 
 IMAGE_KINDS = ((b"\xff\xd8", "image/jpeg", "jpg"), (b"\x89PNG", "image/png", "png"))
+LARGEST_PHOTO = 20 * 1024 * 1024  # the most Telegram hands out
 
 
 @blueprint.get("/<int:report_id>/photos/<int:number>")
@@ -30,11 +34,16 @@ def photo(report_id: int, number: int) -> ResponseReturnValue:
         if report is None or not 1 <= number <= len(report.photo_ids):
             abort(404, f"There is no photo {number} with that tenant report.")
         file_id, reference = report.photo_ids[number - 1], report.reference
+        kept = next((file.id for file in report.media if file.source == file_id), None)
+    if kept is not None:
+        return redirect(url_for("media.file", media_id=kept))
+    if file_id.startswith("https://"):
+        abort(404, "This photo came by MMS before doorstep kept tenants' files: it was not kept.")
     try:
         channel = telegram()
         if channel is None:
             abort(404, "Telegram is not set up here, so its photos cannot be fetched.")
-        content = channel.download_photo(file_id)
+        content = channel.fetch_media(file_id, max_bytes=LARGEST_PHOTO).content
     except PermanentFailure:
         abort(404, "Telegram no longer has this photo: it keeps files for a limited time.")
     except ChannelError:

@@ -41,6 +41,7 @@ from models.audit import AuditEntry
 from models.broadcasts import Broadcast
 from models.events import Event
 from models.involvement import InvolvementRequest
+from models.media import Media
 from models.messages import InboundRecord, OutboundRecord
 from models.mystery_shopping import MysteryShopCheckIn, StaffAlert
 from models.polls import Poll
@@ -289,6 +290,7 @@ def ids_of_rows(db: Session, clock: Clock) -> dict[str, list[int]]:
         "request_id": every(InvolvementRequest.id),
         "inbound_id": every(InboundRecord.id),
         "message_id": every(InboundRecord.id),
+        "media_id": every(Media.id),
         "area_id": every(Area.id),
         "staff_id": every(StaffUser.id),
         "event_id": every(Event.id),
