@@ -3,9 +3,9 @@
 A broadcast keeps its texts (English, and any other language staff wrote) and its
 audience as chosen, so its page can say later exactly what went to whom. Its outbox
 rows carry its id: the delivery report is read from them, a failed-only resend
-queues them again, and a reply that no flow answers is linked back to the latest
-broadcast the tenant was sent. A volunteer-bank opportunity is a broadcast too;
-a member who answers YES is recorded here as interested.
+queues them again, and a reply that no flow answers is linked back to a broadcast it
+plausibly answers (bot.broadcast_replies says which). A volunteer-bank opportunity is
+a broadcast too; a member who answers YES is recorded here as interested.
 """
 
 from __future__ import annotations
@@ -25,7 +25,6 @@ from sqlalchemy import (
     UniqueConstraint,
     exists,
     func,
-    or_,
     select,
     update,
 )
@@ -35,7 +34,6 @@ from models.base import Base, utcnow
 from models.messages import InboundRecord, OutboundRecord, OutboxStatus
 from models.tenants import InvalidPhoneNumber, Tenant, normalise_phone
 
-REPLY_LINK = timedelta(days=7)  # a reply this soon after a notice is taken to answer it
 OPPORTUNITY_OPEN = timedelta(days=14)  # YES counts for an opportunity this long after it
 LONGEST_TEXT = 1000  # typed; the 2-segment rule is what really limits a notice
 LARGEST_CSV_ROWS = 20_000
@@ -183,23 +181,26 @@ def requeue_failed(session: Session, broadcast_id: int, *, send_at: datetime) ->
     return int(getattr(result, "rowcount", 0) or 0)
 
 
-def broadcast_answered(session: Session, tenant_id: int, now: datetime) -> int | None:
-    """The broadcast a tenant's unanswered message most likely replies to, if any.
+@dataclass(frozen=True)
+class Received:
+    """A broadcast that reached a tenant, and when it was sent to them."""
 
-    The latest one sent to them within a week, or an opportunity within its 14 days.
-    """
-    sent_at = OutboundRecord.sent_at
-    return session.scalar(
-        select(OutboundRecord.broadcast_id)
-        .join(Broadcast, Broadcast.id == OutboundRecord.broadcast_id)
-        .where(
-            OutboundRecord.tenant_id == tenant_id,
-            sent_at >= now - OPPORTUNITY_OPEN,
-            or_(sent_at >= now - REPLY_LINK, Broadcast.kind == BroadcastKind.OPPORTUNITY),
-        )
-        .order_by(sent_at.desc(), OutboundRecord.id.desc())
-        .limit(1)
+    broadcast: Broadcast
+    sent_at: datetime
+
+
+def broadcasts_received(
+    session: Session, tenant_id: int, *, since: datetime, limit: int
+) -> list[Received]:
+    """The broadcasts sent to a tenant since then, the latest first."""
+    rows = session.execute(
+        select(Broadcast, OutboundRecord.sent_at)
+        .join(OutboundRecord, OutboundRecord.broadcast_id == Broadcast.id)
+        .where(OutboundRecord.tenant_id == tenant_id, OutboundRecord.sent_at >= since)
+        .order_by(OutboundRecord.sent_at.desc(), OutboundRecord.id.desc())
+        .limit(limit)
     )
+    return [Received(broadcast, at) for broadcast, at in rows if at is not None]
 
 
 def replies_to(session: Session, broadcast_id: int, *, limit: int = 200) -> list[InboundRecord]:

@@ -18,11 +18,12 @@ from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ForeignKey, Index, String, Text, func, insert, select
+from sqlalchemy import ForeignKey, Index, String, Text, false, func, insert, select
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from models.base import Base, utcnow
 from models.consent import Topic, accepting
+from models.media import Media
 from models.schedule import cancel, schedule
 from models.tenants import CALLING_LANDLINES, SMS_FIRST, Area, Recipient, Tenant, recipients
 
@@ -90,6 +91,10 @@ class Inspection(Base):
 
     def reminder_due(self, zone: ZoneInfo) -> datetime:
         return _days_before(self.starts_at, self.reminder_days, zone)
+
+    def day_has_come(self, now: datetime, zone: ZoneInfo) -> bool:
+        """From the walk's own day it may be closed: the officer closes it on getting back."""
+        return now.astimezone(zone).date() >= self.starts_at.astimezone(zone).date()
 
 
 def _days_before(moment: datetime, days: int, zone: ZoneInfo) -> datetime:
@@ -178,13 +183,19 @@ class IssueReport(Base):
     description: Mapped[str] = mapped_column(Text)
     photo_ids: Mapped[list[str]] = mapped_column(default=list)
     voice_note: Mapped[str | None] = mapped_column(String(300))  # a recording, by phone
+    latitude: Mapped[float | None]  # a map pin the tenant sent for "where"
+    longitude: Mapped[float | None]
     channel: Mapped[str] = mapped_column(String(16))
+    urgent: Mapped[bool] = mapped_column(default=False, server_default=false())  # danger
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     outcome_told_at: Mapped[datetime | None]
     done_told_at: Mapped[datetime | None]
 
     tenant: Mapped[Tenant | None] = relationship(lazy="joined")
     finding: Mapped[InspectionFinding | None] = relationship(back_populates="reports")
+    media: Mapped[list[Media]] = relationship(  # photos and voice notes sent with it
+        lazy="selectin", viewonly=True, order_by=Media.id
+    )
 
     @property
     def reference(self) -> str:
@@ -343,11 +354,15 @@ def cancel_inspection(session: Session, inspection: Inspection, *, now: datetime
 
 
 def close_inspection(session: Session, inspection: Inspection, *, now: datetime) -> None:
-    """The walk is done and its findings recorded; the caller sends the after-summary."""
+    """The walk is done and its findings recorded; the caller sends the after-summary.
+
+    The caller checks its day has come in the landlord's time zone (``day_has_come``);
+    here, without one, only a walk more than a day ahead is surely not on its day yet.
+    """
     if not inspection.open:
         raise ValueError("only a scheduled inspection can be closed")
-    if now < inspection.starts_at:
-        raise ValueError("the walk has not happened yet: close it after the walk")
+    if now < inspection.starts_at - timedelta(days=1):
+        raise ValueError("the walk has not happened yet: close it on its day or after")
     inspection.status, inspection.closed_at, inspection.updated_at = (
         InspectionStatus.CLOSED,
         now,
@@ -408,9 +423,10 @@ def waiting_reports(session: Session, *, area_id: int | None = None) -> list[Iss
 # --- who hears about it ------------------------------------------------------------------
 
 
-def audience(session: Session, area_id: int) -> list[Recipient]:
+def audience(session: Session, area_id: int, *, call_landlines: bool = False) -> list[Recipient]:
     """The area's tenants who can be reached and accept inspection messages there."""
-    return [recipient for chunk in audience_in_chunks(session, area_id) for recipient in chunk]
+    chunks = audience_in_chunks(session, area_id, call_landlines=call_landlines)
+    return [recipient for chunk in chunks for recipient in chunk]
 
 
 def audience_in_chunks(
@@ -506,6 +522,7 @@ def file_report(
     channel: str,
     now: datetime,
     voice_note: str | None = None,
+    coordinates: tuple[float, float] | None = None,
 ) -> IssueReport:
     """Keep a tenant's report, attached to their area's next walk if one is booked."""
     upcoming = next_inspection(session, tenant.area_id, now=now)
@@ -518,6 +535,8 @@ def file_report(
         description=_tidy(description),
         photo_ids=list(photo_ids),
         voice_note=voice_note,
+        latitude=coordinates[0] if coordinates else None,
+        longitude=coordinates[1] if coordinates else None,
         channel=channel,
         created_at=now,
     )

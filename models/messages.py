@@ -17,6 +17,7 @@ from enum import StrEnum
 from typing import Any, NamedTuple
 
 from sqlalchemy import (
+    ColumnElement,
     ForeignKey,
     Index,
     Select,
@@ -24,6 +25,8 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     bindparam,
+    exists,
+    false,
     func,
     literal,
     select,
@@ -95,6 +98,11 @@ class InboundRecord(Base):
     broadcast_id: Mapped[int | None] = mapped_column(  # the notice a reply to staff answers
         ForeignKey("broadcasts.id", ondelete="SET NULL"), index=True
     )
+    urgent: Mapped[bool] = mapped_column(default=False, server_default=false())  # danger
+    opened_by_staff_id: Mapped[int | None] = mapped_column(  # who last opened the inbox item
+        ForeignKey("staff_users.id", ondelete="SET NULL")
+    )
+    opened_at: Mapped[datetime | None]
 
 
 class OutboundRecord(Base):
@@ -410,14 +418,35 @@ def thread(
     return [(direction, body, at) for _, direction, body, at in entries[-limit:]]
 
 
+def staff_replied() -> ColumnElement[bool]:
+    """An inbox item a staff member has replied to: "replied" is this, not a stored flag."""
+    return exists().where(
+        OutboundRecord.in_reply_to == InboundRecord.id,
+        OutboundRecord.sent_by_staff_id.is_not(None),
+    )
+
+
 def inbox_items(
-    session: Session, *, state: str = InboxState.OPEN, limit: int = 50, offset: int = 0
+    session: Session,
+    *,
+    state: str = InboxState.OPEN,
+    replied: bool | None = None,
+    urgent: bool | None = None,
+    limit: int = 50,
+    offset: int = 0,
 ) -> tuple[list[InboundRecord], int]:
-    """Messages no flow could answer, newest first, for staff to read and reply to."""
+    """Messages no flow could answer, urgent first, then newest first, for staff to read
+    and reply to; ``replied`` and ``urgent`` keep only those that are (True) or are not."""
     query = select(InboundRecord).where(InboundRecord.inbox == state)
+    if replied is not None:
+        query = query.where(staff_replied() if replied else ~staff_replied())
+    if urgent is not None:
+        query = query.where(InboundRecord.urgent.is_(urgent))
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     items = session.scalars(
-        query.order_by(InboundRecord.received_at.desc(), InboundRecord.id.desc())
+        query.order_by(
+            InboundRecord.urgent.desc(), InboundRecord.received_at.desc(), InboundRecord.id.desc()
+        )
         .limit(limit)
         .offset(offset)
     )

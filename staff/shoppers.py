@@ -20,11 +20,14 @@ from collections.abc import Iterable
 
 from flask import g
 from flask_login import current_user
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models.audiences import Audience
 from models.audit import AuditAction
+from models.broadcasts import Broadcast
 from models.console import holding_role
+from models.messages import InboundRecord
 from models.mystery_shopping import SHOPPER_ROLE
 from models.staff import StaffUser
 from models.tenants import Tenant
@@ -104,3 +107,29 @@ def audience_shoppers_shown(
         return
     if may_see_shoppers(session):
         shoppers_shown(session, holding_role(session, SHOPPER_ROLE, answered))
+
+
+def answered_broadcasts(session: Session, messages: Iterable[InboundRecord]) -> dict[int, int]:
+    """The broadcast each message answers, by message id, where this member may see it.
+
+    A reply to a broadcast picked by a role the member may not see would say its sender
+    holds that role, so the link is left out for them; a member with leave is shown it,
+    and the audit log says so.
+    """
+    linked: dict[int, tuple[int, int | None]] = {}
+    for message in messages:
+        if message.broadcast_id is not None:
+            linked[message.id] = (message.broadcast_id, message.tenant_id)
+    wanted = {broadcast_id for broadcast_id, _tenant_id in linked.values()}
+    audiences = {
+        broadcast_id: Audience.from_json(audience)
+        for broadcast_id, audience in session.execute(
+            select(Broadcast.id, Broadcast.audience).where(Broadcast.id.in_(wanted))
+        )
+    }
+    shown: dict[int, int] = {}
+    for message_id, (broadcast_id, tenant_id) in linked.items():
+        if not answerers_withheld(session, audiences[broadcast_id]):
+            audience_shoppers_shown(session, audiences[broadcast_id], [tenant_id])
+            shown[message_id] = broadcast_id
+    return shown

@@ -248,6 +248,9 @@ class IssueReport(Representation):
         fields.String(), metadata={"description": "Telegram file ids; the console shows the images"}
     )
     channel = fields.String()
+    urgent = fields.Boolean(
+        metadata={"description": "it sounds like danger: the tenant was told the repairs line"}
+    )
     created_at = fields.DateTime()
     outcome_told_at = fields.DateTime(allow_none=True)
     done_told_at = fields.DateTime(allow_none=True)

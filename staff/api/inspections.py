@@ -166,13 +166,13 @@ def close_inspection(inspection_id: int) -> ResponseReturnValue:
     """Close a walk that has happened, its findings recorded (officer)
 
     The area's tenants get a short summary and each reporter hears the outcome
-    of their report. 409 unless it is scheduled and its time has come.
+    of their report. 409 unless it is scheduled and its day has come.
     """
     now = clock()()
     with sessions().begin() as session:
         inspection = _scheduled_or_409(session, inspection_id, "closed")
-        if inspection.starts_at > now:
-            abort(409, f"inspection {inspection_id} has not happened yet; close it after the walk")
+        if not inspection.day_has_come(now, zone()):
+            abort(409, f"inspection {inspection_id} has not happened yet; close it on its day")
         inspection_steps.close(session, inspection, now=now, settings=settings())
         session.flush()
         return _details(session, inspection)

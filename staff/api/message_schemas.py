@@ -8,14 +8,24 @@ it answers and a staff member who typed it.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, NamedTuple
 
 from marshmallow import fields, pre_dump
 
+from models.media import Media
 from models.messages import InboundRecord, OutboundRecord, OutboxStatus
 from staff.api.common import Representation, page_of
+from staff.api.media_schemas import MediaFile
 
 DIRECTIONS = ("in", "out")
+
+
+class WithFiles(NamedTuple):
+    """An inbound message and the files it came with (models.media.media_by_message)."""
+
+    message: InboundRecord
+    files: Sequence[Media] = ()
 
 
 class Message(Representation):
@@ -42,11 +52,23 @@ class Message(Representation):
         allow_none=True,
         metadata={"description": "the staff member who typed this reply, if one did"},
     )
+    urgent = fields.Boolean(
+        metadata={"description": "an inbound message for staff that sounds like danger"}
+    )
+
+    media = fields.List(
+        fields.Nested(MediaFile),
+        metadata={"description": "the files the tenant sent with it; empty for outbound"},
+    )
 
     @pre_dump
-    def either_way(self, message: InboundRecord | OutboundRecord, **kwargs: Any) -> dict[str, Any]:
+    def either_way(
+        self, shown: InboundRecord | OutboundRecord | WithFiles, **kwargs: Any
+    ) -> dict[str, Any]:
         """The two kinds of row read as one: what an inbound message lacks is null."""
+        message, files = shown if isinstance(shown, WithFiles) else (shown, ())
         common = {
+            "media": list(files),
             "id": message.id,
             "tenant_id": message.tenant_id,
             "channel": message.channel,
@@ -55,10 +77,12 @@ class Message(Representation):
         }
         if isinstance(message, InboundRecord):
             only_out = {"status": None, "in_reply_to": None, "sent_by_staff_id": None}
-            return {**common, "direction": "in", "time": message.received_at, **only_out}
+            inbound = {"direction": "in", "time": message.received_at, "urgent": message.urgent}
+            return {**common, **inbound, **only_out}
         return {
             **common,
             "direction": "out",
+            "urgent": False,
             "time": message.created_at,
             "status": message.status,
             "in_reply_to": message.in_reply_to,

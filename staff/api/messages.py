@@ -10,11 +10,13 @@ from __future__ import annotations
 
 from flask.typing import ResponseReturnValue
 
-from models.messages import tenant_messages
+from models.media import media_by_message
+from models.messages import InboundRecord, tenant_messages
 from models.mystery_shopping import messages_naming_a_shopper
 from models.tenants import Tenant
 from staff.api import message_schemas
 from staff.api.common import Page, Resource, api_role, paged, refusals
+from staff.api.message_schemas import WithFiles
 from staff.api.tenants import TENANT_ID
 from staff.context import sessions
 from staff.lookup import or_404
@@ -45,4 +47,8 @@ def list_messages(tenant_id: int, query_data: dict[str, int]) -> ResponseReturnV
         )
         if sees and naming is not None:
             shoppers_shown(session, [tenant_id])
-        return paged(found, total=total, limit=limit, offset=offset)
+        files = media_by_message(session, (m.id for m in found if isinstance(m, InboundRecord)))
+        shown = [
+            WithFiles(m, files.get(m.id, [])) if isinstance(m, InboundRecord) else m for m in found
+        ]
+        return paged(shown, total=total, limit=limit, offset=offset)

@@ -35,6 +35,7 @@ MENU = "What would you like to do?"
 MENU_LABELS = [
     "Send us a message",
     "Events: say if you're coming",
+    "Vote in a poll",
     "Report a problem on your estate",
     "Get involved",
     "Change language",
@@ -460,7 +461,7 @@ def test_the_menu_comes_as_buttons_and_a_press_answers_the_callback_and_follows_
     [sent] = deliver(dispatcher, bot_api, chat)
     keyboard = buttons(sent)
     assert [b["text"] for b in keyboard] == MENU_LABELS
-    assert [b["callback_data"] for b in keyboard] == ["1", "2", "3", "4", "5", "6"]
+    assert [b["callback_data"] for b in keyboard] == ["1", "2", "3", "4", "5", "6", "7"]
 
     help_button = next(b for b in keyboard if b["text"] == "Help")
     response = ok(chat.press(help_button["callback_data"]))
@@ -499,12 +500,11 @@ def test_a_photo_when_words_were_expected_gets_a_polite_text_only_answer(
 
 
 UNUSUAL_TEXTS = [
-    pytest.param("My boiler is broken again. " * 74 + "Please help", id="2000-characters"),
+    pytest.param("The bins were missed again. " * 74 + "Please help", id="2000-characters"),
     pytest.param("🏠🔧😀👍🏽", id="emoji-only"),
     pytest.param("مرحبا، المصعد معطل منذ يومين", id="arabic"),
     pytest.param("\u200fשלום, המעלית לא עובדת", id="hebrew-with-rtl-mark"),  # noqa: RUF001
     pytest.param("The\x00 lift\x07 is\x1b broken\x7f", id="control-characters"),
-    pytest.param("", id="empty-text"),
 ]
 
 
@@ -526,11 +526,13 @@ def test_an_unusual_message_from_a_tenant_is_kept_and_answered_never_500(
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        pytest.param("Ann " * 500, "Thank you, Ann Ann", id="2000-characters"),
+        pytest.param("Ann " * 500, "Is your name Ann Ann", id="2000-characters"),
         pytest.param("🏠🔧😀👍🏽", "Please reply with a few words", id="emoji-only"),
-        pytest.param("فاطمة الزهراء", "Thank you, فاطمة الزهراء", id="arabic"),
-        pytest.param("\u200fדנה כהן", "Thank you, דנה כהן", id="hebrew-with-rtl-mark"),
-        pytest.param("\x00Ann\x07 \x1bSmith\x7f", "Thank you, Ann Smith.", id="control-characters"),
+        pytest.param("فاطمة الزهراء", "Is your name فاطمة الزهراء?", id="arabic"),
+        pytest.param("\u200fדנה כהן", "Is your name דנה כהן?", id="hebrew-with-rtl-mark"),
+        pytest.param(
+            "\x00Ann\x07 \x1bSmith\x7f", "Is your name Ann Smith?", id="control-characters"
+        ),
         pytest.param("", "Sorry, that was empty", id="empty-text"),
         pytest.param("   \n\t ", "Sorry, that was empty", id="only-whitespace"),
     ],
