@@ -2,24 +2,28 @@
 
 Everything happens in the caller's transaction: the inbound record, the state
 change, consent changes and the outbox rows commit together or not at all.
-Global words (STOP, START, HELP, MENU, LANG, UNLINK) win in every state; anything a
-question does not understand gets one short re-prompt saying what to send.
+Global words (STOP, START, HELP, MENU, LANG, UNLINK) win in every state; a flow's
+keyword (REPORT, COMING, ...) wins over a question it does not answer, the
+conversation put aside to resume later; anything else a question does not
+understand gets one short re-prompt saying what to send.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from bot import catalogue, consent_words, wording
-from bot.flow import Answer, Flow, Option, Question, Reply, Settings, Turn
-from bot.flows import FLOWS, first_contact_flow, flow_for_keyword
+from bot import catalogue, consent_words, danger, wording
+from bot.attachments import expect_files
+from bot.broadcast_replies import broadcast_answered
+from bot.flow import Answer, Flow, Option, Question, Settings, Turn
+from bot.flows import FLOWS, first_contact_flow, flow_for_keyword, flow_named_by
 from bot.matching import match_choice, normalise
-from bot.messages import InboundMessage
+from bot.messages import InboundMessage, Reply
 from bot.outbox import queue_replies
-from models.broadcasts import broadcast_answered
 from models.consent import opted_out
 from models.conversations import (
     Conversation,
@@ -74,6 +78,7 @@ def handle(
     )
     session.add(record)
     session.flush()  # a retry stops here, before anything is answered
+    expect_files(session, record.id, message, now)
     wording.refresh(session)  # staff's latest wording, if they changed any since
     sender = identity.tenant
     turn = Turn(session, sender, identity, record.id, now, settings, message)
@@ -87,10 +92,13 @@ def handle(
         conversation = session.get(Conversation, turn.tenant.id)
     _keep_position(turn, conversation)
     # Looked up before the record changes, so its flow, inbox and broadcast go in one UPDATE.
-    answered = broadcast_answered(session, turn.tenant.id, now) if turn.to_inbox else None
+    answered = (
+        broadcast_answered(session, turn.tenant.id, message.text, now) if turn.to_inbox else None
+    )
     record.flow = turn.answered_in or turn.flow  # a flow's last answer is still that flow's
     if turn.to_inbox:
         record.inbox, record.broadcast_id = InboxState.OPEN, answered
+        record.urgent = danger.sounds_dangerous(message.text)
     return Outcome(record, queue_replies(turn), sender_id=sender.id, opted_out=stopped)
 
 
@@ -111,19 +119,25 @@ def respond(turn: Turn, message: InboundMessage, *, stopped: bool) -> None:
 
 
 def converse(turn: Turn, message: InboundMessage) -> None:
-    """Anything but a consent word: menu words, the question in hand, keywords, the inbox."""
+    """Anything but a consent word: menu words, the question in hand, keywords, the inbox.
+
+    An empty message (nothing typed but spaces, nothing attached) is answered with
+    that, and goes nowhere: no flow, no staff inbox.
+    """
     word = _menu_word(message.text)
     if word is not None:
         start_flow(turn, FLOWS[word])
     elif turn.state is not None:
         continue_flow(turn, message)
+    elif _is_empty(message):
+        turn.say("message.empty")
     elif (flow := flow_for_keyword(turn, message.text)) is not None:
         start_flow(turn, flow)
     elif not turn.tenant.registered:
         start_flow(turn, first_contact_flow(turn))
     else:
         turn.to_inbox = True
-        turn.say("inbox.thanks")
+        danger.thank(turn, "inbox.thanks")
 
 
 def _menu_word(text: str) -> str | None:
@@ -163,6 +177,10 @@ def continue_flow(turn: Turn, message: InboundMessage) -> None:
         turn.flow = turn.state = None
         converse(turn, message)
         return
+    wanted = _keyword_over(turn, question, message)
+    if wanted is not None:
+        _follow_keyword(turn, flow, wanted)
+        return
     turn.answered_in = flow.name
     answer = _understand(turn, question, message)
     if answer is None:
@@ -174,6 +192,30 @@ def continue_flow(turn: Turn, message: InboundMessage) -> None:
     turn.flow = turn.state = None
     if turn.hand_over is not None:
         start_flow(turn, FLOWS[turn.hand_over])
+
+
+def _keyword_over(turn: Turn, question: Question, message: InboundMessage) -> Flow | None:
+    """The flow a keyword starts in the middle of a question, or None when it is an answer.
+
+    A message that is only a keyword (REPORT, COMING, ...) and not one of the question's
+    options wins over the question: a free-text question never keeps a bare keyword as
+    its words. A keyword that picks an option (COMING for an event's "Yes") is the answer.
+    """
+    if _carries_anything_but_words(message):
+        return None
+    wanted = flow_named_by(turn, message.text)
+    if wanted is None or _choice(turn, question.options_for(turn), message.text) is not None:
+        return None
+    return wanted
+
+
+def _follow_keyword(turn: Turn, current: Flow, wanted: Flow) -> None:
+    """Start the keyword's flow, the current one put aside; its own word asks again."""
+    if wanted is current and current.resumable:
+        turn.answered_in = current.name
+        _ask(turn, current, turn.state or "")
+    else:
+        start_flow(turn, wanted)
 
 
 def _label(turn: Turn, option: Option) -> str:
@@ -193,8 +235,7 @@ def _understand(turn: Turn, question: Question, message: InboundMessage) -> Answ
     text = message.text.strip()
     options = question.options_for(turn)
     if options:
-        words = [(_label(turn, option), option.value, *option.words) for option in options]
-        chosen = match_choice(text, words)
+        chosen = _choice(turn, options, text)
         photos = message.photo_ids if question.accepts_photo else ()
         if chosen is None and photos:
             return Answer(text=text, photo_ids=photos)  # the flow keeps the photo
@@ -206,9 +247,10 @@ def _understand(turn: Turn, question: Question, message: InboundMessage) -> Answ
     if message.shared_other_contact:
         turn.say("telegram.not_your_contact")
         return None
-    has_photo = bool(question.accepts_photo and message.photo_ids)
-    if not normalise(text) and not has_photo and not message.shared_phone:
-        turn.say("error.text_only" if message.photo_ids else "reprompt.text")
+    # a question that takes a photo takes a map pin too: what a tenant shows, not types
+    shows = question.accepts_photo and bool(message.photo_ids or message.location)
+    if not normalise(text) and not shows and not message.shared_phone:
+        turn.say("error.text_only" if _carries_anything_but_words(message) else "reprompt.text")
         return None
     return Answer(
         text=text,
@@ -216,6 +258,11 @@ def _understand(turn: Turn, question: Question, message: InboundMessage) -> Answ
         location=message.location,
         shared_phone=message.shared_phone,
     )
+
+
+def _choice(turn: Turn, options: Sequence[Option], text: str) -> int | None:
+    """The index of the option ``text`` picks, by number or word; None if it picks none."""
+    return match_choice(text, [(_label(turn, o), o.value, *o.words) for o in options])
 
 
 def _ask(turn: Turn, flow: Flow, state: str) -> None:
@@ -252,6 +299,16 @@ def _keep_position(turn: Turn, conversation: Conversation | None) -> None:
     conversation.expires_at = turn.now + turn.settings.conversation_timeout
 
 
+def _is_empty(message: InboundMessage) -> bool:
+    """Nothing typed but spaces or invisible characters, and nothing attached."""
+    typed = "".join(char for char in message.text if char.isprintable()).strip()
+    return not typed and not _carries_anything_but_words(message)
+
+
+def _carries_anything_but_words(message: InboundMessage) -> bool:
+    return bool(_media(message)) or message.shared_other_contact
+
+
 def _media(message: InboundMessage) -> dict[str, object]:
     media: dict[str, object] = {}
     if message.photo_ids:
@@ -262,4 +319,10 @@ def _media(message: InboundMessage) -> dict[str, object]:
         media["shared_phone"] = True
     if message.recording_url:
         media["recording"] = message.recording_url
+    if message.attachments:
+        media["files"] = [attachment.kind.value for attachment in message.attachments]
+    if message.place:
+        media["place"] = message.place
+    if message.contact_card is not None:  # a third party's number: shown to staff only
+        media["contact"] = {"name": message.contact_card.name, "phone": message.contact_card.phone}
     return media

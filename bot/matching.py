@@ -15,6 +15,7 @@ YES_WORDS = frozenset(
     {"y", "yes", "yeah", "yep", "yea", "ya", "aye", "ok", "okay", "sure", "yes please"}
 )
 NO_WORDS = frozenset({"n", "no", "nope", "nah", "no thanks", "naw"})
+QUESTION_MARKS = ("?", "\uff1f", "\u061f")  # "?", the full-width (Chinese), the Arabic (Urdu)
 
 # "2", "option 2", "option #2". ("no 2" is not accepted: "no" is an answer of its own.)
 _NUMBER = re.compile(r"(?:option|choice|number)?\s*#?\s*(\d{1,6})")
@@ -88,8 +89,10 @@ def match_choice(text: str, options: Sequence[Sequence[str]]) -> int | None:
     """The 0-based index of the option a tenant chose, by number or by word; else None.
 
     Basic phones make numbers the easiest thing to type, so "1", "1.", "#1", "option 1"
-    and a full-width 1 all pick the first option. Out-of-range numbers and ambiguous
-    words return None, so the caller asks again instead of acting on a guess.
+    and a full-width 1 all pick the first option. An option's first word or words pick
+    it too when no option has them whole ("no" for "No, keep Friday"). Out-of-range
+    numbers and ambiguous words return None, so the caller asks again instead of
+    acting on a guess.
     """
     normal = normalise(text)
     number = _NUMBER.fullmatch(normal)
@@ -100,7 +103,50 @@ def match_choice(text: str, options: Sequence[Sequence[str]]) -> int | None:
     if not reply:
         return None
     chosen = [i for i, words in enumerate(options) if reply in _accepted(words)]
+    if not chosen:
+        chosen = [i for i, words in enumerate(options) if reply in _openings(words)]
     return chosen[0] if len(chosen) == 1 else None
+
+
+def _openings(words: Sequence[str]) -> frozenset[str]:
+    """The first word, first two words, ... of each of an option's words, short of all.
+
+    "No, keep Friday" opens with "no" and "no keep"; as "no" means no, "nope" opens it too.
+    """
+    openings = []
+    for word in words:
+        said = _words(word).split()
+        openings += [" ".join(said[:count]) for count in range(1, len(said))]
+    return _accepted(openings)
+
+
+def opens_with(text: str, phrases: Iterable[str]) -> bool:
+    """Whether a message begins with one of the phrases, as whole words.
+
+    "Hi there!" opens with "hi"; "Hilda" does not. Chinese is written without spaces,
+    so there a phrase at the start is enough ("你好请问" opens with "你好").
+    """
+    reply = _words(text)
+    for phrase in phrases:
+        said = _words(phrase)
+        if said and (reply == said or reply.startswith(f"{said} ")):
+            return True
+        if said and _unspaced(said) and reply.startswith(said):
+            return True
+    return False
+
+
+def _unspaced(phrase: str) -> bool:
+    return any(unicodedata.name(char, "").startswith("CJK") for char in phrase)
+
+
+def ends_with_a_question_mark(text: str) -> bool:
+    """Whether a message ends with "?" in any script (Chinese, Urdu), whatever marks,
+    spaces or emoji come after it ("who is this?!", "who is this ?")."""
+    end = len(text)
+    while end and (_is_trimmable(text[end - 1]) or _is_invisible(text[end - 1])):
+        end -= 1
+    return any(mark in text[end:] for mark in QUESTION_MARKS)
 
 
 def match_keyword(text: str, keywords: Iterable[str]) -> str | None:

@@ -1,9 +1,10 @@
 """YES: a volunteer-bank member taking up an opportunity.
 
 An opportunity is a broadcast ending "Reply YES if you can help." YES is only a
-keyword for a tenant an opportunity reached and who has not answered it yet, and
-only when they are in no other conversation (the engine asks the question in hand
-first), so a YES inside any other flow is that flow's answer, untouched. Within 14
+keyword for a tenant an opportunity reached and who has not answered it yet. Like
+every keyword it is an answer first: a YES to a question with a Yes option is that
+question's answer, untouched; elsewhere (a free-text question, a menu) it starts this
+flow and the question is put aside. Within 14
 days of the opportunity the member is recorded as interested and thanked, and the
 message lands in the staff inbox linked to it, as a notification; later than that
 it is an ordinary message for the inbox.

@@ -1,10 +1,12 @@
 """VOTE: the open polls for this tenant, and their vote.
 
-With one open poll VOTE asks it; with several it lists them by number first. The
+With one open poll VOTE asks it; with several it lists them by number first; with
+none it says so (or that the last one closed), as EVENTS does. The
 tenant answers with the option's number or its word; saying VOTE again asks again,
 and the new answer replaces the old one until the poll closes, whichever channel
 either came by. In a poll of one vote per household the latest answer by any
-member counts, and the tenant is told plainly when theirs replaced another's.
+member counts, and the tenant is told plainly when theirs replaced another's; the
+member whose answer it replaced is told too, by a notice in their own language.
 The poll is looked up afresh at each answer, so a vote after the close is refused.
 
 The options are the poll's own words, shown as they are (Option.text): numbered on
@@ -19,27 +21,13 @@ GSM-7), and a vote is kept against the option's number either way.
 
 from __future__ import annotations
 
-from sqlalchemy import inspect
-
-from bot.flow import Answer, Flow, Option, Question, Turn
+from bot.flow import Answer, Flow, Option, Question, Turn, registered
+from bot.household_votes import tell_replaced_member
 from bot.poll_notices import asked_in, closes, listed
-from models.polls import Poll, awaiting_outcome_for, cast_vote, latest_closed_for, open_polls_for
-from models.tenants import Tenant
+from models.polls import Poll, cast_vote, latest_closed_for, open_polls_for
 
 POLL = "poll_id"  # the key in turn.answers
 CHOICES = "poll_ids"  # the polls listed, in the order shown
-
-
-def has_a_poll(tenant: Tenant) -> bool:
-    """Registered tenants in the audience of an open poll, or of one whose outcome is to come.
-
-    The second lets a tenant who writes VOTE just after the close hear that it closed.
-    """
-    state = inspect(tenant, raiseerr=False)  # a tenant held outside any session: no poll known
-    session = state.session if state is not None else None
-    if session is None or not tenant.registered:
-        return False
-    return bool(awaiting_outcome_for(session, tenant))
 
 
 def begin(turn: Turn) -> str | None:
@@ -110,6 +98,7 @@ def take_vote(turn: Turn, answer: Answer) -> str | None:
     cast = cast_vote(
         turn.session, poll, turn.tenant, choice=chosen, source=turn.channel, now=turn.now
     )
+    tell_replaced_member(turn.session, poll, cast, now=turn.now, settings=turn.settings)
     said = {None: "polls.voted", "own": "polls.changed", "household": "polls.household"}
     turn.say(
         said[cast.replaced],
@@ -134,6 +123,6 @@ FLOW = Flow(
     },
     keywords=("keyword.vote",),
     menu_label="menu.vote",
-    offered_to=has_a_poll,
+    offered_to=registered,
     resumable=False,
 )

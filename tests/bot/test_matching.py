@@ -6,7 +6,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.matching import match_choice, match_keyword, normalise
+from bot.matching import (
+    ends_with_a_question_mark,
+    match_choice,
+    match_keyword,
+    normalise,
+    opens_with,
+)
 
 YES_NO = [["Yes"], ["No"]]
 SLOTS = [["Monday", "Mon"], ["Tuesday", "Tue"], ["Wednesday", "Wed"]]
@@ -192,3 +198,38 @@ def test_match_keyword_accepts_any_iterable_of_keywords() -> None:
 def test_match_keyword_returns_one_of_the_keywords_or_none(text: str, keywords: list[str]) -> None:
     found = match_keyword(text, keywords)
     assert found is None or (found in keywords and normalise(found) == normalise(text) != "")
+
+
+# opens_with, ends_with_a_question_mark: what a stranger says before their name
+
+GREETINGS = ["hi", "good morning", "dzień dobry", "你好"]
+
+
+@pytest.mark.parametrize(
+    "typed", ["Hi", "hi!", "HI THERE", "Good morning, who is it", "Dzień dobry", "你好请问"]
+)
+def test_opens_with_finds_a_phrase_at_the_start_as_whole_words(typed: str) -> None:
+    assert opens_with(typed, GREETINGS)
+
+
+@pytest.mark.parametrize("typed", ["Hilda Smith", "Ann Hi", "good", "morning", "", "dzien"])
+def test_opens_with_needs_the_whole_phrase_first(typed: str) -> None:
+    assert not opens_with(typed, GREETINGS)
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["who is this?", "Who is this ?!", "why? \U0001f914", "你是谁\uff1f", "آپ کون ہیں\u061f"],
+)
+def test_a_question_mark_at_the_end_in_any_script_makes_a_question(typed: str) -> None:
+    assert ends_with_a_question_mark(typed)
+
+
+@pytest.mark.parametrize("typed", ["Ann Smith", "is it? no, Ann", "", "   ", "what."])
+def test_no_question_mark_at_the_end_is_no_question(typed: str) -> None:
+    assert not ends_with_a_question_mark(typed)
+
+
+@given(st.text())
+def test_any_text_with_a_question_mark_added_is_a_question(text: str) -> None:
+    assert ends_with_a_question_mark(text + "? ")

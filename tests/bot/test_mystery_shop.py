@@ -247,14 +247,14 @@ def test_a_tenant_who_is_not_a_mystery_shopper_texting_shop_reaches_the_team(
     assert check_ins(db) == []
     assert not in_conversation(db, tenant)
     menu = phone.text("MENU")[0]
-    assert "Mystery shopper" not in menu and "Reply 1, 2, 3, 4, 5 or 6" in menu
+    assert "Mystery shopper" not in menu and "Reply 1, 2, 3, 4, 5, 6 or 7" in menu
 
 
 def test_the_menu_offers_the_check_in_to_mystery_shoppers(
     phone: Phone, db: Session, shopper: Tenant
 ) -> None:
     menu = phone.text("MENU")[0]
-    assert "2 Mystery shopper check-in" in menu and "Reply 1, 2, 3, 4, 5, 6 or 7" in menu
+    assert "2 Mystery shopper check-in" in menu and "Reply 1, 2, 3, 4, 5, 6, 7 or 8" in menu
     assert "Which of our services" in phone.text("2")[0]
 
 

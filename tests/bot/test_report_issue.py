@@ -218,8 +218,8 @@ def test_a_report_put_aside_by_the_menu_resumes_where_it_stopped(
 ) -> None:
     texts(phone, "REPORT", "4", "Garages on Leslie Road")
     (menu,) = phone.text("MENU")
-    assert "3 Report a problem on your estate" in menu
-    replies = phone.text("3")
+    assert "4 Report a problem on your estate" in menu
+    replies = phone.text("4")
     assert replies[0].startswith("Welcome back") and WHAT in replies[1]
     assert phone.text("Tags on every door")[0].startswith(
         "Please check: Graffiti at Garages on Leslie Road: Tags on every door"

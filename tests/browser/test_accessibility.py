@@ -45,6 +45,7 @@ NOT_HTML = {  # downloads and data: nothing for a screen reader to read
     "events.sign_in_csv",
     "inbox.export",
     "inspection_photos.photo",
+    "media.file",
     "inspection_report.report_csv",
     "mystery_shopping.report_csv",
     "staff_static.static",
@@ -124,7 +125,7 @@ def _seed(app: Flask, db: Session, clock: Clock) -> dict[str, int | str]:
     stranger = Phone(
         app.test_client(), "+447700900124", auth_token=TWILIO_TOKEN, public_url=PUBLIC_URL
     )
-    for said in ("Hi", "Morag Campbell", "Somewhere in Fife", "The close door will not lock"):
+    for said in ("Hi", "Morag Campbell", "1", "Somewhere in Fife", "The close door will not lock"):
         stranger.text(said)
     db.expire_all()
     return {
@@ -136,6 +137,7 @@ def _seed(app: Flask, db: Session, clock: Clock) -> dict[str, int | str]:
         "poll_id": _first_id(db, Poll.id),
         "broadcast_id": _first_id(db, Broadcast.id),
         "check_in_id": _first_id(db, MysteryShopCheckIn.id),
+        "inbound_id": _first_id(db, InboundRecord.id, InboundRecord.inbox.is_not(None)),
         "staff_id": _first_id(db, StaffUser.id),
         "year": clock().year,
         **_wording_ids(),
@@ -153,8 +155,8 @@ def _post(officer: StaffBrowser, path: str, form: dict[str, Any]) -> None:
     assert response.status_code == 302, response.get_data(as_text=True)
 
 
-def _first_id(db: Session, column: Any) -> int:
-    found = db.scalar(select(column).order_by(column))
+def _first_id(db: Session, column: Any, *where: Any) -> int:
+    found = db.scalar(select(column).where(*where).order_by(column))
     assert found is not None, f"the seed made no {column}"
     return int(found)
 
@@ -210,7 +212,8 @@ def test_every_excluded_route_still_exists_and_is_not_a_page(app: Flask) -> None
     endpoints = {rule.endpoint: rule.rule for rule in app.url_map.iter_rules()}
     assert endpoints.keys() >= NOT_HTML
     kept = {endpoints[name] for name in NOT_HTML}
-    assert all(rule.endswith((".csv", ".json", "<path:filename>", "<int:number>")) for rule in kept)
+    files = (".csv", ".json", "<path:filename>", "<int:number>", "<int:media_id>")
+    assert all(rule.endswith(files) for rule in kept)
 
 
 # --- axe-core on every page -------------------------------------------------------------

@@ -23,6 +23,7 @@ def test_an_officer_imports_tenants_reads_a_thread_and_answers_from_the_inbox(
     make_staff(sessions, "officer@fhg.example", "officer")
     phone.text("Hi")
     phone.text("Morag Campbell")
+    phone.text("1")  # yes, that is my name
     phone.text("Somewhere in Fife")
     phone.text("The close door on block 4 will not lock")
 

@@ -38,7 +38,7 @@ def test_a_landline_caller_rsvps_to_an_event_by_pressing_keys_in_the_demo(
     heard.get_by_text("Hello, this is Fife Housing Group.").wait_for()
     keypad = page.get_by_role("group", name="Keypad")
     menu = heard.inner_text()
-    keypad.get_by_role("button", name=_menu_key(menu, "Events: say if you're coming")).click()
+    keypad.get_by_role("button", name=_menu_key(menu, "events, to say if you are coming")).click()
     heard.get_by_text("Leven gala day", exact=False).wait_for()
     keypad.get_by_role("button", name="1", exact=True).click()  # yes
     heard.get_by_text("How many people are coming", exact=False).wait_for()

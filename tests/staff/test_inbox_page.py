@@ -25,6 +25,7 @@ def sign_up_and_write(phone: Phone, db: Session, message: str = "The lift is bro
     db.commit()
     phone.text("Hi")
     phone.text("Ann Smith")
+    phone.text("1")  # yes, that is my name
     if any("Do you live in Methil?" in reply for reply in phone.text("Methil")):
         phone.text("Yes")
     phone.text(message)

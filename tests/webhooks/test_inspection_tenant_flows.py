@@ -106,13 +106,13 @@ def test_the_menu_offers_the_walk_to_tenants_with_an_area_only(
     create_inspection(db, area=methil, now=clock(), starts_at=WALK_AT)
     db.commit()
     (menu,) = phone.text("MENU")
-    assert "4 Say if you're coming to the estate walk" in menu
-    assert phone.text("4") == [WILL_YOU_COME]
+    assert "5 Say if you're coming to the estate walk" in menu
+    assert phone.text("5") == [WILL_YOU_COME]
 
     tenant.area_id = None
     db.commit()
     (menu,) = phone.text("MENU")
-    assert "coming to the estate walk" not in menu and "3 Report a problem" in menu
+    assert "coming to the estate walk" not in menu and "4 Report a problem" in menu
 
 
 @pytest.mark.parametrize("body", ["", "\U0001f600\U0001f44d", "c" * 2000, "\x00\x07\x1b"])

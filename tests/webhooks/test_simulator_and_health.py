@@ -77,8 +77,8 @@ def test_the_landline_simulator_says_what_a_call_would_and_waits_for_a_key(
     client: FlaskClient, db: Session
 ) -> None:
     stranger_status, stranger = _dial(client)
-    assert stranger_status == 200 and stranger["wait"] == "end"
-    assert "we do not know this phone number" in stranger["said"][0]
+    assert stranger_status == 200 and stranger["wait"] == "voice"  # a message for staff
+    assert "We do not know this phone number" in stranger["said"][0]
     create_tenant(db, name="Rab Hay", phone="+441314960171")
     db.commit()
     status, menu = _dial(client, call="SIMCALL2")
@@ -192,7 +192,7 @@ def test_a_reply_typed_in_the_console_reaches_the_tenant_in_the_simulator(
     clock: Clock,
     staff_as: Callable[[str], StaffBrowser],
 ) -> None:
-    for said in ("Hi", "Ann Smith", "Methil", "Is the drop-in still on Friday?"):
+    for said in ("Hi", "Ann Smith", "1", "Methil", "Is the drop-in still on Friday?"):
         simulate(client, "07700 900123", said)
     question = db.scalars(select(InboundRecord).where(InboundRecord.inbox == "open")).one()
     officer = staff_as("officer")
