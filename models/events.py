@@ -139,6 +139,8 @@ class EventRsvp(Base):
     channel: Mapped[str] = mapped_column(String(16))
     answered_at: Mapped[datetime]
     waiting_since: Mapped[datetime | None]
+    # The order of the waiting list, given under the event's lock: 1 + the highest yet.
+    waiting_number: Mapped[int | None]
     attended: Mapped[bool | None]
 
     tenant: Mapped[Tenant] = relationship(lazy="joined")
@@ -465,7 +467,7 @@ def rsvps_for(session: Session, event_id: int) -> list[EventRsvp]:
     found = session.scalars(select(EventRsvp).where(EventRsvp.event_id == event_id))
     return sorted(
         found,
-        key=lambda r: (order.get(Answer(r.answer), 4), r.waiting_since or r.answered_at),
+        key=lambda r: (order.get(Answer(r.answer), 4), r.waiting_number or 0, r.answered_at),
     )
 
 
@@ -490,10 +492,21 @@ def waiting_place(session: Session, rsvp: EventRsvp) -> int:
         select(func.count()).where(
             EventRsvp.event_id == rsvp.event_id,
             EventRsvp.answer == Answer.WAITING,
-            EventRsvp.waiting_since < rsvp.waiting_since,
+            EventRsvp.waiting_number < rsvp.waiting_number,
         )
     )
     return int(ahead or 0) + 1
+
+
+def _join_waiting_list(session: Session, rsvp: EventRsvp, now: datetime) -> None:
+    """Put the tenant at the end of the list: called under the event's lock, so the
+    number, and so the place they are told, is theirs alone."""
+    last = session.scalar(
+        select(func.max(EventRsvp.waiting_number)).where(
+            EventRsvp.event_id == rsvp.event_id, EventRsvp.answer == Answer.WAITING
+        )
+    )
+    rsvp.answer, rsvp.waiting_since, rsvp.waiting_number = Answer.WAITING, now, (last or 0) + 1
 
 
 @dataclass(frozen=True)
@@ -516,9 +529,10 @@ def answer_rsvp(
     """Keep the tenant's answer; a yes that does not fit waits, a place freed promotes others.
 
     The event row is locked first, so two tenants taking the last place at once
-    cannot both have it.
+    cannot both have it, and two joining the waiting list cannot share a place. It is
+    read afresh with the lock, so its capacity and deadline are the ones that hold now.
     """
-    session.scalar(select(Event.id).where(Event.id == event.id).with_for_update())
+    session.refresh(event, with_for_update=True)
     if not event.open or event.answers_closed(now):
         raise EventsError("answers for this event are closed")
     rsvp = rsvp_of(session, event.id, tenant_id)
@@ -528,11 +542,11 @@ def answer_rsvp(
     party = max(1, min(party, event.most_per_party)) if answer == Answer.YES else 1
     rsvp.party, rsvp.channel, rsvp.answered_at = party, channel, now
     if answer != Answer.YES:
-        rsvp.answer, rsvp.waiting_since = answer, None
+        rsvp.answer, rsvp.waiting_since, rsvp.waiting_number = answer, None, None
     elif _fits(session, event, rsvp):
-        rsvp.answer, rsvp.waiting_since = Answer.YES, None
+        rsvp.answer, rsvp.waiting_since, rsvp.waiting_number = Answer.YES, None, None
     elif rsvp.answer != Answer.WAITING:
-        rsvp.answer, rsvp.waiting_since = Answer.WAITING, now
+        _join_waiting_list(session, rsvp, now)
     session.flush()
     promoted = promote(session, event, now)
     place = waiting_place(session, rsvp) if rsvp.answer == Answer.WAITING else None
@@ -558,7 +572,7 @@ def promote(session: Session, event: Event, now: datetime) -> list[EventRsvp]:
         session.scalars(
             select(EventRsvp)
             .where(EventRsvp.event_id == event.id, EventRsvp.answer == Answer.WAITING)
-            .order_by(EventRsvp.waiting_since, EventRsvp.tenant_id)
+            .order_by(EventRsvp.waiting_number)
         )
     )
     free = None if event.capacity is None else event.capacity - people_coming(session, event.id)
@@ -567,6 +581,7 @@ def promote(session: Session, event: Event, now: datetime) -> list[EventRsvp]:
         if free is not None and rsvp.party > free:
             continue
         rsvp.answer, rsvp.waiting_since, rsvp.answered_at = Answer.YES, None, now
+        rsvp.waiting_number = None
         promoted.append(rsvp)
         if free is not None:
             free -= rsvp.party

@@ -3,14 +3,23 @@
 Each row is checked on its own: a bad row is reported with its line number and
 the reason, and the good rows are kept. A tenant is matched on phone number, so
 importing the same file again updates and never duplicates.
+
+An import never undoes a tenant's own choice (a language picked by text, a Telegram
+chat unlinked) nor a change staff made since: each tenant keeps what the housing
+system said of every field at the last import, and a field is written only when the
+housing system now says something else. Roles follow the same rule one role at a
+time, so a role granted in the console stays. The report counts what actually
+changed, field by field.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -33,17 +42,41 @@ TRUE_WORDS = frozenset({"1", "true", "yes", "y"})
 KNOWN_ROLES = frozenset(role.value for role in Role)
 
 
+# What an import may change about a tenant, in the order a report lists them: the CSV's
+# columns, and verified (a tenant who signed up by text, confirmed by the housing system).
+FIELDS = (
+    "name",
+    "area",
+    "tenancy",
+    "language",
+    "roles",
+    "telegram_chat_id",
+    "landline_only",
+    "verified",
+)
+
+
 @dataclass
 class ImportReport:
     added: list[int] = field(default_factory=list)  # line numbers
-    updated: list[int] = field(default_factory=list)
+    updated: list[int] = field(default_factory=list)  # something about the tenant changed
+    unchanged: list[int] = field(default_factory=list)
     rejected: list[tuple[int, str]] = field(default_factory=list)
+    changed: Counter[str] = field(default_factory=Counter)  # field: tenants it changed for
+
+    @property
+    def changes(self) -> list[tuple[str, int]]:
+        return [(name, self.changed[name]) for name in FIELDS if self.changed[name]]
 
     @property
     def summary(self) -> str:
-        return (
-            f"{len(self.added)} added, {len(self.updated)} updated, {len(self.rejected)} rejected"
+        counts = (
+            f"{len(self.added)} added, {len(self.updated)} updated, "
+            f"{len(self.unchanged)} unchanged, {len(self.rejected)} rejected"
         )
+        if not self.changed:
+            return counts
+        return f"{counts} ({', '.join(f'{name}: {n}' for name, n in self.changes)})"
 
 
 class BadImportFile(ValueError):
@@ -71,11 +104,16 @@ def import_tenants(session: Session, data: bytes, *, languages: Iterable[str]) -
         for row in reader:
             line = reader.line_num
             try:
-                added = _import_row(session, row, areas, allowed_languages)
+                record = _read_row(row, allowed_languages)
+                changed = _import_record(session, record, areas)
             except RowProblem as problem:
                 report.rejected.append((line, str(problem)))
                 continue
-            (report.added if added else report.updated).append(line)
+            if changed is None:
+                report.added.append(line)
+            else:
+                (report.updated if changed else report.unchanged).append(line)
+                report.changed.update(changed)
     except csv.Error as exc:
         raise BadImportFile(f"line {reader.line_num} cannot be read as CSV: {exc}") from exc
     return report
@@ -92,9 +130,33 @@ def _cell(row: dict[str, str | None], name: str, longest: int = 200) -> str:
     return printable.strip()[:longest]
 
 
-def _import_row(
-    session: Session, row: dict[str, str | None], areas: dict[str, Area], languages: tuple[str, ...]
-) -> bool:
+@dataclass(frozen=True)
+class HousingRecord:
+    """One good row: what the housing system says of one tenant."""
+
+    name: str
+    phone: str
+    area: str
+    tenancy: str
+    language: str
+    roles: frozenset[str]
+    telegram_chat_id: str
+    landline_only: bool
+
+    def as_said(self) -> dict[str, Any]:
+        """The fields as kept in Tenant.last_imported, to compare with the next import."""
+        return {
+            "name": self.name,
+            "area": self.area,
+            "tenancy": self.tenancy,
+            "language": self.language,
+            "roles": sorted(self.roles),
+            "telegram_chat_id": self.telegram_chat_id,
+            "landline_only": self.landline_only,
+        }
+
+
+def _read_row(row: dict[str, str | None], languages: tuple[str, ...]) -> HousingRecord:
     name = _cell(row, "name", 120)
     if not name:
         raise RowProblem("name is empty")
@@ -114,28 +176,95 @@ def _import_row(
     tenancy = _cell(row, "tenancy")
     if len(tenancy) > LONGEST_TENANCY:
         raise RowProblem(f"tenancy is longer than {LONGEST_TENANCY} characters")
-    tenant = find_tenant_by_phone(session, phone)
-    if chat_id:
-        _check_chat_is_free(session, tenant, chat_id)
-    added = tenant is None
-    if tenant is None:
-        tenant = Tenant(phone=phone)
-        session.add(tenant)
-    tenant.name, tenant.language, tenant.tenancy = (
-        name[:120],
-        language,
-        tenancy or None,
+    return HousingRecord(
+        name=name,
+        phone=phone,
+        area=_cell(row, "area", 120),
+        tenancy=tenancy,
+        language=language,
+        roles=frozenset(roles),
+        telegram_chat_id=chat_id,
+        landline_only=_cell(row, "landline_only").lower() in TRUE_WORDS,
     )
-    tenant.area = _area(session, areas, _cell(row, "area", 120))
-    was_landline = tenant.landline_only
-    tenant.landline_only = _cell(row, "landline_only").lower() in TRUE_WORDS
+
+
+def _import_record(
+    session: Session, record: HousingRecord, areas: dict[str, Area]
+) -> set[str] | None:
+    """Write what the housing system says anew; the fields that changed, None for a new tenant."""
+    tenant = find_tenant_by_phone(session, record.phone)
+    said = record.as_said()
+    before = {} if tenant is None else tenant.last_imported
+    news = {name for name, value in said.items() if before.get(name) != value}
+    if "telegram_chat_id" in news and record.telegram_chat_id:
+        _check_chat_is_free(session, tenant, record.telegram_chat_id)
+    held = None if tenant is None else _as_held(tenant)
+    if tenant is None:
+        tenant = Tenant(phone=record.phone)
+        session.add(tenant)
+    _write(session, tenant, record, news, areas, before)
     tenant.registered = tenant.verified = True
-    tenant.set_roles(roles)
-    keep_phone_identities(session, tenant, became_mobile=was_landline and not tenant.landline_only)
-    if chat_id:
-        _link_telegram(session, tenant, chat_id)
+    tenant.last_imported = said
     session.flush()
-    return added
+    if held is None:
+        return None
+    now_held = _as_held(tenant)
+    return {name for name in FIELDS if held[name] != now_held[name]}
+
+
+def _write(
+    session: Session,
+    tenant: Tenant,
+    record: HousingRecord,
+    news: set[str],
+    areas: dict[str, Area],
+    before: dict[str, Any],
+) -> None:
+    """Write the fields the housing system says something new about, and only those."""
+    if "name" in news:
+        tenant.name = record.name
+    if "area" in news:
+        tenant.area = _area(session, areas, record.area)
+    if "tenancy" in news:
+        tenant.tenancy = record.tenancy or None
+    if "language" in news:
+        tenant.language = record.language
+    if "roles" in news:
+        _write_roles(tenant, record.roles, before.get("roles"))
+    was_landline = tenant.landline_only
+    if "landline_only" in news:
+        tenant.landline_only = record.landline_only
+    keep_phone_identities(session, tenant, became_mobile=was_landline and not tenant.landline_only)
+    if "telegram_chat_id" in news and record.telegram_chat_id:
+        _link_telegram(session, tenant, record.telegram_chat_id)
+
+
+def _write_roles(tenant: Tenant, roles: frozenset[str], said_before: list[str] | None) -> None:
+    """The roles the housing system added since last time granted, those it dropped taken
+    away; the first import sets them all."""
+    if said_before is None:
+        tenant.set_roles(set(roles))
+        return
+    before = set(said_before)
+    tenant.set_roles((tenant.role_names | (roles - before)) - (before - roles))
+
+
+def _as_held(tenant: Tenant) -> dict[str, Any]:
+    """The tenant as staff see them, field by field, to count what an import changed."""
+    return {
+        "name": tenant.name,
+        "area": tenant.area,
+        "tenancy": tenant.tenancy,
+        "language": tenant.language,
+        "roles": tenant.role_names,
+        "telegram_chat_id": {
+            identity.address
+            for identity in tenant.identities
+            if identity.channel == Channel.TELEGRAM
+        },
+        "landline_only": tenant.landline_only,
+        "verified": tenant.verified,
+    }
 
 
 def _area(session: Session, areas: dict[str, Area], name: str) -> Area | None:

@@ -46,7 +46,7 @@ def test_tenant_import_keeps_good_rows_and_reports_bad_ones_by_line(
     csv_file.write_text(GOOD_AND_BAD)
     code, output = run(app, "tenants", "import", str(csv_file))
     assert code == 0
-    assert "3 added, 0 updated, 4 rejected" in output
+    assert "3 added, 0 updated, 0 unchanged, 4 rejected" in output
     assert "line 3: phone" in output and "line 4: name is empty" in output
     assert "line 6: unknown role: chairperson" in output and "line 7: language 'xx'" in output
     ann = db.scalar(select(Tenant).where(Tenant.phone == "+447700900101"))
@@ -73,7 +73,7 @@ def test_importing_the_same_file_again_updates_and_never_duplicates(
         GOOD_AND_BAD.replace("Ann Smith,07700 900101,Methil", "Ann Smyth,07700 900101,Leven")
     )
     code, output = run(app, "tenants", "import", str(csv_file))
-    assert code == 0 and "0 added, 3 updated, 4 rejected" in output
+    assert code == 0 and "0 added, 1 updated, 2 unchanged, 4 rejected (name: 1, area: 1)" in output
     db.expire_all()
     ann = db.scalars(select(Tenant).where(Tenant.phone == "+447700900101")).one()
     assert ann.name == "Ann Smyth" and ann.area is not None and ann.area.name == "Leven"

@@ -226,9 +226,33 @@ class ImportReport(Representation):
     """What happened to each line: read from ``models.tenant_import.ImportReport``."""
 
     added = fields.List(fields.Integer(), metadata={"description": "line numbers"})
-    updated = fields.List(fields.Integer(), metadata={"description": "line numbers"})
+    updated = fields.List(
+        fields.Integer(), metadata={"description": "line numbers of tenants something changed for"}
+    )
+    unchanged = fields.List(
+        fields.Integer(),
+        metadata={
+            "description": "line numbers of tenants the import changed nothing for: a field is "
+            "written only when the housing system's value changed since the last import"
+        },
+    )
     rejected = fields.List(fields.Nested(RejectedLine))
-    summary = fields.String(metadata={"example": "3 added, 0 updated, 1 rejected"})
+    changed = fields.Dict(
+        keys=fields.String(),
+        values=fields.Integer(),
+        metadata={
+            "description": "tenants changed, by field",
+            "example": {"language": 2, "area": 1},
+        },
+    )
+    summary = fields.String(
+        metadata={"example": "3 added, 2 updated, 5 unchanged, 1 rejected (language: 2, area: 1)"}
+    )
+
+    @pre_dump
+    def counted_in_order(self, report: Any, **kwargs: Any) -> dict[str, Any]:
+        """The per-field counts in the order of the CSV's columns."""
+        return {**vars(report), "changed": dict(report.changes), "summary": report.summary}
 
 
 # The import's body is a file, which no schema reads: the view takes it as it comes.

@@ -22,6 +22,7 @@ from flask.typing import ResponseReturnValue
 from sqlalchemy.orm import Session
 
 from bot.catalogue import languages
+from bot.presentation import Trait, kind_with
 from models.audit import AuditAction
 from models.data_rights import UnknownTenant, erase_tenant, tenant_record
 from models.mystery_shopping import SHOPPER_ROLE
@@ -29,7 +30,6 @@ from models.tenant_import import BadImportFile, ImportReport, import_tenants
 from models.tenants import (
     PHONE_CHANNELS,
     Area,
-    Channel,
     InvalidPhoneNumber,
     Tenant,
     find_identity,
@@ -269,7 +269,7 @@ def _change_phone(session: Session, tenant: Tenant, phone: str) -> None:
     if phone == tenant.phone:
         return
     holder = find_tenant_by_phone(session, phone)
-    identity = find_identity(session, Channel.SMS, phone)
+    identity = find_identity(session, kind_with(Trait.TYPES, Trait.PHONE), phone)
     owner = holder.id if holder else identity.tenant_id if identity else None
     if owner is not None and owner != tenant.id:
         abort(409, f"phone: {phone} is already the number of tenant {owner}")

@@ -426,7 +426,7 @@ def test_importing_a_csv_body_adds_good_lines_and_reports_bad_ones(
     assert report["added"] == [2, 4, 5] and report["updated"] == []
     assert [r["line"] for r in report["rejected"]] == [3]
     assert report["rejected"][0]["reason"].startswith("phone")
-    assert report["summary"] == "3 added, 0 updated, 1 rejected"
+    assert report["summary"] == "3 added, 0 updated, 0 unchanged, 1 rejected"
     assert db.scalar(select(func.count(Tenant.id))) == 3
 
 
@@ -443,7 +443,7 @@ def test_importing_a_multipart_file_twice_updates_and_never_duplicates(
 
     assert upload()["added"] == [2, 4, 5]
     again = upload()
-    assert again["added"] == [] and again["updated"] == [2, 4, 5]
+    assert again["added"] == again["updated"] == [] and again["unchanged"] == [2, 4, 5]
     assert db.scalar(select(func.count(Tenant.id))) == 3
     assert db.scalar(select(func.count(Identity.id))) == 3  # the landline: a call, not a text
 

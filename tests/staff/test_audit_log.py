@@ -257,7 +257,7 @@ def test_an_admin_filters_the_log_by_staff_member_action_and_tenant_and_download
     table = list(csv.reader(io.StringIO(download.get_data(as_text=True).lstrip("\ufeff"))))
     assert table[0] == ["when", "staff member", "action", "via", "tenant", "detail"]
     assert [row[2:4] for row in table[1:]] == [["tenants_imported", "api"]]
-    assert table[1][5] == "1 added, 0 updated, 0 rejected"
+    assert table[1][5] == "1 added, 0 updated, 0 unchanged, 0 rejected"
 
 
 def actions_shown(html: str) -> list[str]:

@@ -361,7 +361,8 @@ def test_importing_the_same_file_again_updates_and_never_duplicates(
     upload(officer, GOOD_AND_BAD)
     again = upload(officer, GOOD_AND_BAD.replace("Ann Smith", "Ann Smith-Brown"))
 
-    assert "<strong>0</strong> added" in again and "<strong>2</strong> updated" in again
+    assert "<strong>0</strong> added" in again and "<strong>1</strong> updated" in again
+    assert "<strong>1</strong> unchanged" in again and "<code>name</code>: 1" in again
     db.expire_all()
     assert db.scalar(select(func.count()).select_from(Tenant)) == 2
     assert tenant_by_phone(db, "+447700900101").name == "Ann Smith-Brown"

@@ -210,6 +210,7 @@ def test_a_paper_vote_entered_by_staff_counts_and_the_tenants_own_later_vote_rep
             source="paper",
             staff_id=None,
             now=clock(),
+            settings=SETTINGS,
         )
     assert votes(db) == [(tenant.id, 0, "paper")]
     phone.text("VOTE")
