@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from models.consent import Consent
 from models.messages import InboundRecord, InboxState, inbox_items
-from models.staff import ApiToken, StaffUser
+from models.staff import ApiToken, StaffRole, StaffUser
 from models.tenants import Area, Tenant, TenantRole, search_tenants
 
 EXPORT_BATCH = 500
@@ -128,6 +128,12 @@ def whole_inbox(session: Session, state: str = InboxState.OPEN) -> Iterator[Inbo
 
 def staff_members(session: Session) -> list[StaffUser]:
     return list(session.scalars(select(StaffUser).order_by(StaffUser.email)))
+
+
+def admin_emails(session: Session) -> list[str]:
+    """Who a staff member refused a page can ask to change their role."""
+    admins = select(StaffUser.email).where(StaffUser.role == StaffRole.ADMIN, StaffUser.active)
+    return list(session.scalars(admins.order_by(StaffUser.email)))
 
 
 def live_token_counts(session: Session) -> dict[int, int]:
