@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from bot import catalogue
 from bot.flow import Settings
+from bot.message_kinds import declare
 from bot.notices import queue_notices
 from bot.sms import Cut, fit
 from models.consent import Topic
@@ -34,6 +35,12 @@ from models.tenants import Recipient
 
 _queue_all = partial(queue_notices, topic=Topic.EVENTS)  # every notice here is about events
 ANSWER_BY_PHONE = "EVENTS"  # on a call about the event, pressing 1 answers it
+INVITATION = declare("events.invitation", answered_by=ANSWER_BY_PHONE)
+REMINDER = declare("events.reminder", answered_by=ANSWER_BY_PHONE)
+REMINDER_TODAY = declare("events.reminder_today", answered_by=ANSWER_BY_PHONE)
+MOVED = declare("events.moved", answered_by=ANSWER_BY_PHONE)
+CANCELLED = declare("events.cancelled")
+PROMOTED = declare("events.promoted", answered_by=ANSWER_BY_PHONE)
 
 # A move, a cancellation or a place come free that would wait for the window until
 # less than this before the event goes at once instead.
@@ -42,7 +49,7 @@ HEADS_UP = timedelta(hours=3)
 
 def send_invitation(session: Session, event: Event, *, now: datetime, settings: Settings) -> int:
     """The invitation to the event's audience; each tenant is recorded as invited."""
-    text_in = _texts(event, "events.invitation", settings)
+    text_in = _texts(event, INVITATION.key, settings)
     invited = 0
     for chunk in invitees_in_chunks(session, event):
         invited += _queue_each(session, [chunk], text_in, now=now, settings=settings)
@@ -55,7 +62,7 @@ def send_reminder(
     session: Session, event: Event, which: str, *, now: datetime, settings: Settings
 ) -> int:
     """A reminder to those coming (not those waiting, not maybe, not no)."""
-    key = "events.reminder_today" if which == "morning-of" else "events.reminder"
+    key = REMINDER_TODAY.key if which == "morning-of" else REMINDER.key
     text_in = _texts(event, key, settings)
     coming = coming_in_chunks(session, event)
     return _queue_each(session, coming, text_in, now=now, settings=settings)
@@ -65,12 +72,12 @@ def tell_moved(
     session: Session, event: Event, *, previous_start: datetime, now: datetime, settings: Settings
 ) -> int:
     soonest = min(previous_start, event.starts_at)
-    return _tell_answered(session, event, "events.moved", soonest, now=now, settings=settings)
+    return _tell_answered(session, event, MOVED.key, soonest, now=now, settings=settings)
 
 
 def tell_cancelled(session: Session, event: Event, *, now: datetime, settings: Settings) -> int:
     return _tell_answered(
-        session, event, "events.cancelled", event.starts_at, now=now, settings=settings
+        session, event, CANCELLED.key, event.starts_at, now=now, settings=settings
     )
 
 
@@ -83,7 +90,7 @@ def tell_promoted(
     settings: Settings,
 ) -> int:
     """Each tenant moved off the waiting list hears that they have a place."""
-    text_in = _texts(event, "events.promoted", settings)
+    text_in = _texts(event, PROMOTED.key, settings)
     urgent = _too_late_to_wait(event.starts_at, now=now, settings=settings)
     tenant_ids = [rsvp.tenant_id for rsvp in promoted]
     chunks = these_in_chunks(session, event, tenant_ids)
@@ -143,7 +150,7 @@ def _tell_answered(
         now=now,
         settings=settings,
         urgent=urgent,
-        answer_by_phone=key != "events.cancelled",
+        answer_by_phone=key != CANCELLED.key,
     )
 
 

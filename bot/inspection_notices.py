@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta
-from functools import cache, partial
+from functools import partial
 from typing import Literal
 
 from babel import Locale
@@ -23,7 +23,8 @@ from sqlalchemy.orm import Session
 
 from bot import catalogue
 from bot.flow import Settings
-from bot.notices import queue_notice, queue_notices
+from bot.message_kinds import declare
+from bot.notices import queue_notices
 from bot.sms import Cut, fit, fit_for_sms, longest_cut
 from models.consent import Topic
 from models.inspections import (
@@ -36,19 +37,26 @@ from models.inspections import (
     rsvps_for,
     told_in_chunks,
 )
-from models.tenants import Identity, Tenant, reach
+from models.tenants import recipient_of
 
 _queue_all = partial(queue_notices, topic=Topic.INSPECTIONS)  # every notice here is about a walk
 REPORT_BY_PHONE = "REPORT"  # a notice phoned to a landline: press 1 to report a problem
 COMING_BY_PHONE = "COMING"  # a move phoned to a landline: press 1 to say if you can come
+NOTICE = declare("inspection.notice", answered_by=REPORT_BY_PHONE)
+REMINDER = declare("inspection.reminder", answered_by=REPORT_BY_PHONE)
+MOVED = declare("inspection.moved", answered_by=COMING_BY_PHONE)
+CANCELLED = declare("inspection.cancelled")
+SUMMARY = declare("inspection.summary")
+SUMMARY_NOTHING = declare("inspection.summary_nothing")
+REPORT_OUTCOME = declare("inspection.report_outcome")
+REPORT_NO_ACTION = declare("inspection.report_no_action")
+REPORT_DONE = declare("inspection.report_done")
 
 SUMMARY_ACTIONS = 2
 SHORTEST_ACTION = 20  # characters: an action cut shorter than this says nothing; drop it
 # A move or cancellation that would wait for the window until less than this before the
 # walk goes at once instead: nobody should set out for a walk that is off.
 HEADS_UP = timedelta(hours=3)
-
-Compose = Callable[[Cut], str]
 
 
 def send_notice(
@@ -100,7 +108,7 @@ def tell_moved(
     """
     soonest = min(previous_start, inspection.starts_at)
     return _tell_those_told(
-        session, inspection, "inspection.moved", soonest=soonest, now=now, settings=settings
+        session, inspection, MOVED.key, soonest=soonest, now=now, settings=settings
     )
 
 
@@ -111,7 +119,7 @@ def tell_cancelled(
     return _tell_those_told(
         session,
         inspection,
-        "inspection.cancelled",
+        CANCELLED.key,
         soonest=inspection.starts_at,
         now=now,
         settings=settings,
@@ -123,16 +131,18 @@ def send_after_summary(
 ) -> int:
     """After closing: the short summary to the area, and each reporter their report's outcome."""
 
-    @cache
     def text_in(language: str) -> str:
         return _summary(language, inspection, settings)
 
     sent = 0
-    for chunk in audience_in_chunks(session, inspection.area_id):
+    audience = audience_in_chunks(
+        session, inspection.area_id, call_landlines=inspection.call_landlines
+    )
+    for chunk in audience:
         sent += _queue_all(session, chunk, text_in, now=now, settings=settings)
     for report in reports_for(session, inspection.id):
         if report.outcome_told_at is None and _tell_reporter(
-            session, report, _outcome(report, settings), now=now, settings=settings
+            session, report, partial(_outcome, report, settings), now=now, settings=settings
         ):
             report.outcome_told_at = now
             sent += 1
@@ -146,7 +156,11 @@ def tell_action_done(
     told = 0
     for report in finding.reports:
         if report.done_told_at is None and _tell_reporter(
-            session, report, partial(_done, report, finding, settings), now=now, settings=settings
+            session,
+            report,
+            partial(_done, report, finding, settings),
+            now=now,
+            settings=settings,
         ):
             report.done_told_at = now
             told += 1
@@ -186,7 +200,7 @@ def _summary(language: str, inspection: Inspection, settings: Settings) -> str:
     if not inspection.findings:
         return fit(
             lambda cut: catalogue.render(
-                language, "inspection.summary_nothing", landlord=settings.landlord, area=cut(area)
+                language, SUMMARY_NOTHING.key, landlord=settings.landlord, area=cut(area)
             )
         )
     first_due = sorted(
@@ -198,7 +212,7 @@ def _summary(language: str, inspection: Inspection, settings: Settings) -> str:
         actions = " ".join(_action(language, finding, cut) for finding in shown)
         text = catalogue.render(
             language,
-            "inspection.summary",
+            SUMMARY.key,
             landlord=settings.landlord,
             area=cut(area),
             count=len(inspection.findings),
@@ -238,31 +252,32 @@ def _finding_line(
     ).strip()
 
 
-def _outcome(report: IssueReport, settings: Settings) -> Compose:
-    """What the walk agreed about one tenant's report, in the reporter's language."""
-    language = report.tenant.language if report.tenant else catalogue.DEFAULT_LANGUAGE
+def _outcome(report: IssueReport, settings: Settings, language: str, cut: Cut) -> str:
+    """What the walk agreed about one tenant's report, in ``language`` (the reporter's, or
+    the one a call speaks)."""
     finding = report.finding
     if finding is None or not _bare(finding.action):
-        return lambda _cut: catalogue.render(
+        return catalogue.render(
             language,
-            "inspection.report_no_action",
+            REPORT_NO_ACTION.key,
             landlord=settings.landlord,
             reference=report.reference,
         )
-    return lambda cut: catalogue.render(
+    return catalogue.render(
         language,
-        "inspection.report_outcome",
+        REPORT_OUTCOME.key,
         landlord=settings.landlord,
         reference=report.reference,
         action=_action(language, finding, cut),
     )
 
 
-def _done(report: IssueReport, finding: InspectionFinding, settings: Settings, cut: Cut) -> str:
-    language = report.tenant.language if report.tenant else catalogue.DEFAULT_LANGUAGE
+def _done(
+    report: IssueReport, finding: InspectionFinding, settings: Settings, language: str, cut: Cut
+) -> str:
     return catalogue.render(
         language,
-        "inspection.report_done",
+        REPORT_DONE.key,
         landlord=settings.landlord,
         reference=report.reference,
         action=cut(_bare(finding.action) or _bare(finding.found)),
@@ -298,7 +313,7 @@ def _tell_those_told(
     def text_in(language: str) -> str:
         return _about_walk(language, key, inspection, settings)
 
-    answer_by_phone = COMING_BY_PHONE if key == "inspection.moved" else None
+    answer_by_phone = MOVED.answered_by if key == MOVED.key else None
     told = 0
     for chunk in told_in_chunks(session, inspection):
         told += _queue_all(
@@ -316,36 +331,21 @@ def _tell_those_told(
 def _tell_reporter(
     session: Session,
     report: IssueReport,
-    compose: Compose,
+    compose: Callable[[str, Cut], str],
     *,
     now: datetime,
     settings: Settings,
 ) -> bool:
-    """One message about a tenant's own report; False when the tenant is gone or unreachable."""
-    identity = reach(report.tenant) if report.tenant is not None else None
-    if report.tenant is None or identity is None:
+    """One message about a tenant's own report, in their language; False when the tenant is
+    gone or unreachable. A report left by voice note on a landline is answered by a call."""
+    recipient = recipient_of(report.tenant) if report.tenant is not None else None
+    if recipient is None:
         return False
-    _queue(session, report.tenant, identity, fit(compose), now=now, settings=settings)
-    return True
-
-
-def _queue(
-    session: Session,
-    tenant: Tenant,
-    identity: Identity,
-    text: str,
-    *,
-    now: datetime,
-    settings: Settings,
-    urgent: bool = False,
-) -> None:
-    queue_notice(
+    _queue_all(
         session,
-        tenant=tenant,
-        identity=identity,
-        text=text,
-        topic=Topic.INSPECTIONS,
+        [recipient],
+        lambda language: fit(partial(compose, language)),
         now=now,
         settings=settings,
-        urgent=urgent,
     )
+    return True

@@ -13,11 +13,15 @@ from sqlalchemy.orm import Session
 
 from bot import catalogue
 from bot.flow import Settings
-from bot.notices import queue_notice
+from bot.message_kinds import declare
+from bot.notices import queue_notices
 from models import involvement
 from models.consent import Topic
 from models.involvement import InvolvementRequest
-from models.tenants import Tenant, reach
+from models.tenants import Tenant, recipient_of
+
+GRANTED = declare("involvement.granted")
+DECLINED = declare("involvement.declined")
 
 
 def ask_to_join(
@@ -39,24 +43,17 @@ def decide(
 ) -> bool:
     """Grant or decline the request and tell the tenant; False when they cannot be reached."""
     involvement.decide(request, grant=grant, staff_id=staff_id, now=now)
-    tenant = request.tenant
-    identity = reach(tenant)
-    if identity is None:
+    recipient = recipient_of(request.tenant)
+    if recipient is None:
         return False
-    role = catalogue.render(tenant.language, f"involvement.role.{request.role}")
-    text = catalogue.render(
-        tenant.language,
-        "involvement.granted" if grant else "involvement.declined",
-        landlord=settings.landlord,
-        role=role,
-    )
-    queue_notice(
-        session,
-        tenant=tenant,
-        identity=identity,
-        text=text,
-        topic=Topic.ALL,
-        now=now,
-        settings=settings,
-    )
+
+    def text_in(language: str) -> str:
+        return catalogue.render(
+            language,
+            (GRANTED if grant else DECLINED).key,
+            landlord=settings.landlord,
+            role=catalogue.render(language, f"involvement.role.{request.role}"),
+        )
+
+    queue_notices(session, [recipient], text_in, topic=Topic.ALL, now=now, settings=settings)
     return True

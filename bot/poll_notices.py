@@ -18,33 +18,38 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
-from functools import cache
 
 from sqlalchemy.orm import Session
 
 from bot import catalogue
-from bot.flow import Reply, Settings
+from bot.flow import Settings
+from bot.message_kinds import declare
+from bot.messages import Reply
 from bot.notices import Notice, english_for, queue_notices
-from bot.outbox import render_for_channel
+from bot.presentation import fits_everywhere
 from bot.sms import Cut, cut, fit, fit_for_sms, fits
 from models.consent import Topic
 from models.polls import ENGLISH, Poll, Translation
 from models.tenants import Recipient
 
 LONGEST_LISTED = 40  # characters of a question in the list of open polls
+VOTE_BY_PHONE = "VOTE"  # an invitation or reminder phoned to a landline: press 1 to vote
+INVITATION = declare("polls.invitation", answered_by=VOTE_BY_PHONE)
+REMINDER = declare("polls.reminder", answered_by=VOTE_BY_PHONE)
+OUTCOME = declare("polls.outcome")
 
 
 def closes(language: str, poll: Poll, settings: Settings) -> str:
     return catalogue.spoken_time(language, poll.closes_at, settings.timezone)
 
 
-def ask_text(
+def asking(
     language: str, question: str, options: Sequence[str], closes_at: datetime, settings: Settings
-) -> str:
-    """The poll as VOTE asks it on SMS: the question and by when, its numbered options."""
+) -> Reply:
+    """The poll as VOTE asks it: the question and by when, and its options."""
     closes = catalogue.spoken_time(language, closes_at, settings.timezone)
     asked = catalogue.render(language, "polls.ask", question=question, closes=closes)
-    return render_for_channel("sms", language, Reply(asked, tuple(options)))
+    return Reply(asked, tuple(options))
 
 
 def asked_in(poll: Poll, language: str) -> str:
@@ -63,8 +68,8 @@ def too_long_to_ask(
     or None when it can; every other language is asked in English."""
     asked = {ENGLISH: Translation(question, options), **(translations or {})}
     for language, words in asked.items():
-        text = ask_text(language, words.question, words.options, closes_at, settings)
-        if not _fits(text):
+        reply = asking(language, words.question, words.options, closes_at, settings)
+        if not fits_everywhere(language, reply):
             return (
                 "The question and its options do not fit in 2 text messages "
                 f"(checked in {catalogue.render(language, 'language.name')}). "
@@ -74,7 +79,7 @@ def too_long_to_ask(
 
 
 def outcome_text(language: str, outcome: str, settings: Settings) -> str:
-    return catalogue.render(language, "polls.outcome", outcome=outcome, landlord=settings.landlord)
+    return catalogue.render(language, OUTCOME.key, outcome=outcome, landlord=settings.landlord)
 
 
 def outcome_too_long(
@@ -138,7 +143,8 @@ def send_invitation(
     now: datetime,
     settings: Settings,
 ) -> int:
-    return _queue(session, recipients, _texts("polls.invitation", poll, settings), now, settings)
+    text_in = _texts(INVITATION.key, poll, settings)
+    return _queue(session, recipients, text_in, now, settings, keyword_on_1=INVITATION.answered_by)
 
 
 def send_reminder(
@@ -149,7 +155,8 @@ def send_reminder(
     now: datetime,
     settings: Settings,
 ) -> int:
-    return _queue(session, recipients, _texts("polls.reminder", poll, settings), now, settings)
+    text_in = _texts(REMINDER.key, poll, settings)
+    return _queue(session, recipients, text_in, now, settings, keyword_on_1=REMINDER.answered_by)
 
 
 def send_outcome(
@@ -160,7 +167,6 @@ def send_outcome(
     now: datetime,
     settings: Settings,
 ) -> int:
-    @cache
     def text_in(language: str) -> Notice:
         return outcome_for(language, poll, settings)
 
@@ -168,7 +174,6 @@ def send_outcome(
 
 
 def _texts(key: str, poll: Poll, settings: Settings) -> Callable[[str], Notice]:
-    @cache
     def text_in(language: str) -> Notice:
         return about_poll(language, key, poll, settings)
 
@@ -181,9 +186,17 @@ def _queue(
     text_in: Callable[[str], Notice],
     now: datetime,
     settings: Settings,
+    *,
+    keyword_on_1: str | None = None,
 ) -> int:
     return queue_notices(
-        session, recipients, text_in, topic=Topic.SURVEYS, now=now, settings=settings
+        session,
+        recipients,
+        text_in,
+        topic=Topic.SURVEYS,
+        now=now,
+        settings=settings,
+        keyword_on_1=keyword_on_1,
     )
 
 

@@ -23,11 +23,13 @@ from doorstep.wiring import StaffTelegram, engine_settings, instance_secret
 from models.base import utcnow
 from models.db import make_engine, make_session_factory
 from staff import console
+from staff.errors import error_page, is_console_page
 from webhooks import health, simulator, telegram, twilio, twilio_voice
 from webhooks.receiving import Receiver
 
 LARGEST_REQUEST = 1024 * 1024  # a webhook is a few kB; anything near this is not one
 LONGEST_FIELD_NAME = 40  # an unknown field's name is the sender's: quote only its start
+API = "/api/"  # its refusals are always its JSON envelope, whoever asks
 
 
 class DoorstepFlask(APIFlask):
@@ -87,6 +89,8 @@ def create_app(config: Config | None = None, *, clock: Callable[[], datetime] = 
         INSPECTION_NOTICE_DAYS=config.inspection_notice_days,
         INSPECTION_REMINDER_DAYS=config.inspection_reminder_days,
         SMS_SEGMENT_PRICE=config.sms_segment_price,
+        CALL_ATTEMPTS=config.call_attempts,
+        CALL_TRANSFER_NUMBER=config.call_transfer_number,
         DOORSTEP=config,
     )
     engine = make_engine(config.database_url)
@@ -119,10 +123,13 @@ def create_app(config: Config | None = None, *, clock: Callable[[], datetime] = 
 
 
 def _explain(error: HTTPException) -> ResponseReturnValue:
-    """Errors as JSON for machines, with the reason, and as a short page for people."""
+    """Errors as JSON for machines (the API always), with the reason, and as a page for
+    people: the console's own pages in its layout, a short page elsewhere."""
     status = error.code or 500
+    if is_console_page(request.path):
+        return error_page(error)
     wants_page = request.accept_mimetypes.best == "text/html" and request.method == "GET"
-    if wants_page or request.path.startswith("/staff/"):
+    if wants_page and not request.path.startswith(API):
         return f"<h1>{status} {escape(error.name)}</h1><p>{escape(error.description)}</p>", status
     return {"error": error.description, "status": status}, status
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import signal
+import socket
 import threading
 from collections.abc import Callable
 from datetime import datetime
@@ -43,9 +45,13 @@ from models.staff import (
     is_locked,
 )
 from models.tenant_import import BadImportFile, import_tenants
+from scheduler.media_fetch import MediaFetcher
 from scheduler.process import SchedulerProcess
 from staff import accounts
 from staff.accounts import Actor, new_password
+
+DEMO_HOST = "127.0.0.1"  # the demo answers on this machine only
+FIRST_ADMIN = "doorstep staff add you@landlord.org --role admin"
 
 
 def _config() -> Config:
@@ -141,6 +147,7 @@ def _scheduler_process(app: Flask) -> SchedulerProcess:
         settings=engine_settings(config),
         retention_days=config.message_retention.days,
         mystery_shop=mystery_shop_plan(config),
+        media=MediaFetcher(sessions, dispatcher.channels, utcnow, max_bytes=config.media_max_bytes),
     )
 
 
@@ -175,23 +182,43 @@ def dispatcher() -> None:
 
 
 @main.command()
-@click.option("--port", default=5000, show_default=True)
+@click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535))
 @with_appcontext
 def demo(port: int) -> None:
     """Everything in one process on SQLite: schema, demo data, web, scheduler, simulator."""
+    _stop_unless_free(port)
     app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
     config = app.config["DOORSTEP"] = demo_settings(_config())
+    app.extensions["doorstep.settings"] = engine_settings(config)  # its repairs line
     upgrade(config.database_url)
     with _sessions().begin() as session:
         report = load_demo(session)
     click.echo(f"demo data: {report.summary}")
     process = _scheduler_process(app)
     process.start()
-    click.echo(f"Open the phone simulator: http://127.0.0.1:{port}/simulator/")
+    address = f"http://{DEMO_HOST}:{port}"
+    click.echo(f"Open the staff console: {address}/staff/ (first add yourself: {FIRST_ADMIN})")
+    if config.simulator_enabled:
+        click.echo(f"Open the phone simulator: {address}/simulator/")
     try:
-        run_simple("127.0.0.1", port, app, threaded=True)
+        run_simple(DEMO_HOST, port, app, threaded=True)
     finally:
         process.stop()
+
+
+def _stop_unless_free(port: int) -> None:
+    """A port another program holds is named, with how to pick another, before anything starts."""
+    try:
+        socket.create_server((DEMO_HOST, port)).close()
+    except OSError as exc:
+        if exc.errno == errno.EADDRINUSE:
+            problem = "is in use by another program: stop it (another doorstep demo?), or"
+        else:
+            problem = f"cannot be used here ({exc.strerror}):"
+        other = port + 1 if port < 65535 else 5000
+        raise click.ClickException(
+            f"Port {port} {problem} pick another port, for example doorstep demo --port {other}"
+        ) from exc
 
 
 @main.group()

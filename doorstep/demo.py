@@ -14,6 +14,7 @@ from models.tenant_import import ImportReport, import_tenants
 from models.tenants import Area
 
 SAMPLE_TENANTS = Path(__file__).with_name("demo_tenants.csv")
+DEMO_REPAIRS_PHONE = "0131 496 0000"  # fictional: Ofcom keeps 0131 496 0xxx for drama
 AREAS = (
     ("Methil", "KY8 2,KY8 3", 640),
     ("Leven", "KY8 4", 420),
@@ -34,5 +35,10 @@ def load_demo(session: Session) -> ImportReport:
 
 
 def demo_settings(config: Config) -> Config:
-    """The demo's visitors have no authenticator app set up for it: a password signs in."""
-    return replace(config, staff_two_factor="optional")
+    """The demo's visitors have no authenticator app set up for it: a password signs in.
+    Its repairs line, unless one is set, is a number Ofcom keeps for drama: nobody answers."""
+    return replace(
+        config,
+        staff_two_factor="optional",
+        repairs_phone=config.repairs_phone or DEMO_REPAIRS_PHONE,
+    )

@@ -7,6 +7,7 @@ import threading
 from collections.abc import Callable
 from datetime import datetime
 
+import requests
 from sqlalchemy.orm import Session, sessionmaker
 from telegram.error import TelegramError
 from twilio.http import HttpClient
@@ -26,6 +27,7 @@ def engine_settings(config: Config) -> Settings:
     return Settings(
         landlord=config.landlord_name,
         contact=config.contact_phone,
+        repairs=config.repairs_phone or config.contact_phone,
         conversation_timeout=config.conversation_timeout,
         timezone=config.timezone,
         sending_window=config.sending_window,
@@ -34,9 +36,15 @@ def engine_settings(config: Config) -> Settings:
 
 
 def build_channels(
-    config: Config, *, twilio_http_client: HttpClient | None = None
+    config: Config,
+    *,
+    twilio_http_client: HttpClient | None = None,
+    twilio_media: requests.Session | None = None,
 ) -> dict[str, Channel]:
-    """Twilio when configured, else the simulator; Telegram when it has a token."""
+    """Twilio when configured, else the simulator; Telegram when it has a token.
+
+    ``twilio_media`` fetches the files of an MMS (a test's offline stand-in, else its own).
+    """
     channels: dict[str, Channel] = {}
     if config.twilio_configured:
         channels["sms"] = TwilioSms(
@@ -46,6 +54,7 @@ def build_channels(
             messaging_service_sid=config.twilio_messaging_service_sid or None,
             status_callback=f"{config.public_url}/webhooks/twilio/status",
             http_client=twilio_http_client,
+            media_session=twilio_media,
         )
     else:
         channels["sms"] = SimulatorSms()

@@ -24,7 +24,15 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 from models.audiences import Audience
 from models.base import Base, utcnow
 from models.schedule import cancel, schedule
-from models.tenants import SMS_FIRST, Area, Recipient, Tenant, recipients
+from models.tenants import (
+    CALLING_LANDLINES,
+    SMS_FIRST,
+    Area,
+    Channel,
+    Recipient,
+    Tenant,
+    recipients,
+)
 
 CLOSE_TASK = "poll_close"
 REMINDER_TASK = "poll_reminder"
@@ -44,7 +52,8 @@ class VoteSource(StrEnum):
     SMS = "sms"
     TELEGRAM = "telegram"
     PAPER = "paper"
-    PHONE = "phone"
+    PHONE = "phone"  # an answer staff took by phone and entered
+    VOICE = "voice"  # keys the tenant pressed on a call
 
 
 class PollError(ValueError):
@@ -62,6 +71,7 @@ class Poll(Base):
     audience: Mapped[dict[str, Any]] = mapped_column(default=dict)
     closes_at: Mapped[datetime] = mapped_column(index=True)
     per_household: Mapped[bool] = mapped_column(default=False)
+    call_landlines: Mapped[bool] = mapped_column(default=False)  # phone landline-only tenants
     reminder_days: Mapped[int] = mapped_column(default=0)
     status: Mapped[str] = mapped_column(String(12), default=PollStatus.OPEN)
     invited: Mapped[int] = mapped_column(default=0)
@@ -236,6 +246,7 @@ def create_poll(
     staff_id: int | None,
     now: datetime,
     zone: ZoneInfo,
+    call_landlines: bool = False,
 ) -> Poll:
     """An open poll with its closing and reminder tasks; the caller sends the invitation."""
     asked = _question(question)
@@ -251,6 +262,7 @@ def create_poll(
         audience=audience.as_json(),
         closes_at=closes_at,
         per_household=per_household,
+        call_landlines=call_landlines,
         reminder_days=reminder_days,
         created_by_staff_id=staff_id,
         created_at=now,
@@ -316,10 +328,12 @@ def set_outcome(
 
 @dataclass(frozen=True)
 class Cast:
-    """What a vote did: ``replaced`` is None (first), "own" or "household" (another member's)."""
+    """What a vote did: ``replaced`` is None (first), "own" or "household" (another member's);
+    ``replaced_member`` is that other member, who is to hear that their vote no longer counts."""
 
     vote: PollVote
     replaced: str | None
+    replaced_member: int | None = None
 
 
 def voter_of(poll: Poll, tenant: Tenant) -> str:
@@ -354,17 +368,20 @@ def cast_vote(
         raise PollError(f"choose an option from 1 to {len(poll.options)}")
     vote = vote_of(session, poll, tenant)
     replaced: str | None = None
+    replaced_member: int | None = None
     if vote is None:
         vote = PollVote(poll_id=poll.id, voter=voter_of(poll, tenant))
         session.add(vote)
+    elif vote.tenant_id == tenant.id:
+        replaced = "own"
     else:
-        replaced = "own" if vote.tenant_id == tenant.id else "household"
+        replaced, replaced_member = "household", vote.tenant_id
     vote.tenant_id, vote.area_id, vote.choice = tenant.id, tenant.area_id, choice
     vote.source, vote.staff_id, vote.voted_at = VoteSource(source).value, staff_id, now
     if session.get(PollParticipant, (poll.id, tenant.id)) is None:
         session.add(PollParticipant(poll_id=poll.id, tenant_id=tenant.id, first_voted_at=now))
     session.flush()
-    return Cast(vote, replaced)
+    return Cast(vote, replaced, replaced_member)
 
 
 def in_audience(session: Session, poll: Poll, tenant_id: int) -> bool:
@@ -413,13 +430,20 @@ def non_voters(
     if poll.per_household:
         homes = select(PollVote.voter).where(PollVote.poll_id == poll.id)
         criteria.append(Tenant.tenancy.is_(None) | ("household:" + Tenant.tenancy).not_in(homes))
-    return recipients(session, *criteria, channels=audience.channels or SMS_FIRST)
+    channels = (*(audience.channels or SMS_FIRST), *_calls(poll))
+    return recipients(session, *criteria, channels=channels)
 
 
 def participants(session: Session, poll: Poll) -> Iterator[list[Recipient]]:
-    """Pages of everyone who took part, each on their preferred channel."""
+    """Pages of everyone who took part, each on their preferred channel; one who took
+    part from a landline is phoned the outcome."""
     voted = select(PollParticipant.tenant_id).where(PollParticipant.poll_id == poll.id)
-    return recipients(session, Tenant.id.in_(voted))
+    return recipients(session, Tenant.id.in_(voted), channels=CALLING_LANDLINES)
+
+
+def _calls(poll: Poll) -> tuple[str, ...]:
+    """Phone calls, where staff chose to phone landline-only tenants."""
+    return (Channel.VOICE,) if poll.call_landlines else ()
 
 
 # --- results -------------------------------------------------------------------------------

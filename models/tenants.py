@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from datetime import datetime
 from enum import StrEnum
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import phonenumbers
 from sqlalchemy import (
@@ -96,6 +96,8 @@ class Tenant(Base):
     verified: Mapped[bool] = mapped_column(default=False)
     registered: Mapped[bool] = mapped_column(default=False)
     landline_only: Mapped[bool] = mapped_column(default=False)
+    # What the housing system's import said of each field last time: see tenant_import.
+    last_imported: Mapped[dict[str, Any]] = mapped_column(default=dict)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -255,6 +257,20 @@ def recipients(
             for tenant_id, language in page
             if tenant_id in addresses
         ]
+
+
+def recipient_of(tenant: Tenant, channels: Sequence[str] = CALLING_LANDLINES) -> Recipient | None:
+    """One tenant as the recipient of a message about their own affairs (their repair,
+    their report): SMS, else Telegram, else, landline-only, a call; None if unreachable."""
+    by_channel = {
+        identity.channel: identity.address
+        for identity in tenant.identities
+        if identity.reachable and (identity.channel != Channel.VOICE or tenant.landline_only)
+    }
+    channel = next((channel for channel in channels if channel in by_channel), None)
+    if channel is None:
+        return None
+    return Recipient(tenant.id, tenant.language, channel, by_channel[channel])
 
 
 def _reach_many(

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from bot import catalogue
 from bot.flow import Settings
+from bot.household_votes import tell_replaced_member
 from bot.poll_notices import (
     outcome_too_long,
     send_invitation,
@@ -64,8 +65,10 @@ def publish(
     now: datetime,
     settings: Settings,
     translations: Mapping[str, Translation] | None = None,
+    call_landlines: bool = False,
 ) -> Poll:
-    """Open the poll and invite its audience; refused if VOTE could not ask it in 2 SMS."""
+    """Open the poll and invite its audience; refused if VOTE could not ask it in 2 SMS.
+    With ``call_landlines``, landline-only tenants are phoned, and vote with keys."""
     labels = check_options(options)
     _known_languages(translations or {})
     checked = check_translations(translations or {}, labels)
@@ -89,10 +92,10 @@ def publish(
         staff_id=staff_id,
         now=now,
         zone=settings.timezone,
+        call_landlines=call_landlines,
     )
-    poll.invited = send_invitation(
-        session, poll, _each(audience.recipients(session)), now=now, settings=settings
-    )
+    invited = audience.recipients(session, call_landlines=call_landlines)
+    poll.invited = send_invitation(session, poll, _each(invited), now=now, settings=settings)
     return poll
 
 
@@ -105,14 +108,18 @@ def vote_for_tenant(
     source: str,
     staff_id: int | None,
     now: datetime,
+    settings: Settings,
 ) -> Cast:
     """A paper or phone answer entered by staff; it counts like the tenant's own, and the
-    tenant's own later vote (or their household's) replaces it."""
+    tenant's own later vote (or their household's) replaces it. A household member whose
+    vote it replaced is told, as when the tenant votes by text."""
     if source not in STAFF_SOURCES:
         raise PollError("staff enter paper or phone answers: source must be paper or phone")
-    return cast_vote(
+    cast = cast_vote(
         session, poll, tenant, choice=choice, source=source, staff_id=staff_id, now=now
     )
+    tell_replaced_member(session, poll, cast, now=now, settings=settings)
+    return cast
 
 
 def remind_area(

@@ -19,7 +19,6 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from functools import cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -28,16 +27,28 @@ from sqlalchemy.orm import Session
 
 from bot import catalogue
 from bot.flow import Settings
+from bot.message_kinds import MessageKind, declare
 from bot.notices import queue_notices
 from bot.sending_window import UK_TIME
 from models.consent import Topic, accepting
 from models.mystery_shopping import check_in_for, find_check_in, month_of
 from models.schedule import ScheduledTask, TaskStatus, schedule
-from models.tenants import Recipient, Role, Tenant, TenantRole, lock_tenant, recipients
+from models.tenants import (
+    CALLING_LANDLINES,
+    Recipient,
+    Role,
+    Tenant,
+    TenantRole,
+    lock_tenant,
+    recipients,
+)
 
 log = logging.getLogger(__name__)
 INVITATION = "mystery_shop_invitation"
 REMINDER = "mystery_shop_reminder"
+SHOP_BY_PHONE = "SHOP"  # an invitation phoned to a landline: press 1 to start the check-in
+INVITATION_TEXT = declare("mystery_shop.invitation", answered_by=SHOP_BY_PHONE)
+REMINDER_TEXT = declare("mystery_shop.reminder", answered_by=SHOP_BY_PHONE)
 WEEKDAYS = tuple(name.lower() for name in calendar.day_name)  # monday .. sunday
 ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "last": -1}
 LATEST_DAY_NUMBER = 28  # every month has it
@@ -172,9 +183,7 @@ def send_invitations(
     if month_of(now, plan.zone) != month:
         log.warning("the %s mystery shop invitation is out of date: not sent", month)
         return
-    invited = _tell(
-        session, month, "mystery_shop.invitation", now=now, plan=plan, settings=settings
-    )
+    invited = _tell(session, month, INVITATION_TEXT, now=now, plan=plan, settings=settings)
     log.info("mystery shop %s: %d invitations queued", month, invited)
     _book_reminder(session, month, now=now, plan=plan)
 
@@ -188,7 +197,7 @@ def send_reminders(
     if month_of(now, plan.zone) != month:
         log.warning("the %s mystery shop reminder is out of date: not sent", month)
         return
-    reminded = _tell(session, month, "mystery_shop.reminder", now=now, plan=plan, settings=settings)
+    reminded = _tell(session, month, REMINDER_TEXT, now=now, plan=plan, settings=settings)
     log.info("mystery shop %s: %d reminders queued", month, reminded)
 
 
@@ -207,23 +216,28 @@ def _book_reminder(session: Session, month: str, *, now: datetime, plan: Mystery
 def _tell(
     session: Session,
     month: str,
-    key: str,
+    kind: MessageKind,
     *,
     now: datetime,
     plan: MysteryShopPlan,
     settings: Settings,
 ) -> int:
-    """Queue ``key`` for each shopper who may hear from us and has not finished ``month``."""
+    """Queue ``kind`` for each shopper who may hear from us and has not finished ``month``."""
 
-    @cache
     def text_in(language: str) -> str:
-        return catalogue.render(language, key, landlord=plan.landlord)
+        return catalogue.render(language, kind.key, landlord=plan.landlord)
 
     told = 0
     for chunk in _shoppers(session):
         unfinished = [shopper for shopper in chunk if _invite(session, shopper, month, now=now)]
         told += queue_notices(
-            session, unfinished, text_in, topic=Topic.SURVEYS, now=now, settings=settings
+            session,
+            unfinished,
+            text_in,
+            topic=Topic.SURVEYS,
+            now=now,
+            settings=settings,
+            keyword_on_1=kind.answered_by,
         )
     return told
 
@@ -240,9 +254,10 @@ def _invite(session: Session, shopper: Recipient, month: str, *, now: datetime) 
 
 
 def _shoppers(session: Session) -> Iterator[list[Recipient]]:
-    """The mystery shoppers with the address to text (SMS, else Telegram) who have not opted out."""
+    """The mystery shoppers who have not opted out, each on SMS, else Telegram, else (a
+    landline-only shopper) by phone call."""
     shoppers = select(TenantRole.tenant_id).where(TenantRole.role == Role.MYSTERY_SHOPPER.value)
-    for chunk in recipients(session, Tenant.id.in_(shoppers)):
+    for chunk in recipients(session, Tenant.id.in_(shoppers), channels=CALLING_LANDLINES):
         yield accepting(session, chunk, Topic.SURVEYS)
 
 

@@ -57,6 +57,10 @@ def test_the_defaults_are_nine_to_eight_in_london_and_not_on_bank_holidays() -> 
         ({"TIMEZONE": "/etc/passwd"}, "TIMEZONE"),
         ({"TIMEZONE": "../../etc/passwd"}, "TIMEZONE"),
         ({"TIMEZONE": "Europe/London\x00"}, "TIMEZONE"),
+        ({"CALL_ATTEMPTS": "0"}, "CALL_ATTEMPTS"),
+        ({"CALL_ATTEMPTS": "2.5"}, "CALL_ATTEMPTS"),
+        ({"CALL_ATTEMPTS": "lots"}, "CALL_ATTEMPTS"),
+        ({"CALL_TRANSFER_NUMBER": "the office"}, "CALL_TRANSFER_NUMBER"),
     ],
 )
 def test_a_malformed_setting_is_refused_by_name(env: dict[str, str], named: str) -> None:
@@ -78,6 +82,12 @@ def test_calls_are_placed_one_a_second_unless_the_settings_say_otherwise() -> No
     assert dispatcher.rates["voice"] == 3
 
 
+def test_unanswered_calls_are_tried_3_times_and_nobody_is_put_through_unless_set() -> None:
+    assert (Config.from_env({}).call_attempts, Config.from_env({}).call_transfer_number) == (3, "")
+    config = Config.from_env({"CALL_ATTEMPTS": "5", "CALL_TRANSFER_NUMBER": "01314960999"})
+    assert (config.call_attempts, config.call_transfer_number) == (5, "0131 496 0999")
+
+
 def test_the_time_zone_is_built_once_and_every_part_keeps_the_same_one() -> None:
     config = Config.from_env({"TIMEZONE": " Europe/Dublin "})
     assert config.timezone == DUBLIN
@@ -85,3 +95,11 @@ def test_the_time_zone_is_built_once_and_every_part_keeps_the_same_one() -> None
     assert config.sending_window.zone is config.timezone
     assert mystery_shop_plan(config).zone is config.timezone
     assert Config.from_env({}).timezone == LONDON
+
+
+def test_files_tenants_send_are_kept_up_to_5_mb_unless_the_settings_say_otherwise() -> None:
+    assert Config.from_env({}).media_max_bytes == 5 * 1024 * 1024
+    assert Config.from_env({"MEDIA_MAX_BYTES": "1048576"}).media_max_bytes == 1048576
+    for refused in ("5MB", "-1", "1000", str(51 * 1024 * 1024), "5e6"):
+        with pytest.raises(ConfigError, match="MEDIA_MAX_BYTES"):
+            Config.from_env({"MEDIA_MAX_BYTES": refused})

@@ -105,6 +105,10 @@ class NewPoll(Body):
     per_household = TrueOrFalse(
         load_default=False, metadata={"description": "one vote per home, not per tenant"}
     )
+    call_landlines = TrueOrFalse(
+        load_default=False,
+        metadata={"description": "landline-only tenants are phoned, and vote with keys"},
+    )
     reminder_days = Count(
         most=MOST_DAYS,
         load_default=0,
@@ -168,6 +172,7 @@ class Poll(Representation):
     closes_at = fields.DateTime(attribute="poll.closes_at")
     open = fields.Boolean(metadata={"description": "whether a vote now counts"})
     per_household = fields.Boolean(attribute="poll.per_household")
+    call_landlines = fields.Boolean(attribute="poll.call_landlines")
     reminder_days = fields.Integer(attribute="poll.reminder_days")
     invited = fields.Integer(attribute="poll.invited", metadata={"description": "invitations"})
     reminder_sent_at = fields.DateTime(attribute="poll.reminder_sent_at", allow_none=True)

@@ -111,6 +111,7 @@ def create_poll(json_data: dict[str, Any]) -> ResponseReturnValue:
                 audience=audience,
                 closes_at=closes_at,
                 per_household=json_data["per_household"],
+                call_landlines=json_data["call_landlines"],
                 reminder_days=json_data["reminder_days"],
                 staff_id=g.api_staff_id,
                 now=now,
@@ -175,6 +176,7 @@ def vote_for_tenant(poll_id: int, json_data: dict[str, Any]) -> ResponseReturnVa
             source=json_data["source"],
             staff_id=g.api_staff_id,
             now=clock()(),
+            settings=settings(),
         )
         return {
             "poll_id": poll.id,

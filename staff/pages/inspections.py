@@ -290,14 +290,16 @@ def close(inspection_id: int) -> ResponseReturnValue:
     form = ConfirmForm()
     with sessions().begin() as db:
         inspection = open_or_409(db, inspection_id)
-        if inspection.starts_at > clock()():
-            abort(409, "This walk has not happened yet: close it after the walk, or cancel it.")
+        if not inspection.day_has_come(clock()(), zone()):
+            abort(409, "This walk is not until a later day: close it on its day, or cancel it.")
         if not form.validate_on_submit():
             reports = reports_for(db, inspection.id)
             return render_template(
                 "pages/inspection_close.html",
                 inspection=inspection,
-                area_tenants=len(audience(db, inspection.area_id)),
+                area_tenants=len(
+                    audience(db, inspection.area_id, call_landlines=inspection.call_landlines)
+                ),
                 reporters=len({r.tenant_id for r in reports if r.tenant_id is not None}),
                 form=form,
             ), (400 if request.method == "POST" else 200)

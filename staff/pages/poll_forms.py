@@ -74,6 +74,10 @@ class PollForm(FlaskForm):
     day = DateField("Closing date", validators=[InputRequired("Enter the closing date.")])
     at = TimeField("Closing time", validators=[InputRequired("Enter the closing time.")])
     per_household = BooleanField("One vote per household (the latest by any member counts)")
+    call_landlines = BooleanField(
+        "Phone landline-only tenants: a call reads the question, and they vote with keys "
+        "(in the sending hours)"
+    )
     reminder_days = IntegerField(
         "Reminder to those who have not voted, days before closing (0: none)",
         default=2,

@@ -92,6 +92,7 @@ def add() -> ResponseReturnValue:
                 ),
                 closes_at=closes_at,
                 per_household=bool(form.per_household.data),
+                call_landlines=bool(form.call_landlines.data),
                 reminder_days=form.reminder_days.data or 0,
                 staff_id=current_user.id,
                 now=now,
@@ -181,6 +182,7 @@ def paper_vote(poll_id: int) -> ResponseReturnValue:
                 source=form.source.data or "",
                 staff_id=current_user.id,
                 now=clock()(),
+                settings=settings(),
             )
         except PollError as refused:
             form.choice.errors = [_sentence(refused)]

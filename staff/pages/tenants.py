@@ -7,7 +7,8 @@ Who shops for us is shown only to staff an admin let see it (staff.shoppers).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -28,9 +29,11 @@ from wtforms import BooleanField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
 from bot.catalogue import language_names, languages
+from bot.presentation import Trait, UnknownChannel, has, presentation_of
 from models.audit import AuditAction
 from models.consent import consent_history
 from models.console import all_areas, current_consents, matching_tenants, staff_emails
+from models.media import Media, media_by_message
 from models.messages import (
     InboundRecord,
     InboxState,
@@ -78,7 +81,6 @@ ROLE_LABELS: dict[str, str] = {
     Role.MEMBER: "Shareholding member",
     Role.BOARD_OBSERVER: "Board observer",
 }
-CHANNEL_LABELS: dict[str, str] = {"sms": "SMS", "telegram": "Telegram", "voice": "phone call"}
 STATUS_WORDS: dict[str, str] = {
     OutboxStatus.QUEUED: "waiting to send",
     OutboxStatus.SENDING: "sending",
@@ -103,7 +105,10 @@ EXPORT_HEADER = ("name", "phone", "area", "tenancy", "language", "roles", "verif
 
 @blueprint.app_template_filter("channel_label")
 def channel_label(channel: str) -> str:
-    return CHANNEL_LABELS.get(channel, channel)
+    try:
+        return presentation_of(channel).label
+    except UnknownChannel:  # a kind this install no longer has
+        return channel
 
 
 @blueprint.app_template_filter("role_label")
@@ -254,6 +259,8 @@ class Said:
     channel: str
     note: str
     recording: str | None = None  # a voice note left on a call
+    files: tuple[Media, ...] = ()  # what the tenant sent besides words
+    shared: Mapping[str, Any] = field(default_factory=dict)  # a map pin, a contact card
 
 
 def in_order(
@@ -270,9 +277,15 @@ def in_order(
     return sorted(messages, key=place)
 
 
-def thread_entry(message: InboundRecord | OutboundRecord, staff: dict[int, str]) -> Said:
+def thread_entry(
+    message: InboundRecord | OutboundRecord,
+    staff: dict[int, str],
+    files: Mapping[int, list[Media]],
+) -> Said:
     if isinstance(message, OutboundRecord):
         status = STATUS_WORDS.get(message.status, message.status)
+        if message.attempts > 1 and has(message.channel, Trait.HEARS):  # rung again: busy
+            status = f"{status}, called {message.attempts} times"
         if message.sent_by_staff_id is not None:
             status = f"{status}, written by {staff.get(message.sent_by_staff_id, 'staff')}"
         return Said("out", message.body, message.created_at, message.channel, status)
@@ -281,7 +294,8 @@ def thread_entry(message: InboundRecord | OutboundRecord, staff: dict[int, str])
         notes.append(INBOX_NOTES.get(message.inbox, message.inbox))
     note = "; ".join(notes)
     recording = message.media.get("recording")
-    return Said("in", message.body, message.received_at, message.channel, note, recording)
+    said = message.body, message.received_at, message.channel, note, recording
+    return Said("in", *said, tuple(files.get(message.id, ())), message.media)
 
 
 @blueprint.get("/<int:tenant_id>")
@@ -298,6 +312,7 @@ def show(tenant_id: int) -> str:
         if sees and naming is not None:
             shoppers_shown(db, [tenant.id])
         staff = staff_emails(db)
+        files = media_by_message(db, (m.id for m in messages if isinstance(m, InboundRecord)))
         return render_template(
             "pages/tenant.html",
             tenant=tenant,
@@ -306,7 +321,7 @@ def show(tenant_id: int) -> str:
             language=dict(language_names()).get(tenant.language, tenant.language),
             consents=current_consents(db, tenant.id),
             consent_log=consent_history(db, tenant.id),
-            thread=[thread_entry(message, staff) for message in in_order(messages)],
+            thread=[thread_entry(message, staff, files) for message in in_order(messages)],
             thread_total=total,
         )
 

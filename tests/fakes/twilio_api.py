@@ -33,6 +33,8 @@ from twilio.http import HttpClient
 from twilio.http.request import Request as TwilioRequest
 from twilio.http.response import Response
 
+from tests.fakes.twilio_media import FakeTwilioMedia
+
 _API = "2010-04-01"
 _PATH = re.compile(rf"/{_API}/Accounts/(?P<account>AC\w+)/Messages(?:/(?P<sid>\w+))?\.json$")
 _CALLS = re.compile(rf"/{_API}/Accounts/(?P<account>AC\w+)/Calls\.json$")
@@ -93,6 +95,7 @@ class FakeTwilio(HttpClient):  # type: ignore[misc]  # twilio ships no type hint
         self.requests: list[RecordedRequest] = []
         self.messages: list[dict[str, Any]] = []
         self.calls: list[dict[str, Any]] = []
+        self.media = FakeTwilioMedia()  # the files of inbound MMS, at their MediaUrls
 
     # -- scripting -------------------------------------------------------------
 
@@ -311,6 +314,8 @@ class FakeTwilio(HttpClient):  # type: ignore[misc]  # twilio ships no type hint
             "to": _str(data.get("To")),
             "from": _str(data.get("From")),
             "twiml": _str(data.get("Twiml")),
+            "url": _str(data.get("Url")),  # asked for what to say once the call is answered
+            "machine_detection": _str(data.get("MachineDetection")),
             "status": "queued",
             "status_callback": _str(data.get("StatusCallback")),
             "start_time": format_datetime(self._now()),

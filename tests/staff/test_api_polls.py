@@ -109,6 +109,7 @@ def test_publishing_answers_with_where_to_read_it_and_every_field_in_its_format(
         "closes_at": "2026-03-10T17:00:00+00:00",
         "open": True,
         "per_household": True,
+        "call_landlines": False,
         "reminder_days": 2,
         "invited": 0,
         "reminder_sent_at": None,

@@ -90,6 +90,10 @@ class Landline:
     def call(self) -> Heard:
         return self._follow(VOICE_PATH, {})
 
+    def answer(self, placed: dict[str, Any], answered_by: str = "human") -> Heard:
+        """Pick up a call we placed: Twilio asks its url what to say, and says who answered."""
+        return self._follow(placed["url"], {"AnsweredBy": answered_by})
+
     def press(self, digits: str) -> Heard:
         assert self.last is not None and self.last.gather is not None, "no keys asked for"
         return self._follow(self.last.gather["action"], {"Digits": digits})
