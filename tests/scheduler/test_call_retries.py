@@ -17,27 +17,22 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from doorstep.demo import load_demo
 from models.messages import OutboundRecord, OutboxStatus
-from models.tenants import Area, Tenant
+from models.tenants import Tenant
 from scheduler.dispatcher import Dispatcher
 from tests.fakes.twilio_api import FakeTwilio
 from tests.helpers import Clock, StaffBrowser
-from tests.webhooks.landline import Landline
-
-GRACE = "+441314960107"  # the demo's landline-only tenant, in Leven
+from tests.webhooks.landline import GRACE, Landline, demo_areas
 
 
 def _phone_a_notice_to_grace(
     sessions: sessionmaker[Session], db: Session, officer: StaffBrowser
 ) -> None:
-    with sessions.begin() as session:
-        load_demo(session)
-    leven = db.scalars(select(Area).where(Area.name == "Leven")).one()
+    leven = demo_areas(sessions, db)["Leven"]
     form = {
         "kind": "notice",
         "text_en": "The Leven lift is fixed.",
-        "areas": [str(leven.id)],
+        "areas": [str(leven)],
         "topic": "news",
         "call_landlines": "y",
     }

@@ -13,11 +13,17 @@ from itertools import count
 from typing import Any
 
 from flask.testing import FlaskClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
 from twilio.request_validator import RequestValidator
 
+from doorstep.demo import load_demo
+from models.tenants import Area
 from tests.conftest import PUBLIC_URL, TWILIO_TOKEN
+from tests.helpers import StaffBrowser
 
 VOICE_PATH = "/webhooks/twilio/voice"
+GRACE = "+441314960107"  # the demo's landline-only tenant, in Leven
 _calls = count(1)
 
 
@@ -107,3 +113,29 @@ class Landline:
         """The hash key at once: Twilio makes no recording and follows the <Redirect>."""
         assert self.last is not None and self.last.redirect, "no redirect after the recording"
         return self._follow(self.last.redirect, {})
+
+
+def demo_areas(sessions: sessionmaker[Session], db: Session) -> dict[str, int]:
+    """The demo's estates and tenants, Grace among them; each area's id by its name."""
+    with sessions.begin() as session:
+        load_demo(session)
+    return {area.name: area.id for area in db.scalars(select(Area))}
+
+
+def book_phoned_walk(
+    officer: StaffBrowser, areas: dict[str, int], day: str = "2026-03-20"
+) -> tuple[str, dict[str, str]]:
+    """An estate walk in Leven whose notices are phoned to landlines too: its page, and
+    the form that booked it."""
+    walk = {
+        "area": str(areas["Leven"]),
+        "day": day,
+        "at": "10:30",
+        "meeting_point": "Outside the Co-op",
+        "officer": "Jean Brown",
+        "notes": "",
+        "call_landlines": "y",
+    }
+    booked = officer.submit("/staff/inspections/new", "/staff/inspections/new", walk)
+    assert booked.status_code == 302
+    return booked.headers["Location"], walk

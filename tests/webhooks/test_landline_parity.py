@@ -29,14 +29,13 @@ import scheduler
 from bot import catalogue
 from bot.involvement_steps import ask_to_join
 from bot.message_kinds import MESSAGE_KINDS
-from doorstep.demo import load_demo
 from models.events import Event
 from models.inspections import InspectionFinding, IssueReport
 from models.involvement import InvolvementRequest
 from models.mystery_shopping import MysteryShopCheckIn
 from models.polls import PollVote
 from models.repairs import Repair
-from models.tenants import Area, Tenant
+from models.tenants import Tenant
 from scheduler.dispatcher import Dispatcher
 from scheduler.tasks import run_due_tasks
 from tests.broadcast_helpers import deliver_all
@@ -50,17 +49,10 @@ from tests.scheduler.test_mystery_shop_schedule import (
     book_standing_tasks,
 )
 from tests.webhooks import test_voice_calls as voice_calls
-from tests.webhooks.landline import Heard, Landline
+from tests.webhooks.landline import GRACE, Heard, Landline, book_phoned_walk, demo_areas
 
-GRACE = "+441314960107"  # the demo's landline-only tenant, in Leven
 ELAINE = "+447700900105"  # Leven's tenant with a mobile
 RECORDING = "https://api.twilio.com/2010-04-01/Accounts/AC0/Recordings/RE0456"
-
-
-def _demo(sessions: sessionmaker[Session], db: Session) -> dict[str, int]:
-    with sessions.begin() as session:
-        load_demo(session)
-    return {area.name: area.id for area in db.scalars(select(Area))}
 
 
 def _grace(db: Session) -> Tenant:
@@ -105,7 +97,7 @@ def test_grace_is_phoned_a_poll_its_reminder_and_its_outcome_and_votes_with_a_ke
     fake_twilio: FakeTwilio,
     clock: Clock,
 ) -> None:
-    areas = _demo(sessions, db)
+    areas = demo_areas(sessions, db)
     officer = staff_as("officer")
     form = _poll_form(areas, call_landlines="y")
     published = officer.submit("/staff/polls/new", "/staff/polls/new", form)
@@ -152,7 +144,7 @@ def test_grace_is_phoned_when_someone_else_in_her_home_votes_in_her_place(
     dispatcher: Dispatcher,
     fake_twilio: FakeTwilio,
 ) -> None:
-    areas = _demo(sessions, db)
+    areas = demo_areas(sessions, db)
     grace = _grace(db)
     son = create_tenant(db, name="Iain Thomson", phone="+447700900177", area=grace.area)
     son.tenancy = grace.tenancy
@@ -183,7 +175,7 @@ def test_a_poll_not_chosen_for_calls_rings_nobody_and_the_api_can_choose_calls(
     dispatcher: Dispatcher,
     fake_twilio: FakeTwilio,
 ) -> None:
-    areas = _demo(sessions, db)
+    areas = demo_areas(sessions, db)
     officer = staff_as("officer")
     published = officer.submit("/staff/polls/new", "/staff/polls/new", _poll_form(areas))
     assert published.status_code == 302, published.text
@@ -232,7 +224,7 @@ def test_grace_is_phoned_the_mystery_shop_invitation_and_does_the_check_in_on_th
     fake_twilio: FakeTwilio,
     clock: Clock,
 ) -> None:
-    _demo(sessions, db)
+    demo_areas(sessions, db)
     _grace(db).set_roles({"mystery_shopper"})
     db.commit()
     clock.now = BEFORE_MARCH
@@ -271,7 +263,7 @@ def test_grace_is_phoned_the_mystery_shop_reminder_while_her_check_in_is_not_don
     fake_twilio: FakeTwilio,
     clock: Clock,
 ) -> None:
-    _demo(sessions, db)
+    demo_areas(sessions, db)
     _grace(db).set_roles({"mystery_shopper"})
     db.commit()
     clock.now = BEFORE_MARCH
@@ -299,7 +291,7 @@ def test_grace_hears_by_call_that_staff_took_her_on_as_a_volunteer_and_not_as_an
     fake_twilio: FakeTwilio,
     clock: Clock,
 ) -> None:
-    _demo(sessions, db)
+    demo_areas(sessions, db)
     with sessions.begin() as session:
         grace = session.scalars(select(Tenant).where(Tenant.phone == GRACE)).one()
         for role in ("volunteer_bank", "resident_inspector"):
@@ -329,7 +321,7 @@ def test_grace_gets_the_repair_survey_by_call_and_answers_it_with_keys(
     fake_twilio: FakeTwilio,
     clock: Clock,
 ) -> None:
-    _demo(sessions, db)
+    demo_areas(sessions, db)
     clock.now = datetime(2026, 3, 3, 16, 0, tzinfo=UTC)
     registered = client.post(
         "/api/v1/repairs",
@@ -383,19 +375,9 @@ def test_after_a_walk_grace_reported_on_by_voice_note_she_is_phoned_its_outcome(
     fake_twilio: FakeTwilio,
     clock: Clock,
 ) -> None:
-    areas = _demo(sessions, db)
+    areas = demo_areas(sessions, db)
     officer = staff_as("officer")
-    walk = {
-        "area": str(areas["Leven"]),
-        "day": "2026-03-20",
-        "at": "10:30",
-        "meeting_point": "Outside the Co-op",
-        "officer": "Jean Brown",
-        "notes": "",
-        "call_landlines": "y",
-    }
-    booked = officer.submit("/staff/inspections/new", "/staff/inspections/new", walk)
-    assert booked.status_code == 302
+    page, _walk = book_phoned_walk(officer, areas)
     clock.advance(days=10, hours=1)  # the notice is due a week before the walk
     run_due_tasks(sessions, clock())
     deliver_all(dispatcher)
@@ -447,19 +429,9 @@ def test_after_a_walk_that_found_nothing_grace_is_phoned_that_and_that_nothing_w
     fake_twilio: FakeTwilio,
     clock: Clock,
 ) -> None:
-    areas = _demo(sessions, db)
+    areas = demo_areas(sessions, db)
     officer = staff_as("officer")
-    walk = {
-        "area": str(areas["Leven"]),
-        "day": "2026-03-20",
-        "at": "10:30",
-        "meeting_point": "Outside the Co-op",
-        "officer": "Jean Brown",
-        "notes": "",
-        "call_landlines": "y",
-    }
-    booked = officer.submit("/staff/inspections/new", "/staff/inspections/new", walk)
-    assert booked.status_code == 302
+    page, _walk = book_phoned_walk(officer, areas)
     clock.advance(days=10, hours=1)
     run_due_tasks(sessions, clock())
     deliver_all(dispatcher)
@@ -470,7 +442,7 @@ def test_after_a_walk_that_found_nothing_grace_is_phoned_that_and_that_nothing_w
     reference = db.scalars(select(IssueReport)).one().reference
 
     clock.now = datetime(2026, 3, 20, 13, 0, tzinfo=UTC)
-    close = f"{booked.headers['Location']}/close"
+    close = f"{page}/close"
     assert officer.submit(close, close, {}).status_code == 302
     deliver_all(dispatcher)
     _notice, *after = fake_twilio.calls_to(GRACE)
@@ -489,7 +461,7 @@ def test_grace_is_phoned_that_a_walk_and_an_event_she_was_told_of_are_cancelled(
     fake_twilio: FakeTwilio,
     clock: Clock,
 ) -> None:
-    areas = _demo(sessions, db)
+    areas = demo_areas(sessions, db)
     officer = staff_as("officer")
     book_event(officer, [areas["Leven"]], call_landlines="y")
     deliver_all(dispatcher)
@@ -506,22 +478,12 @@ def test_grace_is_phoned_that_a_walk_and_an_event_she_was_told_of_are_cancelled(
     assert "sorry, Leven gala day on Tue 10 Mar, 10:30 is cancelled." in said.text
     assert said.gather is None  # nothing left to answer
 
-    walk = {
-        "area": str(areas["Leven"]),
-        "day": "2026-03-27",
-        "at": "10:30",
-        "meeting_point": "Outside the Co-op",
-        "officer": "Jean Brown",
-        "notes": "",
-        "call_landlines": "y",
-    }
-    booked = officer.submit("/staff/inspections/new", "/staff/inspections/new", walk)
-    assert booked.status_code == 302
+    page, _walk = book_phoned_walk(officer, areas, day="2026-03-27")
     clock.advance(days=17, hours=1)  # the notice is due a week before the walk
     run_due_tasks(sessions, clock())
     deliver_all(dispatcher)
     assert "estate walk in Leven" in _said(_picks_up(client, fake_twilio.calls_to(GRACE)[-1])).text
-    cancel_walk = f"{booked.headers['Location']}/cancel"
+    cancel_walk = f"{page}/cancel"
     assert officer.submit(cancel_walk, cancel_walk, {}).status_code == 302
     deliver_all(dispatcher)
     said = _said(_picks_up(client, fake_twilio.calls_to(GRACE)[-1]))
@@ -538,7 +500,7 @@ def test_grace_coming_to_an_event_is_phoned_its_move_and_both_reminders(
     fake_twilio: FakeTwilio,
     clock: Clock,
 ) -> None:
-    areas = _demo(sessions, db)
+    areas = demo_areas(sessions, db)
     officer = staff_as("officer")
     event = {"at": "14:00", "until": "16:00", "call_landlines": "y"}
     book_event(officer, [areas["Leven"]], **event)
@@ -587,7 +549,7 @@ def test_grace_waiting_for_a_place_is_phoned_when_one_comes_free(
     dispatcher: Dispatcher,
     fake_twilio: FakeTwilio,
 ) -> None:
-    areas = _demo(sessions, db)
+    areas = demo_areas(sessions, db)
     full = {"capacity": "1", "most_per_party": "1", "call_landlines": "y"}
     book_event(staff_as("officer"), [areas["Leven"]], **full)
     deliver_all(dispatcher)
@@ -616,25 +578,15 @@ def test_grace_told_of_a_walk_is_phoned_its_move_and_its_reminder(
     fake_twilio: FakeTwilio,
     clock: Clock,
 ) -> None:
-    areas = _demo(sessions, db)
+    areas = demo_areas(sessions, db)
     officer = staff_as("officer")
-    walk = {
-        "area": str(areas["Leven"]),
-        "day": "2026-03-20",
-        "at": "10:30",
-        "meeting_point": "Outside the Co-op",
-        "officer": "Jean Brown",
-        "notes": "",
-        "call_landlines": "y",
-    }
-    booked = officer.submit("/staff/inspections/new", "/staff/inspections/new", walk)
-    assert booked.status_code == 302
+    page, walk = book_phoned_walk(officer, areas)
     clock.advance(days=10, hours=1)  # the notice is due a week before the walk
     run_due_tasks(sessions, clock())
     deliver_all(dispatcher)
     assert len(fake_twilio.calls_to(GRACE)) == 1  # the notice
 
-    edit = f"{booked.headers['Location']}/edit"
+    edit = f"{page}/edit"
     moved = {key: value for key, value in walk.items() if key != "area"}
     assert officer.submit(edit, edit, {**moved, "day": "2026-03-21"}).status_code == 302
     deliver_all(dispatcher)

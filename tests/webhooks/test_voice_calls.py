@@ -15,7 +15,6 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from doorstep.demo import load_demo
 from models.broadcasts import BroadcastInterest
 from models.consent import opted_out
 from models.events import EventRsvp
@@ -29,16 +28,9 @@ from tests.broadcast_helpers import create, deliver_all, send
 from tests.factories import create_tenant
 from tests.fakes.twilio_api import FakeTwilio
 from tests.helpers import Clock, StaffBrowser, book_event
-from tests.webhooks.landline import VOICE_PATH, Landline
+from tests.webhooks.landline import GRACE, VOICE_PATH, Landline, book_phoned_walk, demo_areas
 
-GRACE = "+441314960107"  # the demo's landline-only tenant, in Leven
 RECORDING = "https://api.twilio.com/2010-04-01/Accounts/AC0/Recordings/RE0123"
-
-
-def _demo(sessions: sessionmaker[Session], db: Session) -> dict[str, int]:
-    with sessions.begin() as session:
-        load_demo(session)
-    return {area.name: area.id for area in db.scalars(select(Area))}
 
 
 def _key_for(heard_text: str, label: str) -> str:
@@ -54,7 +46,7 @@ def test_a_landline_caller_says_they_are_coming_to_an_event_by_pressing_keys(
     sessions: sessionmaker[Session],
     staff_as: Callable[[str], StaffBrowser],
 ) -> None:
-    areas = _demo(sessions, db)
+    areas = demo_areas(sessions, db)
     book_event(staff_as("officer"), [areas["Leven"]])
     grace = Landline(client, GRACE)
 
@@ -113,19 +105,9 @@ def test_a_walk_notice_phoned_to_a_landline_takes_1_to_report_and_staff_hear_the
     fake_twilio: FakeTwilio,
     clock: Clock,
 ) -> None:
-    areas = _demo(sessions, db)
+    areas = demo_areas(sessions, db)
     officer = staff_as("officer")
-    walk = {
-        "area": str(areas["Leven"]),
-        "day": "2026-03-20",
-        "at": "10:30",
-        "meeting_point": "Outside the Co-op",
-        "officer": "Jean Brown",
-        "notes": "",
-        "call_landlines": "y",
-    }
-    booked = officer.submit("/staff/inspections/new", "/staff/inspections/new", walk)
-    assert booked.status_code == 302
+    page, _walk = book_phoned_walk(officer, areas)
     clock.advance(days=10, hours=1)  # the notice is due a week before the walk
     run_due_tasks(sessions, clock(), settings=app.extensions["doorstep.settings"])
     dispatcher.run_once()
@@ -213,7 +195,7 @@ def test_a_notice_to_a_landline_goes_as_a_call_when_staff_choose_and_its_outcome
     fake_twilio: FakeTwilio,
     clock: Clock,
 ) -> None:
-    areas = _demo(sessions, db)
+    areas = demo_areas(sessions, db)
     officer = staff_as("officer")
     form = {
         "kind": "notice",
@@ -257,7 +239,7 @@ def test_an_event_phoned_to_a_landline_is_answered_by_pressing_1_on_the_call(
     dispatcher: Dispatcher,
     fake_twilio: FakeTwilio,
 ) -> None:
-    areas = _demo(sessions, db)
+    areas = demo_areas(sessions, db)
     book_event(staff_as("officer"), [areas["Leven"]], call_landlines="y")
     deliver_all(dispatcher)  # the invitation, booked for the sending window, goes now
     [placed] = fake_twilio.calls_to(GRACE)
@@ -285,7 +267,7 @@ def test_an_opportunity_phoned_to_a_landline_volunteer_takes_1_as_yes(
     fake_twilio: FakeTwilio,
     api_token: Callable[[str], dict[str, str]],
 ) -> None:
-    _demo(sessions, db)
+    demo_areas(sessions, db)
     grace = db.scalars(select(Tenant).where(Tenant.phone == GRACE)).one()
     grace.set_roles({"volunteer_bank"})
     db.commit()
