@@ -8,17 +8,20 @@ without Twilio. Off on any https site.
 
 from __future__ import annotations
 
+import re
 import uuid
 from typing import Any
 from urllib.parse import parse_qsl
 
 from flask import Blueprint, abort, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from twilio.twiml.voice_response import VoiceResponse
+from twilio.twiml.voice_response import Say, VoiceResponse
 
+from bot.catalogue import DEFAULT_LANGUAGE
 from bot.messages import InboundMessage
 from bot.sms import count_segments
 from channels.presentations import SMS
+from channels.twilio_voice import VOICES
 from models.messages import OutboxStatus, thread
 from models.tenants import InvalidPhoneNumber, normalise_phone
 from webhooks.context import receiver, sessions, unavailable_when_database_is_down
@@ -34,6 +37,14 @@ blueprint = Blueprint(
 LONGEST_MESSAGE = 1600  # what Twilio accepts in one inbound SMS
 # A voice note left in the simulator: there is no sound, so staff see where it would be.
 SIMULATED_VOICE_NOTE = "https://simulator.invalid/voice-note"
+# Where one spoken sentence ends: a full stop, question or exclamation mark (the Arabic
+# one too, for Urdu), maybe a closing quote, then a space; or the full stops of Chinese,
+# Urdu and Punjabi, and the full-width marks, which need no space after them.
+_ENDS = r"[.?!\u2026\u061f]"
+SENTENCE_END = re.compile(
+    rf"(?:(?<={_ENDS})|(?<={_ENDS}[\"'\u201d\u2019)]))\s+|(?<=[\u3002\uff1f\uff01\u06d4\u0964])\s*"
+)
+SPOKEN_AS = {twilio: ours for ours, (twilio, _voice) in VOICES.items()}  # "cmn-CN": "zh"
 
 
 @blueprint.get("/")
@@ -123,20 +134,35 @@ def heard(said: VoiceResponse) -> dict[str, Any]:
     The rest of the TwiML (the question again after silence, goodbye) is what Twilio
     plays when nothing is pressed; the simulator's caller always answers.
     """
-    words: list[str] = []
+    spoken: list[Say] = []
+    waits: dict[str, Any] = {"wait": "end", "query": None}
     for verb in said.verbs:
-        words += [verb.value] if verb.name == "Say" else []
+        spoken += [verb] if isinstance(verb, Say) else []
         if verb.name == "Gather":
-            words += [spoken.value for spoken in verb.verbs if spoken.name == "Say"]
+            spoken += [say for say in verb.verbs if isinstance(say, Say)]
             wait = "key" if verb.attrs.get("numDigits") == 1 else "number"
-            return {"said": words, "wait": wait, "query": _query(verb.attrs["action"])}
+            waits = {"wait": wait, "query": _query(verb.attrs["action"])}
+            break
         if verb.name == "Record":
             skip = next(v.value for v in said.verbs if v.name == "Redirect")
             query, skip_query = _query(verb.attrs["action"]), _query(skip)
-            return {"said": words, "wait": "voice", "query": query, "skip_query": skip_query}
+            waits = {"wait": "voice", "query": query, "skip_query": skip_query}
+            break
         if verb.name == "Hangup":
             break
-    return {"said": words, "wait": "end", "query": None}
+    return {"said": _sentences(spoken), "language": _language(spoken), **waits}
+
+
+def _sentences(spoken: list[Say]) -> list[str]:
+    """Each sentence on a line of its own, so the question and each "For X, press N." can
+    be read, or listened to with a screen reader, one at a time, in the order said."""
+    return [line for say in spoken for line in SENTENCE_END.split(say.value) if line]
+
+
+def _language(spoken: list[Say]) -> str:
+    """The language the call speaks (one call speaks one), as a page's ``lang`` names it."""
+    said_in = spoken[0].attrs.get("language") if spoken else None
+    return SPOKEN_AS.get(str(said_in), DEFAULT_LANGUAGE)
 
 
 def _query(action: str) -> str:

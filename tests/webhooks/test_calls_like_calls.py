@@ -1,12 +1,15 @@
 """Calls that behave like calls: strangers can leave a message, 0 asks before it stops
-our calls, 9 puts a caller through to a person, and nothing is said twice.
+our calls, 9 puts a caller through to a person, nothing is said twice, and every
+question and option is worded for listening.
 
 Every call goes in through the signed voice webhook, as Twilio makes it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import re
+import string
+from collections.abc import Callable, Iterator
 
 from flask import Flask
 from flask.testing import FlaskClient
@@ -14,7 +17,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot import catalogue
-from bot.flows import MENU_ENTRIES
+from bot.flow import Flow
+from bot.flows import FLOWS, MENU_ENTRIES
 from bot.presentation import Trait, presentation_of
 from channels.presentations import VOICE
 from models.consent import opted_out
@@ -157,3 +161,112 @@ def test_the_call_menu_says_no_sms_label(client: FlaskClient, db: Session, methi
     menu = Landline(client, "+441314960162").call()
     assert "For events, to say if you are coming, press" in menu.text
     assert "Events: say if you're coming" not in menu.text and "Send us a message" not in menu.text
+
+
+# Words that ask a caller to read or write, which a call cannot do.
+READING_WORDS = re.compile(
+    r"\b(reply|replies|text|texts|texting|type|typing|tap|send|write|click|button|buttons)\b",
+    re.IGNORECASE,
+)
+KEYWORD_IN_CAPITALS = re.compile(r"\b(?!OK\b)[A-Z]{2,}\b")  # SKIP, HELP: words to text back
+NOT_ON_A_CALL = ("registration", "telegram_")  # strangers who call go to stranger_call
+
+
+def _offered_on_a_call() -> Iterator[Flow]:
+    calls = presentation_of(VOICE)
+    for flow in FLOWS.values():
+        if calls.traits.issuperset(flow.needs) and not flow.name.startswith(NOT_ON_A_CALL):
+            yield flow
+
+
+def _spoken_key(key: str) -> str:
+    return catalogue.worded(key, presentation_of(VOICE).wording)
+
+
+def _said_on_a_call(key: str) -> str:
+    return catalogue.entries("en")[_spoken_key(key)]
+
+
+def _placeholders(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+def test_every_prompt_and_option_a_call_says_is_worded_for_listening() -> None:
+    """What a call says for each question of each flow it offers (the registry's, less
+    registration and telegram_*), and for each option listed in the flow (options built
+    from data, such as events and polls, are staff's words or the menu's, tested above),
+    is its ``voice.<key>`` where that exists, else the English text as written. It fails:
+
+    - for words that ask the caller to read or write (reply, text, type, tap, send,
+      write, click, button) or a keyword in capitals (SKIP, HELP), which no keypad says;
+    - for a number in the prompt of a question with options: the call says "For Yes,
+      press 1." after it, so "from 1 (very hard) to 5" would say the keys twice;
+    - for an option with stops or commas of its own ("Yes, ask to join"), which break
+      the sentence "For <option>, press 1." in two;
+    - for a question answered in words whose spoken prompt is its own but does not say
+      how to leave the voice note (the call then adds no "speak after the tone").
+
+    A text that passes as written needs no ``voice.<key>``. Each one used is in every
+    language we have, with the English placeholders.
+    """
+    wrong: dict[str, str] = {}
+    spoken: set[str] = set()
+    walked = 0
+    for flow in _offered_on_a_call():
+        for question in flow.questions.values():
+            labels = () if callable(question.options) else question.options
+            options = [option.label for option in labels if option.label]
+            for key in (question.prompt, *options):
+                walked += 1
+                said = _said_on_a_call(key)
+                if _spoken_key(key) != key:
+                    spoken.add(_spoken_key(key))
+                if READING_WORDS.search(said) or KEYWORD_IN_CAPITALS.search(said):
+                    wrong[key] = said
+                if key in options and re.search(r"[,.:;?!]", said):
+                    wrong[key] = said
+            prompt = _said_on_a_call(question.prompt)
+            if question.options and re.search(r"\d", prompt):
+                wrong[question.prompt] = prompt
+            own_words = _spoken_key(question.prompt) != question.prompt
+            if not (question.options or question.keypad) and own_words and "tone" not in prompt:
+                wrong[question.prompt] = prompt
+    assert walked > 40, "the registry gives the questions and options a call asks"
+    assert wrong == {}, f"add voice.<key> to voice.po in every language for {sorted(wrong)}"
+    english = catalogue.entries("en")
+    for language in catalogue.languages():
+        theirs = catalogue.entries(language)
+        missing = sorted(key for key in spoken if key not in theirs)
+        assert missing == [], f"{language} has no {missing}"
+        unlike = sorted(k for k in spoken if _placeholders(theirs[k]) != _placeholders(english[k]))
+        assert unlike == [], f"{language}: placeholders differ from English in {unlike}"
+
+
+def test_a_shopper_on_a_call_hears_each_scale_question_once_then_its_keys(
+    client: FlaskClient, db: Session, methil: Area
+) -> None:
+    shopper = create_tenant(db, name="Isla Kerr", phone="+441314960151", area=methil)
+    shopper.set_roles({"mystery_shopper"})
+    db.commit()
+    call = Landline(client, "+441314960151")
+    menu = call.call()
+    call.press(menu.text.split("For the mystery shopper check-in, press ", 1)[1][0])
+    call.press("1")  # a phone call
+    ease = call.press("1")  # this week
+    assert "How easy was it to get help? For Very hard, press 1." in ease.text
+    respect = call.press("2")
+    assert "How well did our staff treat you? For Very badly, press 1." in respect.text
+    assert "from 1" not in ease.text + respect.text
+
+
+def test_a_caller_hears_the_ways_to_get_involved_without_being_asked_to_reply(
+    client: FlaskClient, db: Session, methil: Area
+) -> None:
+    create_tenant(db, name="Ivy Low", phone="+441314960162", area=methil)
+    db.commit()
+    call = Landline(client, "+441314960162")
+    menu = call.call()
+    ways = call.press(menu.text.split("For ways to get involved, press ", 1)[1][0])
+    assert "Choose one to hear more about it." in ways.text and "Reply" not in ways.text
+    confirm = call.press("1")
+    assert "For asking to join, press 1. For No, press 2." in confirm.text

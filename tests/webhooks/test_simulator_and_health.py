@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -21,6 +22,7 @@ from models.messages import InboundRecord, OutboundRecord, OutboxStatus
 from scheduler.dispatcher import Dispatcher
 from tests.factories import create_tenant
 from tests.helpers import Clock, Phone, StaffBrowser
+from tests.webhooks.landline import Landline
 
 UNREACHABLE_DATABASE = "postgresql+psycopg://postgres@127.0.0.1:9/nowhere?connect_timeout=1"
 
@@ -78,7 +80,7 @@ def test_the_landline_simulator_says_what_a_call_would_and_waits_for_a_key(
 ) -> None:
     stranger_status, stranger = _dial(client)
     assert stranger_status == 200 and stranger["wait"] == "voice"  # a message for staff
-    assert "We do not know this phone number" in stranger["said"][0]
+    assert "We do not know this phone number" in " ".join(stranger["said"])
     create_tenant(db, name="Rab Hay", phone="+441314960171")
     db.commit()
     status, menu = _dial(client, call="SIMCALL2")
@@ -86,6 +88,26 @@ def test_the_landline_simulator_says_what_a_call_would_and_waits_for_a_key(
     assert (menu["wait"], menu["query"]) == ("key", "step=1")
     status, helped = _dial(client, call="SIMCALL2", query=menu["query"], digits="*")
     assert status == 200 and "To speak to a person" in " ".join(helped["said"])
+
+
+def test_the_landline_simulator_shows_each_spoken_sentence_on_a_line_in_the_calls_language(
+    client: FlaskClient, db: Session
+) -> None:
+    create_tenant(db, name="Rab Hay", phone="+441314960171")
+    create_tenant(db, name="Ola Nowak", phone="+441314960172", language="pl")
+    db.commit()
+    status, menu = _dial(client, call="SIMCALL3")
+    twilio_says = Landline(client, "+441314960171").call().text
+    assert status == 200 and twilio_says.startswith(" ".join(menu["said"]))  # word for word
+    keys = [line for line in menu["said"] if re.fullmatch(r"For [^.]+, press \d\.", line)]
+    assert len(keys) > 3 and [key[-2] for key in keys] == [str(n) for n in range(1, len(keys) + 1)]
+    question = menu["said"][menu["said"].index(keys[0]) - 1]
+    assert question.endswith("?") and "press" not in question  # a line of its own
+    assert menu["language"] == "en"
+    _, to_stop = _dial(client, call="SIMCALL3", query=menu["query"], digits="0")
+    assert len(to_stop["said"]) == 2 and to_stop["said"][1].startswith("To go back")
+    _, polish = _dial(client, phone="0131 496 0172", call="SIMCALL4")
+    assert polish["language"] == "pl" and polish["said"][-1].endswith(": naciśnij 6.")
 
 
 @pytest.mark.parametrize(

@@ -16,11 +16,14 @@ const WAITING = {
 let call = null;
 let typed = "";
 
-function show(lines, className) {
+// Each spoken sentence is an item of its own, marked with the call's language so a
+// screen reader reads it in the right voice.
+function show(lines, className, language) {
   for (const line of lines) {
     const item = document.createElement("li");
     item.className = className;
     item.textContent = line;
+    if (language) item.lang = language;
     heard.append(item);
   }
   heard.scrollTop = heard.scrollHeight;
@@ -44,7 +47,7 @@ async function step(body) {
   const answer = await response.json().catch(() => ({}));
   if (!response.ok) throw new Error(answer.error || `The server answered ${response.status}`);
   problem.textContent = "";
-  show(answer.said, "out");
+  show(answer.said, "out", answer.language);
   expect(answer);
 }
 
