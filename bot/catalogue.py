@@ -64,7 +64,7 @@ def _messages(language: str) -> Iterator[Message]:
 
 
 # The order the landlord's own documents offer their languages in; any other goes after.
-LISTED_ORDER = ("en", "gd", "pl", "zh", "bg", "ru", "ur", "pa")
+LISTED_ORDER = ("en", "gd", "pl", "zh", "bg", "ru", "lv", "ur", "pa")
 
 
 @cache
@@ -168,8 +168,15 @@ def wording_version(language: str, key: str) -> str:
     return f"{language}:{key}:{digest}"
 
 
+# Past this many, "1-9" reads quicker than "1, 2, 3, 4, 5, 6, 7, 8 or 9", and leaves room
+# in 2 SMS for LANG's nine languages, each in its own script.
+LONGEST_SPELLED_OUT = 8
+
+
 def numbers_list(language: str, count: int) -> str:
-    """'1, 2 or 3' in the tenant's language."""
+    """'1, 2 or 3' in the tenant's language; a longer run as '1-9', read alike in every one."""
+    if count > LONGEST_SPELLED_OUT:
+        return f"1-{count}"
     locale = Locale.parse(template(language, "language.locale"))
     return format_list([str(n) for n in range(1, count + 1)], style="or", locale=locale)
 

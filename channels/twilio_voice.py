@@ -31,6 +31,7 @@ VOICES: Mapping[str, tuple[str, str]] = {
     "zh": ("cmn-CN", "Google.cmn-CN-Standard-A"),
     "bg": ("bg-BG", "Google.bg-BG-Standard-A"),
     "ru": ("ru-RU", "Google.ru-RU-Standard-A"),
+    "lv": ("lv-LV", "Google.lv-LV-Standard-A"),
     "ur": ("ur-IN", "Google.ur-IN-Standard-A"),
     "pa": ("pa-IN", "Google.pa-IN-Standard-A"),
 }

@@ -94,3 +94,23 @@ def test_staff_see_and_set_every_language_by_its_own_name(
     assert officer.submit(path, path, form).status_code == 302
     db.expire_all()
     assert db.get(Tenant, tenant.id).language == "ru"  # type: ignore[union-attr]
+
+
+def test_lang_offers_nine_languages_in_the_strategys_order_in_2_sms_and_latvian_sticks(
+    phone: Phone, tenant: Tenant, db: Session
+) -> None:
+    """The landlord's strategy lists Gaelic, Polish, Chinese, Bulgarian, Russian, Latvian,
+    Urdu and Punjabi after English; LANG offers them so, each in its own name."""
+    [choices] = phone.text("LANG")
+    names = [line.split(" ", 1)[1] for line in choices.splitlines()[1:-1]]
+    assert names == [
+        "English", "Gàidhlig", "Polski", "简体中文", "Български", "Русский", "Latviešu", "اردو",
+        "ਪੰਜਾਬੀ",
+    ]  # fmt: skip
+    assert count_segments(choices).segments <= 2, choices
+    [changed] = phone.text(_pick(choices, "Latviešu"))
+    assert changed == "Labi. Mēs jums rakstīsim latviski. Sūtiet LANG, lai to mainītu."
+    [help_text] = phone.text("HELP")  # too long for 2 SMS with its accents: sent without
+    assert help_text.startswith("Sutiet MENU, lai redzetu iespejas, LANG, lai mainitu valodu")
+    db.expire_all()
+    assert db.get(Tenant, tenant.id).language == "lv"  # type: ignore[union-attr]
