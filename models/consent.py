@@ -16,7 +16,7 @@ from sqlalchemy import ForeignKey, String, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from models.base import Base
-from models.tenants import Recipient
+from models.tenants import Channel, Recipient
 
 
 class Topic(StrEnum):
@@ -25,6 +25,10 @@ class Topic(StrEnum):
     INSPECTIONS = "inspections"
     SURVEYS = "surveys"
     NEWS = "news"
+
+
+CHOSEN_TOPICS = (Topic.EVENTS, Topic.SURVEYS, Topic.NEWS, Topic.INSPECTIONS)
+"""The topics a tenant (or staff for them) may stop and restart one by one."""
 
 
 class Consent(Base):
@@ -85,6 +89,55 @@ def record_consent(
             at=now,
         )
     )
+
+
+def set_topic(
+    session: Session,
+    *,
+    tenant_id: int,
+    topic: str,
+    granted: bool,
+    source: str,
+    wording_version: str,
+    now: datetime,
+) -> None:
+    """Stop or restart one topic on every channel: the choice is about what, not how.
+
+    A tenant who says STOP EVENTS by SMS means no event invitations at all, so a
+    Telegram chat linked later or a landline call holds them back too.
+    """
+    for channel in Channel:
+        record_consent(
+            session,
+            tenant_id=tenant_id,
+            channel=channel,
+            topic=topic,
+            granted=granted,
+            source=source,
+            wording_version=wording_version,
+            now=now,
+        )
+
+
+def topics_of(session: Session, tenant_id: int) -> dict[str, bool]:
+    """Each chosen topic and whether the tenant gets it (off if refused on any channel)."""
+    return topics_among(session, [tenant_id])[tenant_id]
+
+
+def topics_among(session: Session, tenant_ids: Collection[int]) -> dict[int, dict[str, bool]]:
+    """topics_of() for each of ``tenant_ids``: one query for a whole page."""
+    found = session.execute(
+        select(Consent.tenant_id, Consent.topic).where(
+            Consent.tenant_id.in_(tenant_ids),
+            Consent.topic.in_([str(topic) for topic in CHOSEN_TOPICS]),
+            Consent.granted.is_(False),
+        )
+    )
+    refused = {(tenant_id, topic) for tenant_id, topic in found}
+    return {
+        tenant_id: {str(topic): (tenant_id, str(topic)) not in refused for topic in CHOSEN_TOPICS}
+        for tenant_id in tenant_ids
+    }
 
 
 def _refused_topics(topic: str | None) -> list[str]:

@@ -15,6 +15,7 @@ from bot.flows import (
     message_team,
     mystery_shop,
     opportunity,
+    prefs,
     registration,
     repair_survey,
     report_issue,
@@ -54,6 +55,7 @@ FLOWS: dict[str, Flow] = {
         repair_survey.FLOW,
         opportunity.FLOW,
         stranger_call.FLOW,
+        prefs.FLOW,
     )
 }
 

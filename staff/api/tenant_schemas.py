@@ -16,6 +16,7 @@ from marshmallow import fields, pre_dump, validate
 from marshmallow.fields import Field
 
 from bot.catalogue import languages
+from models.consent import CHOSEN_TOPICS
 from models.data_rights import tenant_columns
 from models.tenants import Channel, Role
 from staff.api.common import (
@@ -66,6 +67,15 @@ class TenantQuery(Page):
     )
 
 
+class TopicChoices(Body):
+    """The topics to turn on (true) or off (false); those not given stay as they are."""
+
+    events = TrueOrFalse(metadata={"description": "event invitations and reminders"})
+    surveys = TrueOrFalse(metadata={"description": "polls and surveys"})
+    news = TrueOrFalse(metadata={"description": "news broadcasts"})
+    inspections = TrueOrFalse(metadata={"description": "estate walk notices"})
+
+
 class TenantChanges(Body):
     """The fields to change; the others stay as they are."""
 
@@ -106,6 +116,13 @@ class TenantChanges(Body):
     )
     landline_only = TrueOrFalse()
     verified = TrueOrFalse()
+    topics = fields.Nested(
+        TopicChoices,
+        metadata={
+            "description": "what the tenant gets, as they would say STOP EVENTS or START "
+            "EVENTS; each change is in the consent log and the audit log"
+        },
+    )
 
 
 class NewTenant(TenantChanges):
@@ -162,6 +179,11 @@ class Tenant(Representation):
     registered = fields.Boolean(attribute="tenant.registered")
     landline_only = fields.Boolean(attribute="tenant.landline_only")
     channels = fields.List(fields.Nested(ChannelIdentity))
+    topics = fields.Dict(
+        keys=fields.String(metadata={"enum": [str(topic) for topic in CHOSEN_TOPICS]}),
+        values=fields.Boolean(),
+        metadata={"description": "each topic and whether the tenant gets it (STOP EVENTS...)"},
+    )
     created_at = fields.DateTime(attribute="tenant.created_at")
 
 

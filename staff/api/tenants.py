@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from bot.catalogue import languages
 from bot.presentation import Trait, kind_with
 from models.audit import AuditAction
+from models.consent import topics_among
 from models.data_rights import UnknownTenant, erase_tenant, tenant_record
 from models.mystery_shopping import SHOPPER_ROLE
 from models.tenant_import import BadImportFile, ImportReport, import_tenants
@@ -38,6 +39,7 @@ from models.tenants import (
     normalise_phone,
     search_tenants,
 )
+from participation.topic_choices import change_topics, described
 from staff.api import tenant_schemas
 from staff.api.common import (
     Created,
@@ -48,7 +50,7 @@ from staff.api.common import (
     race_is_a_conflict,
     refusals,
 )
-from staff.audit_trail import note
+from staff.audit_trail import acting, note
 from staff.context import clock, sessions
 from staff.lookup import LARGEST_ID, or_404
 from staff.shoppers import hidden_roles, may_see_shoppers, roles_kept, roles_shown, shoppers_shown
@@ -102,6 +104,7 @@ def create_tenant(json_data: dict[str, Any]) -> ResponseReturnValue:
         _apply(session, tenant, json_data)
         session.add(tenant)
         session.flush()
+        _apply_topics(session, tenant, json_data)
         created = _as_seen(session, [tenant])[0]
         where = url_for("api.tenants.one", tenant_id=tenant.id)
     return created, 201, {"Location": where}
@@ -117,6 +120,7 @@ def change_tenant(tenant_id: int, json_data: dict[str, Any]) -> ResponseReturnVa
     with race_is_a_conflict(PHONE_RACE), sessions().begin() as session:
         tenant = or_404(session, Tenant, tenant_id, "tenant")
         _apply(session, tenant, json_data)
+        _apply_topics(session, tenant, json_data)
         tenant.updated_at = clock()()
         session.flush()
         return _as_seen(session, [tenant])[0]
@@ -192,12 +196,14 @@ def _as_seen(session: Session, tenants: list[Tenant]) -> list[dict[str, Any]]:
     shoppers_shown(
         session, (tenant_id for tenant_id, held in roles.items() if SHOPPER_ROLE in held)
     )
+    topics = topics_among(session, [tenant.id for tenant in tenants])
     return [
         {
             "tenant": tenant,
             "area": tenant.area,
             "roles": roles[tenant.id],
             "channels": sorted(tenant.identities, key=lambda identity: identity.id),
+            "topics": topics[tenant.id],
         }
         for tenant in tenants
     ]
@@ -223,6 +229,20 @@ def _apply(session: Session, tenant: Tenant, changes: dict[str, Any]) -> None:
     if "phone" in changes:
         _change_phone(session, tenant, _phone(changes["phone"]))
     keep_phone_identities(session, tenant, became_mobile=was_landline and not tenant.landline_only)
+
+
+def _apply_topics(session: Session, tenant: Tenant, changes: dict[str, Any]) -> None:
+    """Topics turned on or off for the tenant: the consent log, and an audit line."""
+    actor = acting()
+    changed = change_topics(
+        session,
+        tenant.id,
+        changes.get("topics", {}),
+        source=f"staff {actor.staff_id} by {actor.via}",
+        now=actor.at,
+    )
+    if changed:
+        note(session, AuditAction.TOPICS_CHANGED, tenant_id=tenant.id, detail=described(changed))
 
 
 def _language(code: str) -> str:

@@ -25,13 +25,14 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
+from sqlalchemy.orm import Session
 from wtforms import BooleanField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
 from bot.catalogue import language_names, languages
 from bot.presentation import Trait, UnknownChannel, has, presentation_of
 from models.audit import AuditAction
-from models.consent import consent_history
+from models.consent import Topic, consent_history, topics_of
 from models.console import all_areas, current_consents, matching_tenants, staff_emails
 from models.media import Media, media_by_message
 from models.messages import (
@@ -45,7 +46,8 @@ from models.mystery_shopping import SHOPPER_ROLE, messages_naming_a_shopper
 from models.staff import StaffRole
 from models.tenant_import import BadImportFile, import_tenants
 from models.tenants import Area, Role, Tenant, keep_phone_identities, search_tenants
-from staff.audit_trail import note
+from participation.topic_choices import change_topics, described
+from staff.audit_trail import acting, note
 from staff.auth import require_role
 from staff.context import sessions
 from staff.lookup import LARGEST_ID, or_404
@@ -70,6 +72,12 @@ blueprint = Blueprint("tenants", __name__, url_prefix="/staff/tenants")
 use_time_filters(blueprint)
 
 LONGEST_SEARCH = 100
+TOPIC_LABELS = {
+    Topic.EVENTS.value: "Event invitations",
+    Topic.SURVEYS.value: "Polls and surveys",
+    Topic.NEWS.value: "News",
+    Topic.INSPECTIONS.value: "Estate walk notices",
+}
 WHOLE_THREAD = 10_000
 
 ROLE_LABELS: dict[str, str] = {
@@ -136,10 +144,12 @@ class TenantForm(FlaskForm):
     roles = CheckboxList("Ways they take part")
     verified = BooleanField("Details confirmed by staff")
     landline_only = BooleanField("Landline only: we phone them instead of texting")
+    topics = CheckboxList("Messages they get (as they would text STOP EVENTS or START EVENTS)")
 
     def offer_choices(self, areas: list[Area], *, hidden: frozenset[str]) -> None:
         """``hidden``: roles this member may not see, so may not tick or untick either."""
         self.area.choices = area_choices(areas, none="Not set")
+        self.topics.choices = [SelectChoice(topic, label) for topic, label in TOPIC_LABELS.items()]
         self.language.choices = [SelectChoice(code, name) for code, name in language_names()]
         self.roles.choices = [
             SelectChoice(role.value, ROLE_LABELS[role]) for role in Role if role not in hidden
@@ -320,6 +330,7 @@ def show(tenant_id: int) -> str:
             area=area_shown(tenant),
             language=dict(language_names()).get(tenant.language, tenant.language),
             consents=current_consents(db, tenant.id),
+            topics={TOPIC_LABELS[topic]: on for topic, on in topics_of(db, tenant.id).items()},
             consent_log=consent_history(db, tenant.id),
             thread=[thread_entry(message, staff, files) for message in in_order(messages)],
             thread_total=total,
@@ -340,6 +351,7 @@ def edit(tenant_id: int) -> ResponseReturnValue:
                 "roles": roles_shown(tenant, sees),
                 "verified": tenant.verified,
                 "landline_only": tenant.landline_only,
+                "topics": [topic for topic, on in topics_of(db, tenant.id).items() if on],
             }
         )
         form.offer_choices(all_areas(db), hidden=hidden_roles(sees))
@@ -353,10 +365,21 @@ def edit(tenant_id: int) -> ResponseReturnValue:
             keep_phone_identities(
                 db, tenant, became_mobile=was_landline and not tenant.landline_only
             )
+            _change_topics(db, tenant, ticked=set(form.topics.data or []))
             flash(f"Saved the details of {tenant.name}.", "info")
             return redirect(url_for("tenants.show", tenant_id=tenant.id))
         page = render_template("pages/tenant_edit.html", tenant=tenant, form=form)
         return page, 422 if form.errors else 200
+
+
+def _change_topics(db: Session, tenant: Tenant, *, ticked: set[str]) -> None:
+    """The topics ticked on, the others off: the consent log, and an audit line."""
+    actor = acting()
+    wanted = {topic: topic in ticked for topic in TOPIC_LABELS}
+    source = f"staff {actor.staff_id} by {actor.via}"
+    changed = change_topics(db, tenant.id, wanted, source=source, now=actor.at)
+    if changed:
+        note(db, AuditAction.TOPICS_CHANGED, tenant_id=tenant.id, detail=described(changed))
 
 
 @blueprint.route("/import", methods=["GET", "POST"])

@@ -347,7 +347,7 @@ def test_an_import_keeps_good_lines_and_reports_bad_ones_by_line(
     rejected = html.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
     assert re.search(r"<td>3</td><td>phone: not a phone number", rejected)
     assert re.search(
-        r"<td>5</td><td>language &#39;de&#39; is not one of en, gd, pl, zh, bg, ru, ur, pa",
+        r"<td>5</td><td>language &#39;de&#39; is not one of en, gd, pl, zh, bg, ru, lv, ur, pa",
         rejected,
     )
     cat = tenant_by_phone(db, "+447700900102")

@@ -151,6 +151,25 @@ def test_saying_no_records_nothing(phone: Phone, tenant: Tenant, db: Session) ->
     assert requests(db) == []
 
 
+def test_join_describes_inspectors_voices_and_members_as_the_strategy_does(
+    phone: Phone, tenant: Tenant
+) -> None:
+    said = {}
+    for number, role in (("2", "inspector"), ("4", "voices"), ("6", "member")):
+        phone.text("JOIN")
+        said[role] = phone.text(number)[0]
+        phone.text("2")  # not now
+    assert said["inspector"].startswith(
+        "Resident inspectors look round empty homes before new tenants move in"
+    )
+    assert "up to 12 who meet in person each month" in said["voices"]
+    assert said["member"].startswith(
+        "Shareholding members pay 1 pound and the Board must say yes. You get a share "
+        "certificate, our rules and an invite to our yearly general meeting."
+    )
+    assert "vote" not in said["member"].lower()
+
+
 def sent_texts(dispatcher: Dispatcher, bot_api: FakeBotApi, chat: TelegramChat) -> list[Any]:
     before = len(bot_api.sent_messages(chat.chat_id))
     dispatcher.run_once()
@@ -172,7 +191,7 @@ def test_a_telegram_tenant_asks_to_join_with_buttons(
     assert [row[0]["text"] for row in keyboard][-1] == "Board observer"
     assert chat.press(keyboard[3][0]["callback_data"]).status_code == 200
     [about] = sent_texts(dispatcher, bot_api, chat)
-    assert about["text"].startswith("Resident Voices give their views on our plans")
+    assert about["text"].startswith("Resident Voices is a group of up to 12 who meet in person")
     assert (
         chat.press(about["reply_markup"]["inline_keyboard"][0][0]["callback_data"]).status_code
         == 200
