@@ -44,6 +44,8 @@ class AuditAction(StrEnum):
     WORDING_CHANGED = "wording_changed"
     TOKEN_ISSUED = "token_issued"
     TOKEN_REVOKED = "token_revoked"
+    TOPICS_CHANGED = "topics_changed"  # which topics a tenant gets, set by staff
+    ENTERED_FOR_TENANT = "entered_for_tenant"  # an answer staff took by phone, paper, in person
 
 
 class Via(StrEnum):

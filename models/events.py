@@ -142,6 +142,10 @@ class EventRsvp(Base):
     # The order of the waiting list, given under the event's lock: 1 + the highest yet.
     waiting_number: Mapped[int | None]
     attended: Mapped[bool | None]
+    # Staff who entered the answer for the tenant (models.on_behalf); None when their own.
+    entered_by_staff_id: Mapped[int | None] = mapped_column(
+        ForeignKey("staff_users.id", ondelete="SET NULL")
+    )
 
     tenant: Mapped[Tenant] = relationship(lazy="joined")
 
@@ -525,8 +529,10 @@ def answer_rsvp(
     party: int,
     channel: str,
     now: datetime,
+    staff_id: int | None = None,
 ) -> Answered:
     """Keep the tenant's answer; a yes that does not fit waits, a place freed promotes others.
+    ``staff_id`` names who entered it for the tenant; their own later answer clears it.
 
     The event row is locked first, so two tenants taking the last place at once
     cannot both have it, and two joining the waiting list cannot share a place. It is
@@ -541,6 +547,7 @@ def answer_rsvp(
         session.add(rsvp)
     party = max(1, min(party, event.most_per_party)) if answer == Answer.YES else 1
     rsvp.party, rsvp.channel, rsvp.answered_at = party, channel, now
+    rsvp.entered_by_staff_id = staff_id
     if answer != Answer.YES:
         rsvp.answer, rsvp.waiting_since, rsvp.waiting_number = answer, None, None
     elif _fits(session, event, rsvp):

@@ -187,6 +187,10 @@ class IssueReport(Base):
     longitude: Mapped[float | None]
     channel: Mapped[str] = mapped_column(String(16))
     urgent: Mapped[bool] = mapped_column(default=False, server_default=false())  # danger
+    # Staff who entered the report for the tenant (models.on_behalf); None when their own.
+    entered_by_staff_id: Mapped[int | None] = mapped_column(
+        ForeignKey("staff_users.id", ondelete="SET NULL")
+    )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     outcome_told_at: Mapped[datetime | None]
     done_told_at: Mapped[datetime | None]
@@ -523,6 +527,7 @@ def file_report(
     now: datetime,
     voice_note: str | None = None,
     coordinates: tuple[float, float] | None = None,
+    staff_id: int | None = None,
 ) -> IssueReport:
     """Keep a tenant's report, attached to their area's next walk if one is booked."""
     upcoming = next_inspection(session, tenant.area_id, now=now)
@@ -539,6 +544,7 @@ def file_report(
         longitude=coordinates[1] if coordinates else None,
         channel=channel,
         created_at=now,
+        entered_by_staff_id=staff_id,
     )
     session.add(report)
     session.flush()

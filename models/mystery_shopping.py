@@ -87,6 +87,10 @@ class MysteryShopCheckIn(Base):
     tenant_id: Mapped[int | None] = mapped_column(ForeignKey("tenants.id", ondelete="SET NULL"))
     month: Mapped[str] = mapped_column(String(7), index=True)  # "2026-03", London time
     channel: Mapped[str | None] = mapped_column(String(16))  # the one they answered on
+    # Staff who entered it for the shopper (models.on_behalf); None when their own.
+    entered_by_staff_id: Mapped[int | None] = mapped_column(
+        ForeignKey("staff_users.id", ondelete="SET NULL")
+    )
     invited_at: Mapped[datetime | None]
     started_at: Mapped[datetime | None]
     finished_at: Mapped[datetime | None]

@@ -203,6 +203,13 @@ class EventRsvp(Representation):
     answered_at = fields.DateTime()
     waiting_since = fields.DateTime(allow_none=True)
     attended = fields.Boolean(allow_none=True)
+    entered_by_staff_id = fields.Integer(
+        allow_none=True,
+        metadata={
+            "description": "the staff member who entered it for the tenant (channel says how "
+            "it came: paper, phone, in_person); null for the tenant's own answer"
+        },
+    )
 
 
 class EventAttendanceResult(Representation):

@@ -21,6 +21,7 @@ from flask import abort, g, url_for
 from flask.typing import ResponseReturnValue
 from sqlalchemy.orm import Session
 
+from models.audit import AuditAction
 from models.events import (
     Counts,
     Event,
@@ -34,12 +35,15 @@ from models.events import (
     record_attendance,
     rsvps_for,
 )
-from participation import event_steps
-from staff.api import event_schemas
+from models.on_behalf import OnBehalfError
+from models.tenants import Tenant
+from participation import event_steps, on_behalf
+from staff.api import event_schemas, on_behalf_schemas
 from staff.api.audience_field import as_seen, chosen_audience
 from staff.api.common import Created, Page, Resource, api_role, paged, path_id, refusals, utc_or_422
+from staff.audit_trail import note
 from staff.context import clock, sessions, settings, zone
-from staff.lookup import or_404
+from staff.lookup import LARGEST_ID, or_404
 from staff.shoppers import WHY_WITHHELD, answerers_withheld, audience_shoppers_shown
 
 blueprint = Resource("events", __name__, url_prefix="/events")
@@ -47,6 +51,7 @@ blueprint = Resource("events", __name__, url_prefix="/events")
 EVENT_ID = path_id("event_id")
 TIMES = ("starts_at", "ends_at", "rsvp_by")
 NOT_YOURS_TO_MARK = f"you cannot mark who came here: {WHY_WITHHELD}"
+NOT_YOURS_TO_ENTER = f"you cannot enter an answer for a tenant here: {WHY_WITHHELD}"
 
 
 @blueprint.get("", endpoint="list")
@@ -176,6 +181,50 @@ def list_rsvps(event_id: int, query_data: dict[str, int]) -> ResponseReturnValue
         **paged(shown, total=len(every), limit=limit, offset=offset),
         "answerers_withheld": False,
     }
+
+
+@blueprint.post(f"/{EVENT_ID}/rsvps", endpoint="rsvp_for_tenant")
+@blueprint.doc(operation_id="recordEventRsvp", responses=refusals(400, 403, 404, 409, 413, 422))
+@api_role("officer")
+@blueprint.input(on_behalf_schemas.NewEventRsvpForTenant)
+@blueprint.output(on_behalf_schemas.EventRsvpEntered, status_code=201, description="recorded")
+def rsvp_for_tenant(event_id: int, json_data: dict[str, Any]) -> ResponseReturnValue:
+    """Record an answer a tenant gave by phone, on paper or in person (officer)
+
+    It counts as the tenant's own: a yes that does not fit goes on the waiting list, a
+    place freed promotes it, and their own later answer replaces it. 409 once answers are
+    closed; 422 for a tenant the event is not open to or a party larger than it allows;
+    403 for an event picked by a role the token's owner may not see.
+    """
+    with sessions().begin() as session:
+        event = or_404(session, Event, event_id, "event")
+        if answerers_withheld(session, event.audience):  # whether it replaced one would say
+            abort(403, NOT_YOURS_TO_ENTER)
+        if not event.open or event.answers_closed(clock()()):
+            abort(409, f"answers for event {event_id} are closed")
+        tenant_id = json_data["tenant_id"]
+        tenant = session.get(Tenant, tenant_id) if 1 <= tenant_id <= LARGEST_ID else None
+        if tenant is None:
+            abort(422, f"tenant_id: there is no tenant {tenant_id}")
+        try:
+            result = on_behalf.rsvp_for_tenant(
+                session,
+                event,
+                tenant,
+                answer=json_data["answer"],
+                party=json_data["party"],
+                source=json_data["source"],
+                staff_id=g.api_staff_id,
+                now=clock()(),
+                settings=settings(),
+            )
+        except (OnBehalfError, EventsError) as refused:
+            abort(422, str(refused))
+        said = f"event {event.id}: {result.rsvp.answer}, {result.rsvp.channel}"
+        note(session, AuditAction.ENTERED_FOR_TENANT, tenant_id=tenant.id, detail=said)
+        session.flush()
+        session.refresh(result.rsvp)  # its tenant, for the answer
+    return {"rsvp": result.rsvp, "waiting_place": result.place}
 
 
 @blueprint.post(f"/{EVENT_ID}/attendance", endpoint="attendance")

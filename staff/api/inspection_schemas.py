@@ -251,6 +251,13 @@ class IssueReport(Representation):
     urgent = fields.Boolean(
         metadata={"description": "it sounds like danger: the tenant was told the repairs line"}
     )
+    entered_by_staff_id = fields.Integer(
+        allow_none=True,
+        metadata={
+            "description": "the staff member who entered it for the tenant (channel says how "
+            "it came: paper, phone, in_person); null for the tenant's own report"
+        },
+    )
     created_at = fields.DateTime()
     outcome_told_at = fields.DateTime(allow_none=True)
     done_told_at = fields.DateTime(allow_none=True)

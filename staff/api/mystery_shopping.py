@@ -11,8 +11,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import abort, g
 from flask.typing import ResponseReturnValue
 
+from models.audit import AuditAction
 from models.console import tenant_names
 from models.mystery_shopping import (
     MysteryShopCheckIn,
@@ -21,12 +23,20 @@ from models.mystery_shopping import (
     response_rate,
     results_by_service,
 )
-from staff.api import mystery_shopping_schemas
+from models.on_behalf import OnBehalfError
+from models.tenants import Tenant
+from participation import on_behalf
+from staff.api import mystery_shopping_schemas, on_behalf_schemas
 from staff.api.common import Resource, api_role, paged, refusals
-from staff.context import clock, sessions, zone
-from staff.shoppers import may_see_shoppers, shoppers_shown
+from staff.audit_trail import note
+from staff.context import clock, sessions, settings, zone
+from staff.lookup import LARGEST_ID
+from staff.shoppers import WHY_WITHHELD, may_see_shoppers, shoppers_shown
 
 blueprint = Resource("mystery_shopping", __name__, url_prefix="/mystery-shopping")
+
+NOT_YOURS_TO_ENTER = f"you cannot enter a check-in for a shopper: {WHY_WITHHELD}"
+ANSWERED = ("service", "when_used", "ease", "respect", "sorted_out")
 
 
 @blueprint.get("/check-ins", endpoint="check_ins")
@@ -50,6 +60,47 @@ def list_check_ins(query_data: dict[str, Any]) -> ResponseReturnValue:
         items = [_as_seen(check_in, names if named else None) for check_in in found]
         shoppers_shown(session, names.keys())
     return paged(items, total=total, limit=limit, offset=offset)
+
+
+@blueprint.post("/check-ins", endpoint="check_in_for_shopper")
+@blueprint.doc(operation_id="recordMysteryShopCheckIn", responses=refusals(400, 403, 413, 422))
+@api_role("officer")
+@blueprint.input(on_behalf_schemas.NewCheckInForShopper)
+@blueprint.output(mystery_shopping_schemas.CheckIn, status_code=201, description="recorded")
+def check_in_for_shopper(json_data: dict[str, Any]) -> ResponseReturnValue:
+    """Record this month's check-in a shopper gave by phone, on paper or in person (officer)
+
+    Only for a token whose owner an admin lets see shoppers (403 otherwise): whether a
+    tenant may be entered would say who is one. It is kept finished, as the shopper's own,
+    marked with how it came and who entered it, and a low score raises the same unnamed
+    alert. 422 for a tenant who is not a shopper or has checked in this month already.
+    """
+    with sessions().begin() as session:
+        if not may_see_shoppers(session):
+            abort(403, NOT_YOURS_TO_ENTER)
+        tenant_id = json_data["tenant_id"]
+        tenant = session.get(Tenant, tenant_id) if 1 <= tenant_id <= LARGEST_ID else None
+        if tenant is None:
+            abort(422, f"tenant_id: there is no tenant {tenant_id}")
+        answers = {name: json_data[name] for name in ANSWERED}
+        try:
+            check_in = on_behalf.check_in_for_shopper(
+                session,
+                tenant,
+                answers=answers,
+                what_happened=json_data["what_happened"],
+                improve=json_data["improve"],
+                source=json_data["source"],
+                staff_id=g.api_staff_id,
+                now=clock()(),
+                settings=settings(),
+            )
+        except OnBehalfError as refused:
+            abort(422, str(refused))
+        said = f"mystery-shop check-in {check_in.month}: {check_in.channel}"
+        note(session, AuditAction.ENTERED_FOR_TENANT, tenant_id=tenant.id, detail=said)
+        shown = _as_seen(check_in, {tenant.id: tenant.name})
+    return shown
 
 
 @blueprint.get("/summary", endpoint="summary")

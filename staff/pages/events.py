@@ -22,6 +22,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from sqlalchemy.orm import Session
 
+from models.audit import AuditAction
 from models.console import all_areas
 from models.events import (
     Answer,
@@ -35,8 +36,10 @@ from models.events import (
     record_attendance,
     rsvps_for,
 )
+from models.on_behalf import OnBehalfError
 from models.staff import StaffRole
-from participation import event_steps
+from participation import event_steps, on_behalf
+from staff.audit_trail import note
 from staff.auth import require_role
 from staff.context import clock, sessions, settings, zone
 from staff.lookup import or_404
@@ -44,6 +47,8 @@ from staff.pages.audiences import describe
 from staff.pages.common import csv_download, last_page, local_time, page_number, use_time_filters
 from staff.pages.event_forms import KIND_LABELS, AttendanceForm, EventForm
 from staff.pages.inspection_forms import ConfirmForm
+from staff.pages.on_behalf_forms import SOURCE_LABELS, RsvpForTenantForm
+from staff.pages.poll_lookup import tenant_named
 from staff.shoppers import (
     ANSWERERS_WITHHELD,
     WHY_WITHHELD,
@@ -64,6 +69,7 @@ ANSWER_LABELS: dict[str, str] = {
 }
 NO_NAME = "A tenant with no name yet"
 NOT_YOURS_TO_MARK = f"You cannot mark who came here: {WHY_WITHHELD}."
+NOT_YOURS_TO_ENTER = f"You cannot enter an answer for a tenant here: {WHY_WITHHELD}."
 PAGE = 50
 
 
@@ -75,6 +81,12 @@ def kind_label(kind: str) -> str:
 @blueprint.app_template_filter("rsvp_answer")
 def answer_label(answer: str) -> str:
     return ANSWER_LABELS.get(answer, answer)
+
+
+@blueprint.app_template_filter("entry_source")
+def source_label(source: str) -> str:
+    """How an answer staff entered came: "by phone", "in person", "on paper"."""
+    return SOURCE_LABELS.get(source, source).lower()
 
 
 @blueprint.get("/")
@@ -189,26 +201,73 @@ def cancel(event_id: int) -> ResponseReturnValue:
 @require_role(StaffRole.VIEWER)
 def show(event_id: int) -> ResponseReturnValue:
     with sessions().begin() as db:
+        return render_event(db, or_404(db, Event, event_id, "event"))
+
+
+def render_event(
+    db: Session, event: Event, *, entry: RsvpForTenantForm | None = None, status: int = 200
+) -> ResponseReturnValue:
+    withheld = answerers_withheld(db, event.audience)  # then the counts alone
+    rsvps = [] if withheld else rsvps_for(db, event.id)
+    form = AttendanceForm(formdata=None)
+    form.came.choices = [(rsvp.tenant_id, rsvp.tenant.name or NO_NAME) for rsvp in rsvps]
+    form.came.data = [rsvp.tenant_id for rsvp in rsvps if rsvp.attended]
+    areas = {area.id: area.name for area in all_areas(db)}
+    audience_shoppers_shown(db, event.audience, (rsvp.tenant_id for rsvp in rsvps))
+    page = render_template(
+        "pages/event.html",
+        event=event,
+        audience=describe(event.audience, areas, sees_shoppers=may_see_shoppers(db)),
+        rsvps=rsvps,
+        counts=counts_for(db, [event.id])[event.id],
+        invited=invited_count(db, event.id),
+        attendance=form,
+        entry=entry or RsvpForTenantForm(formdata=None),
+        answers_open=event.open and not event.answers_closed(clock()()),
+        started=event.starts_at <= clock()(),
+        no_name=NO_NAME,
+        withheld=ANSWERERS_WITHHELD if withheld else None,
+    )
+    return page, status
+
+
+@blueprint.post("/<int:event_id>/answers")
+@require_role(StaffRole.OFFICER)
+def answer_for_tenant(event_id: int) -> ResponseReturnValue:
+    """An answer a tenant gave by phone, on paper or in person; it counts as their own."""
+    with sessions().begin() as db:
         event = or_404(db, Event, event_id, "event")
-        withheld = answerers_withheld(db, event.audience)  # then the counts alone
-        rsvps = [] if withheld else rsvps_for(db, event.id)
-        form = AttendanceForm(formdata=None)
-        form.came.choices = [(rsvp.tenant_id, rsvp.tenant.name or NO_NAME) for rsvp in rsvps]
-        form.came.data = [rsvp.tenant_id for rsvp in rsvps if rsvp.attended]
-        areas = {area.id: area.name for area in all_areas(db)}
-        audience_shoppers_shown(db, event.audience, (rsvp.tenant_id for rsvp in rsvps))
-        return render_template(
-            "pages/event.html",
-            event=event,
-            audience=describe(event.audience, areas, sees_shoppers=may_see_shoppers(db)),
-            rsvps=rsvps,
-            counts=counts_for(db, [event.id])[event.id],
-            invited=invited_count(db, event.id),
-            attendance=form,
-            started=event.starts_at <= clock()(),
-            no_name=NO_NAME,
-            withheld=ANSWERERS_WITHHELD if withheld else None,
-        )
+        if answerers_withheld(db, event.audience):  # whether it replaced one says who answered
+            abort(403, NOT_YOURS_TO_ENTER)
+        if not event.open or event.answers_closed(clock()()):
+            abort(409, "Answers for this event are closed.")
+        form = RsvpForTenantForm()
+        if not form.validate_on_submit():
+            return render_event(db, event, entry=form, status=422)
+        tenant = tenant_named(db, form.tenant.data or "")
+        if tenant is None:
+            form.tenant.errors = ["No tenant has that phone number or tenant number."]
+            return render_event(db, event, entry=form, status=422)
+        try:
+            result = on_behalf.rsvp_for_tenant(
+                db,
+                event,
+                tenant,
+                answer=form.answer.data or "",
+                party=form.party.data or 1,
+                source=form.source.data or "",
+                staff_id=current_user.id,
+                now=clock()(),
+                settings=settings(),
+            )
+        except (OnBehalfError, EventsError) as refused:
+            form.answer.errors = [f"{str(refused).capitalize()}."]
+            return render_event(db, event, entry=form, status=409)
+        said = f"event {event.id}: {result.rsvp.answer}, {result.rsvp.channel}"
+        note(db, AuditAction.ENTERED_FOR_TENANT, tenant_id=tenant.id, detail=said)
+        name, answer = tenant.name or "the tenant", answer_label(result.rsvp.answer).lower()
+    flash(f"Recorded for {name}: {answer}.", "info")
+    return redirect(url_for("events.show", event_id=event_id, _anchor="rsvps"))
 
 
 @blueprint.post("/<int:event_id>/attendance")

@@ -25,6 +25,7 @@ from flask_login import current_user
 from sqlalchemy.orm import Session
 from wtforms import SelectChoice
 
+from models.audit import AuditAction
 from models.console import all_areas
 from models.dashboard import with_counts
 from models.inspections import (
@@ -39,14 +40,18 @@ from models.inspections import (
     told_count,
     waiting_reports,
 )
+from models.on_behalf import OnBehalfError
 from models.staff import StaffRole
-from participation import inspection_steps
+from participation import inspection_steps, on_behalf
+from staff.audit_trail import note
 from staff.auth import require_role
 from staff.context import clock, inspection_days, sessions, settings, zone
 from staff.lookup import LARGEST_ID, or_404
 from staff.pages.common import last_page, page_number, use_time_filters
 from staff.pages.inspection_forms import ConfirmForm, FindingForm, InspectionForm, WalkSearch
 from staff.pages.inspection_lists import WalkFilter, attendance, walks
+from staff.pages.on_behalf_forms import ReportForTenantForm
+from staff.pages.poll_lookup import tenant_named
 
 blueprint = Blueprint("inspections", __name__, url_prefix="/staff/inspections")
 use_time_filters(blueprint)
@@ -167,6 +172,46 @@ def add() -> ResponseReturnValue:
         f"Booked the inspection of {area}. Tenants get a notice {notice_days} days before.", "info"
     )
     return redirect(url_for("inspections.show", inspection_id=inspection_id))
+
+
+@blueprint.route("/reports/new", methods=["GET", "POST"])
+@require_role(StaffRole.OFFICER)
+def report_for_tenant() -> ResponseReturnValue:
+    """An estate issue a tenant told staff by phone, on paper or in person: kept as their
+    own report, for their area's next walk, marked with how it came and who entered it."""
+    form = ReportForTenantForm()
+    form.offer_categories(CATEGORY_LABELS)
+    with sessions().begin() as db:
+        if not form.validate_on_submit():
+            return _report_form(form)
+        tenant = tenant_named(db, form.tenant.data or "")
+        if tenant is None:
+            form.tenant.errors = ["No tenant has that phone number or tenant number."]
+            return _report_form(form)
+        try:
+            report = on_behalf.report_for_tenant(
+                db,
+                tenant,
+                category=form.category.data or "",
+                location=form.location.data or "",
+                description=form.description.data or "",
+                source=form.source.data or "",
+                staff_id=current_user.id,
+                now=clock()(),
+            )
+        except OnBehalfError as refused:
+            form.description.errors = [f"{str(refused).capitalize()}."]
+            return _report_form(form)
+        said = f"issue report {report.reference}: {report.channel}"
+        note(db, AuditAction.ENTERED_FOR_TENANT, tenant_id=tenant.id, detail=said)
+        reference, name = report.reference, tenant.name or "the tenant"
+    flash(f"Recorded report {reference} for {name}.", "info")
+    return redirect(url_for("inspections.index", _anchor="waiting"))
+
+
+def _report_form(form: ReportForTenantForm) -> ResponseReturnValue:
+    status = 422 if request.method == "POST" else 200
+    return render_template("pages/inspection_report_for_tenant.html", form=form), status
 
 
 @blueprint.route("/<int:inspection_id>/edit", methods=["GET", "POST"])

@@ -248,6 +248,7 @@ def test_an_answer_names_the_tenant_and_is_null_where_nothing_is_known_yet(
                 "answered_at": "2026-03-03T10:00:00+00:00",
                 "waiting_since": None,
                 "attended": None,
+                "entered_by_staff_id": None,
             }
         ],
         "total": 1,
@@ -291,6 +292,7 @@ def test_the_document_keeps_every_operation_id_of_events(client: FlaskClient) ->
         "changeEvent",
         "cancelEvent",
         "listEventRsvps",
+        "recordEventRsvp",
         "recordEventAttendance",
     }
 

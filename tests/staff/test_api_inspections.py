@@ -128,10 +128,11 @@ def test_every_walk_and_report_operation_is_documented_under_its_operation_id_an
         ("post", findings + "/{finding_id}/done"): ("markFindingDone", walks),
         ("get", f"{INSPECTIONS}/report"): ("getInspectionFigures", walks),
         ("get", REPORTS): ("listIssueReports", reports),
+        ("post", REPORTS): ("recordIssueReport", reports),
         ("get", REPORTS + "/{report_id}"): ("getIssueReport", reports),
     }
     bodies = [document["paths"][path][method].get("requestBody") for method, path in named]
-    assert [body["required"] for body in bodies if body] == [True, True, True]
+    assert [body["required"] for body in bodies if body] == [True, True, True, True]
 
 
 def test_an_officer_books_a_walk_with_its_time_in_utc_and_local_and_its_notices_scheduled(
@@ -420,6 +421,7 @@ def test_a_walk_is_answered_with_exactly_its_fields_its_times_nulls_and_nested_r
                 "photo_ids": ["AgACAgQAAxkBAAIB"],
                 "channel": "telegram",
                 "urgent": False,
+                "entered_by_staff_id": None,
                 "created_at": at_booking,
                 "outcome_told_at": None,
                 "done_told_at": None,
@@ -464,6 +466,7 @@ def test_a_report_whose_tenant_was_erased_is_answered_with_tenant_null(
         "photo_ids": [],
         "channel": "sms",
         "urgent": False,
+        "entered_by_staff_id": None,
         "created_at": "2026-03-03T10:00:00+00:00",
         "outcome_told_at": None,
         "done_told_at": None,

@@ -11,6 +11,7 @@ import csv
 import io
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from html import unescape
 
 import pytest
@@ -24,6 +25,7 @@ from doorstep.cli import main
 from models.audit import AuditAction, AuditEntry, Via
 from models.tenants import Tenant
 from tests import broadcast_helpers
+from tests.factories import create_event
 from tests.helpers import Phone, StaffBrowser
 from tests.staff.shopper_leave import let_see_shoppers
 from tests.staff.test_staff_audit import STAFF_ACTIONS
@@ -157,6 +159,43 @@ def console_shopper_named(world: World) -> int:
     return world.ann.id
 
 
+def new_event(world: World) -> int:
+    """An event open to Ann, ten days after the test clock's day."""
+    now = datetime(2026, 3, 3, 10, 0, tzinfo=UTC)
+    event = create_event(world.db, now=now, starts_at=now + timedelta(days=10))
+    world.db.commit()
+    return event.id
+
+
+def console_entered_for_tenant(world: World) -> int:
+    page = f"/staff/events/{new_event(world)}"
+    data = {"tenant": str(world.ann.id), "answer": "yes", "party": "1", "source": "phone"}
+    assert world.staff_as("officer").submit(page, f"{page}/answers", data).status_code == 302
+    return world.ann.id
+
+
+def api_entered_for_tenant(world: World) -> int:
+    data = {"tenant_id": world.ann.id, "answer": "no", "source": "paper"}
+    path = f"/api/v1/events/{new_event(world)}/rsvps"
+    assert world.client.post(path, json=data, headers=world.api_token("officer")).status_code == 201
+    return world.ann.id
+
+
+def console_topics(world: World) -> int:
+    edit = f"/staff/tenants/{world.ann.id}/edit"
+    form = {"name": "Ann", "area": "0", "language": "en", "topics": ["surveys", "news"]}
+    assert world.staff_as("officer").submit(edit, edit, form).status_code == 302
+    return world.ann.id
+
+
+def api_topics(world: World) -> int:
+    path = f"/api/v1/tenants/{world.ann.id}"
+    headers = world.api_token("officer")
+    changed = world.client.patch(path, json={"topics": {"events": False}}, headers=headers)
+    assert changed.status_code == 200
+    return world.ann.id
+
+
 Scenario = Callable[..., int | None]
 SCENARIOS: dict[tuple[AuditAction, Via], Scenario] = {
     (AuditAction.TENANT_EXPORTED, Via.CONSOLE): console_export,
@@ -173,6 +212,10 @@ SCENARIOS: dict[tuple[AuditAction, Via], Scenario] = {
     (AuditAction.BROADCAST_SENT, Via.API): api_broadcast,
     (AuditAction.WORDING_CHANGED, Via.CONSOLE): console_wording,
     (AuditAction.SHOPPER_IDENTITY_VIEWED, Via.CONSOLE): console_shopper_named,
+    (AuditAction.ENTERED_FOR_TENANT, Via.CONSOLE): console_entered_for_tenant,
+    (AuditAction.ENTERED_FOR_TENANT, Via.API): api_entered_for_tenant,
+    (AuditAction.TOPICS_CHANGED, Via.CONSOLE): console_topics,
+    (AuditAction.TOPICS_CHANGED, Via.API): api_topics,
 }
 
 

@@ -501,7 +501,7 @@ def test_staff_without_the_grant_find_no_page_that_links_a_check_in_to_its_shopp
     assert seen.paths_with(SHOPPER) and seen.paths_with(NEIGHBOUR), "both tenants' pages walked"
     involvement = seen.page("/staff/involvement/")
     assert INSPECTOR in involvement and "Resident inspector" in involvement
-    assert seen.paths_with("Resident inspectors walk round"), "other tenants' JOIN still shows"
+    assert seen.paths_with("Resident inspectors look round"), "other tenants' JOIN still shows"
     assert {path for path, status, _ in seen.answers if status == 200} >= {
         f"/staff/tenants/{seeded.shopper.id}",
         "/staff/tenants/export.csv",

@@ -186,6 +186,17 @@ def test_a_polish_caller_hears_polish_and_a_gaelic_caller_hears_english(
     assert set(gaelic.languages) == {"en-GB"} and "Hello, this is" in gaelic.text
 
 
+def test_a_latvian_caller_hears_the_menu_in_latvian_in_a_latvian_voice(
+    client: FlaskClient, db: Session
+) -> None:
+    create_tenant(db, name="Inese Ozola", phone="+441314960160", language="lv")
+    db.commit()
+    menu = Landline(client, "+441314960160").call()
+    assert set(menu.languages) == {"lv-LV"}
+    assert menu.said[0] == "Labdien, šeit Fife Housing Group."
+    assert "palīdzība: spiediet" in menu.text and "For " not in menu.text
+
+
 def test_a_notice_to_a_landline_goes_as_a_call_when_staff_choose_and_its_outcome_is_counted(
     client: FlaskClient,
     db: Session,
