@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from bot.consent_words import change_topic
 from bot.flow import Answer, Flow, Option, Question, Turn
+from bot.presentation import Trait
 from models.consent import CHOSEN_TOPICS, topics_of
 
 OFF = "off"  # turn.answers[OFF]: the topics stopped when the list was shown
@@ -40,5 +41,6 @@ FLOW = Flow(
     begin=begin,
     questions={"topic": Question("prefs.prompt", switch, options=_topics)},
     keywords=("keyword.prefs",),
+    needs=frozenset({Trait.TYPES}),  # a keyword a call cannot type; not on its menu yet
     resumable=False,
 )
