@@ -63,6 +63,9 @@ CONSOLE_PAGES: dict[str, Callable[[dict[str, int], Made], str]] = {
         lambda ids, made: f"/staff/inspections/{ids['inspection_id']}"
     ),
     "/api/v1/events": lambda ids, made: f"/staff/events/{made['id']}",
+    "/api/v1/events/{event_id}/rsvps": lambda ids, made: f"/staff/events/{ids['event_id']}",
+    "/api/v1/issue-reports": lambda ids, made: "/staff/inspections/",
+    "/api/v1/mystery-shopping/check-ins": lambda ids, made: "/staff/mystery-shopping/",
     "/api/v1/events/{event_id}": lambda ids, made: f"/staff/events/{made['id']}",
     "/api/v1/polls": lambda ids, made: f"/staff/polls/{made['id']}",
     "/api/v1/broadcasts": lambda ids, made: f"/staff/broadcasts/{made['id']}",
